@@ -1,0 +1,190 @@
+#include "dataset.h"
+
+#include "rng.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace mdn {
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr double kHalfRange = 10.5; // x range of the sinusoid problem
+constexpr double kMinNoise = 1e-9;  // densities of a noiseless generator are not defined
+
+double bishopCurve(double t) { return t + 0.3 * std::sin(2.0 * kPi * t); }
+
+double normalPdf(double z, double sd)
+{
+    return std::exp(-0.5 * (z / sd) * (z / sd)) / (sd * std::sqrt(2.0 * kPi));
+}
+
+// The hidden variable of the inverse problems on a fine grid, with the forward curve at each node,
+// so that the normaliser of p(hidden | x) can be integrated for many x without recomputing it.
+struct HiddenGrid {
+    double lo = 0.0, step = 0.0;
+    std::vector<double> curve;
+};
+
+HiddenGrid hiddenGrid(Generator g)
+{
+    HiddenGrid grid;
+    const bool bishop = g == Generator::Bishop;
+    const std::size_t n = bishop ? 200001 : 42001;
+    grid.lo = bishop ? 0.0 : -kHalfRange;
+    const double hi = bishop ? 1.0 : kHalfRange;
+    grid.step = (hi - grid.lo) / double(n - 1);
+    grid.curve.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double t = grid.lo + grid.step * double(i);
+        grid.curve[i] = bishop ? bishopCurve(t) : sinusoidCurve(t);
+    }
+    return grid;
+}
+
+// Integral over the hidden variable t of likelihood(x | t) (trapezoid rule). The prior is uniform,
+// so p(t | x) = likelihood(x | t) / this integral on the prior's support.
+double evidence(Generator g, double noise, const HiddenGrid &grid, double x)
+{
+    const std::size_t n = grid.curve.size();
+    double sum = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double r = x - grid.curve[i];
+        const double l = g == Generator::Bishop ? (std::abs(r) <= noise ? 1.0 / (2.0 * noise) : 0.0)
+                                                : normalPdf(r, noise);
+        sum += (i == 0 || i + 1 == n) ? 0.5 * l : l;
+    }
+    return sum * grid.step;
+}
+
+double likelihood(Generator g, double noise, double x, double t)
+{
+    if (g == Generator::Bishop) {
+        if (t < 0.0 || t > 1.0)
+            return 0.0;
+        return std::abs(x - bishopCurve(t)) <= noise ? 1.0 / (2.0 * noise) : 0.0;
+    }
+    if (std::abs(t) > kHalfRange)
+        return 0.0;
+    return normalPdf(x - sinusoidCurve(t), noise);
+}
+
+} // namespace
+
+double sinusoidCurve(double t) { return 7.0 * std::sin(0.75 * t) + 0.5 * t; }
+
+const char *generatorName(Generator g)
+{
+    switch (g) {
+    case Generator::Sinusoid:
+        return "sinusoid";
+    case Generator::InverseSinusoid:
+        return "inverse-sinusoid";
+    case Generator::Bishop:
+        return "bishop";
+    }
+    return "?";
+}
+
+std::optional<Generator> generatorFromName(const std::string &name)
+{
+    for (Generator g : allGenerators())
+        if (name == generatorName(g))
+            return g;
+    return std::nullopt;
+}
+
+std::vector<Generator> allGenerators()
+{
+    return {Generator::Sinusoid, Generator::InverseSinusoid, Generator::Bishop};
+}
+
+double defaultNoise(Generator g) { return g == Generator::Bishop ? 0.1 : 1.0; }
+
+Dataset generate(const GeneratorSpec &spec)
+{
+    Rng rng(spec.seed);
+    Dataset d;
+    d.name = generatorName(spec.generator);
+    d.x.resize(spec.points);
+    d.y.resize(spec.points);
+    for (std::size_t i = 0; i < spec.points; ++i) {
+        if (spec.generator == Generator::Bishop) {
+            const double t = rng.uniform();
+            d.x[i] = bishopCurve(t) + rng.uniform(-spec.noise, spec.noise);
+            d.y[i] = t;
+        } else {
+            const double u = rng.uniform(-kHalfRange, kHalfRange);
+            const double v = sinusoidCurve(u) + spec.noise * rng.normal();
+            const bool inverse = spec.generator == Generator::InverseSinusoid;
+            d.x[i] = inverse ? v : u;
+            d.y[i] = inverse ? u : v;
+        }
+    }
+    return d;
+}
+
+std::vector<double> trueConditionalDensity(Generator g, double noise, double x,
+                                           const std::vector<double> &ys)
+{
+    noise = std::max(noise, kMinNoise);
+    std::vector<double> p(ys.size(), 0.0);
+    if (g == Generator::Sinusoid) {
+        for (std::size_t i = 0; i < ys.size(); ++i)
+            p[i] = normalPdf(ys[i] - sinusoidCurve(x), noise);
+        return p;
+    }
+    const HiddenGrid grid = hiddenGrid(g);
+    const double z = evidence(g, noise, grid, x);
+    if (!(z > 0.0))
+        return p; // x lies outside the generator's support: every y has density 0
+    for (std::size_t i = 0; i < ys.size(); ++i)
+        p[i] = likelihood(g, noise, x, ys[i]) / z;
+    return p;
+}
+
+double bayesNll(Generator g, double noise, const Dataset &data)
+{
+    if (data.empty())
+        return std::numeric_limits<double>::quiet_NaN();
+    noise = std::max(noise, kMinNoise);
+    double sum = 0.0;
+    if (g == Generator::Sinusoid) {
+        for (std::size_t i = 0; i < data.size(); ++i)
+            sum -= std::log(normalPdf(data.y[i] - sinusoidCurve(data.x[i]), noise));
+        return sum / double(data.size());
+    }
+    const HiddenGrid grid = hiddenGrid(g);
+    for (std::size_t i = 0; i < data.size(); ++i) {
+        const double z = evidence(g, noise, grid, data.x[i]);
+        const double p = z > 0.0 ? likelihood(g, noise, data.x[i], data.y[i]) / z : 0.0;
+        if (!(p > 0.0))
+            return std::numeric_limits<double>::infinity(); // a point the generator cannot produce
+        sum -= std::log(p);
+    }
+    return sum / double(data.size());
+}
+
+Range trueYRange(Generator g, double noise)
+{
+    switch (g) {
+    case Generator::Sinusoid: {
+        double lo = 0.0, hi = 0.0;
+        for (int i = 0; i <= 2100; ++i) {
+            const double f = sinusoidCurve(-kHalfRange + 0.01 * i);
+            lo = std::min(lo, f);
+            hi = std::max(hi, f);
+        }
+        return {lo - 4.0 * noise, hi + 4.0 * noise};
+    }
+    case Generator::InverseSinusoid:
+        return {-kHalfRange, kHalfRange};
+    case Generator::Bishop:
+        return {0.0, 1.0};
+    }
+    return {};
+}
+
+} // namespace mdn

@@ -1,0 +1,61 @@
+#pragma once
+// Datasets: (x, y) pairs, the built-in generators and their true conditional densities.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mdn {
+
+// A 1-D regression dataset: y is to be predicted from x. x[i] and y[i] form one observation.
+struct Dataset {
+    std::vector<double> x;
+    std::vector<double> y;
+    std::string name; // generator name or file name, for display only
+
+    std::size_t size() const { return x.size(); }
+    bool empty() const { return x.empty(); }
+};
+
+// The built-in toy problems.
+//  Sinusoid:        x ~ U(-10.5, 10.5), y = 7 sin(0.75 x) + 0.5 x + N(0, noise)        (Ha 2015)
+//  InverseSinusoid: the same pairs with x and y swapped: one x, up to five right answers
+//  Bishop:          t ~ U(0, 1), x = t + 0.3 sin(2 pi t) + U(-noise, noise), learn t from x
+//                   (Bishop 1994; noise is the half-width of the uniform term, 0.1 there)
+enum class Generator { Sinusoid, InverseSinusoid, Bishop };
+
+struct GeneratorSpec {
+    Generator generator = Generator::InverseSinusoid;
+    std::size_t points = 1000;
+    double noise = 1.0;
+    std::uint64_t seed = 1;
+};
+
+const char *generatorName(Generator g);                       // "sinusoid", ...
+std::optional<Generator> generatorFromName(const std::string &name);
+std::vector<Generator> allGenerators();
+double defaultNoise(Generator g);                             // 1.0, 1.0, 0.1
+
+Dataset generate(const GeneratorSpec &spec);
+
+// The forward curve of the sinusoid problems: f(t) = 7 sin(0.75 t) + 0.5 t.
+double sinusoidCurve(double t);
+
+// The true conditional density p(y | x) of a generator, evaluated at every y of `ys` for one x.
+// For the inverse problems the density is proportional to prior(y) * likelihood(x | y); its
+// normaliser is found by integrating over the generator's hidden variable on a fine grid.
+std::vector<double> trueConditionalDensity(Generator g, double noise, double x,
+                                           const std::vector<double> &ys);
+
+// Mean negative log-likelihood (nats per point) of `data` under the generator's true density:
+// the lowest mean NLL any model can expect on fresh data from that generator.
+double bayesNll(Generator g, double noise, const Dataset &data);
+
+// The support of y for a generator (for plotting ranges and integration grids).
+struct Range {
+    double lo = 0.0, hi = 0.0;
+};
+Range trueYRange(Generator g, double noise);
+
+} // namespace mdn

@@ -1,0 +1,145 @@
+#pragma once
+// Training one model (the MSE regression net or the MDN) on one dataset: standardisation, the
+// epoch loop with mini-batches, the divergence guard, and every query the views need, answered in
+// the data's own units. Plain C++: a GUI listens through the epoch callback and the stop flag.
+
+#include "dataset.h"
+#include "mdn.h"
+#include "mlp.h"
+#include "optimizer.h"
+#include "rng.h"
+
+#include <Eigen/Core>
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mdn {
+
+enum class ModelKind { Mse, Mdn };
+const char *modelName(ModelKind k); // "mse", "mdn"
+
+struct TrainConfig {
+    ModelKind kind = ModelKind::Mdn;
+    std::vector<int> hidden = {24};
+    int mixtures = 10;             // K, MDN only
+    OptimizerConfig optimizer;
+    std::size_t batch = 0;         // 0 or >= N: full batch
+    std::uint64_t seed = 1;        // weights and mini-batch order
+    double sigmaFloor = 1e-3;      // smallest sigma, in standardised target units
+    double initGain = 0.7;         // hidden weights ~ N(0, (gain/sqrt(fan_in))^2), first biases N(0, gain^2)
+    double outputGain = 0.5;       // output weights ~ N(0, (outputGain/sqrt(fan_in))^2)
+    int maxRecoveries = 32;        // divergence recoveries before training stops
+    int checkpointEvery = 20;      // epochs between rollback checkpoints
+};
+
+// The defaults of each model, chosen by measurement on the inverse sinusoid (see README).
+TrainConfig defaultConfig(ModelKind kind);
+
+// One recovered (or final) numerical fault.
+struct FaultEvent {
+    long epoch = 0;
+    std::string message; // e.g. "non-finite loss at epoch 12; rolled back to epoch 0; learning rate now 0.005"
+};
+
+// An affine map between data units and the standardised units the network is trained in.
+struct Standardiser {
+    double xMean = 0.0, xScale = 1.0, yMean = 0.0, yScale = 1.0;
+    static Standardiser fit(const Dataset &d);
+};
+
+// A mixture per x, in data units: pi, mu, sigma are K x n (column j belongs to xs[j]).
+struct Mixture {
+    Eigen::ArrayXXd pi, mu, sigma;
+    int components() const { return int(pi.rows()); }
+    Eigen::Index points() const { return pi.cols(); }
+};
+
+class Trainer {
+public:
+    using Net = Mlp<float>;
+
+    // Throws std::invalid_argument for an empty dataset, non-finite values, or a bad config.
+    Trainer(const Dataset &train, const TrainConfig &config);
+
+    const TrainConfig &config() const { return m_config; }
+    const Standardiser &standardiser() const { return m_std; }
+    const Net &net() const { return m_net; }
+    long epoch() const { return m_epoch; }
+    double learningRate() const { return m_optimizer.config().learningRate; }
+
+    // Runs up to `epochs` epochs. Stops early when *stop turns true (checked between mini-batches),
+    // when onEpoch returns false, or when the divergence guard gives up (see failed()).
+    // Returns the number of epochs completed.
+    long train(long epochs, const std::atomic<bool> *stop = nullptr,
+               const std::function<bool(long epoch, double loss)> &onEpoch = {});
+
+    // Mean loss of the last completed epoch, in data units (MSE: squared units; MDN: nats/point,
+    // including log(yScale), the Jacobian of the standardisation). NaN before the first epoch.
+    double lastLoss() const { return m_lastLoss; }
+    // Loss of the current model on any dataset, in data units.
+    double loss(const Dataset &d) const;
+    // Euclidean norm of the last full gradient (standardised units).
+    double gradientNorm() const { return m_gradNorm; }
+
+    bool failed() const { return m_failed; }
+    const std::vector<FaultEvent> &faults() const { return m_faults; }
+
+    // MSE net: its prediction; MDN: the mixture's mean E[y|x]. Data units.
+    std::vector<double> predict(const std::vector<double> &xs) const;
+    // MDN only: the mixture at each x with sampling temperatures (1 = as trained).
+    Mixture mixture(const std::vector<double> &xs, double piTemperature = 1.0,
+                    double sigmaTemperature = 1.0) const;
+    // MDN only: `perX` samples at each x; returns (x, y) pairs, x-major. Uses its own seeded rng.
+    std::vector<std::pair<double, double>> sample(const std::vector<double> &xs, int perX,
+                                                  std::uint64_t seed, double piTemperature = 1.0,
+                                                  double sigmaTemperature = 1.0) const;
+    // MDN only: p(y|x) on a grid, ys.size() x xs.size(), in 1/(data units of y).
+    Eigen::ArrayXXd density(const std::vector<double> &xs, const std::vector<double> &ys) const;
+
+private:
+    using Matrix = Net::Matrix;
+    struct Batch {
+        Net::Workspace net;
+        MdnWorkspace<float> mdn;
+        Matrix dOut;
+    };
+
+    double stepBatch(const Eigen::Ref<const Matrix> &X, const Eigen::Ref<const Matrix> &T,
+                     Batch &b);
+    bool guard(double loss, long epoch);
+    void checkpoint(double loss);
+    Matrix outputs(const std::vector<double> &xs) const;
+    double toDataUnits(double standardisedLoss) const;
+    void requireMdn(const char *what) const;
+
+    TrainConfig m_config;
+    Standardiser m_std;
+    Net m_net;
+    Optimizer<float> m_optimizer;
+    Rng m_rng;
+    Matrix m_X, m_T;   // standardised training data: inputs 1 x N, targets N x 1
+    std::vector<std::size_t> m_order;
+    Matrix m_scratchX, m_scratchT;
+    Batch m_full, m_tail;
+    Net::Vector m_grad;
+
+    // Divergence guard state.
+    Net::Vector m_goodParams;
+    Optimizer<float> m_goodOptimizer;
+    long m_goodEpoch = 0;
+    double m_goodLoss = 0.0;
+    bool m_hasGood = false;
+    bool m_faultInStep = false;
+
+    long m_epoch = 0;
+    double m_lastLoss;
+    double m_gradNorm = 0.0;
+    bool m_failed = false;
+    std::vector<FaultEvent> m_faults;
+};
+
+} // namespace mdn

@@ -1,0 +1,932 @@
+// The CSV reader and writer: accepted and refused inputs with their exact error positions, the
+// strict number parser, streaming (pieces of any size give the same outcome), file errors, limits,
+// cancellation, progress, and the atomic writer.
+
+#include "csv.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QFile>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QTest>
+
+#include <cerrno>
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <system_error>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace mdn;
+using Values = QList<double>;
+
+namespace {
+
+std::string_view view(const QByteArray &bytes)
+{
+    return std::string_view(bytes.constData(), std::size_t(bytes.size()));
+}
+
+QString qs(const std::string &s) { return QString::fromStdString(s); }
+
+std::uint64_t bitsOf(double v)
+{
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &v, sizeof bits);
+    return bits;
+}
+
+// What a failed load must leave behind: the caller's previous dataset, unchanged.
+Dataset previousDataset()
+{
+    Dataset d;
+    d.x = {42.0, 43.0};
+    d.y = {-1.0, -2.0};
+    d.name = "previous";
+    return d;
+}
+
+bool isPrevious(const Dataset &d)
+{
+    const Dataset p = previousDataset();
+    return d.x == p.x && d.y == p.y && d.name == p.name;
+}
+
+struct Outcome {
+    bool ok = false;
+    Dataset data;
+    CsvError err;
+};
+
+// Feeds `text` to the stream parser in pieces of `step` bytes.
+Outcome parseInPieces(const QByteArray &text, std::size_t step, const CsvLimits &limits)
+{
+    Outcome o;
+    CsvStreamParser parser("pieces", limits, std::uint64_t(text.size()));
+    const std::string_view all = view(text);
+    bool ok = true;
+    for (std::size_t pos = 0; ok && pos < all.size(); pos += step)
+        ok = parser.feed(all.substr(pos, step));
+    o.ok = ok && parser.finish();
+    if (o.ok)
+        parser.moveInto(o.data);
+    o.err = parser.error();
+    return o;
+}
+
+bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
+           file.write(bytes) == bytes.size();
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// Rows "i,-i/7" with CRLF line ends, about 25 bytes each.
+QByteArray generatedCsv(int rows)
+{
+    QByteArray text = "x,y\r\n";
+    for (int i = 0; i < rows; ++i)
+        text += QByteArray::number(i) + ',' + QByteArray::number(-i / 7.0, 'g', 17) + "\r\n";
+    return text;
+}
+
+// Data directory of the CSV reference files and the fuzzing seeds.
+QString csvData(const QString &name) { return QStringLiteral(MDNVIZ_TEST_DATA "/csv/") + name; }
+QString seedDir() { return QStringLiteral(MDNVIZ_TEST_DATA "/../fuzz/csv_seeds"); }
+
+} // namespace
+
+class TestCsv : public QObject {
+    Q_OBJECT
+private slots:
+    void accepted_data();
+    void accepted();
+    void refused_data();
+    void refused();
+    void longTextIsTruncatedInMessages();
+    void lineLimitIsInclusive();
+    void parseNumberCases_data();
+    void parseNumberCases();
+    void errorToString();
+
+    void roundTripIsBitIdentical();
+    void writeRefusesUnwritableData_data();
+    void writeRefusesUnwritableData();
+    void writeIntoMissingDirectoryFails();
+    void writeOverDirectoryFails();
+    void writeInReadOnlyDirectoryKeepsOldFile();
+    void writeKeepsPermissions();
+
+    void readMissingFile();
+    void readDirectory();
+    void readSpecialFiles();
+    void readUnreadableFile();
+    void readCancelled();
+    void readMaxRows();
+    void readHugeLineIsRefusedQuickly();
+    void readReportsProgressWithTotal();
+    void readMatchesParse();
+    void readNoticesTruncation();
+    void readReferenceFiles_data();
+    void readReferenceFiles();
+    void seedsGiveTheSameOutcomeInPieces();
+};
+
+// ---------------------------------------------------------------------------------------------
+// Parsing text
+
+void TestCsv::accepted_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<Values>("xs");
+    QTest::addColumn<Values>("ys");
+
+    QTest::newRow("no header") << QByteArray("1,2\n3,4\n") << Values{1, 3} << Values{2, 4};
+    QTest::newRow("header") << QByteArray("x,y\n1,2\n") << Values{1} << Values{2};
+    QTest::newRow("quoted header")
+        << QByteArray("\"input\",\"target\"\n1,2\n") << Values{1} << Values{2};
+    QTest::newRow("header of words starting with digits")
+        << QByteArray("1st,2nd\n1,2\n") << Values{1} << Values{2};
+    QTest::newRow("UTF-8 header") << QByteArray("température,\xC3\xA7\xE2\x82\xAC\n1,2\n")
+                                  << Values{1} << Values{2};
+    QTest::newRow("header with quoted semicolon")
+        << QByteArray("\"a;b\",y\n1,2\n") << Values{1} << Values{2};
+    QTest::newRow("CRLF") << QByteArray("x,y\r\n1,2\r\n3,4\r\n") << Values{1, 3} << Values{2, 4};
+    QTest::newRow("lone CR") << QByteArray("1,2\r3,4\r") << Values{1, 3} << Values{2, 4};
+    QTest::newRow("mixed line ends")
+        << QByteArray("1,2\r\n3,4\n5,6\r7,8") << Values{1, 3, 5, 7} << Values{2, 4, 6, 8};
+    QTest::newRow("BOM and CRLF")
+        << QByteArray("\xEF\xBB\xBFx,y\r\n1,2\r\n") << Values{1} << Values{2};
+    QTest::newRow("BOM without header")
+        << QByteArray("\xEF\xBB\xBF-1,2\n") << Values{-1} << Values{2};
+    QTest::newRow("quoted numbers")
+        << QByteArray("\"1.5\",\"-2\"\n") << Values{1.5} << Values{-2};
+    QTest::newRow("quoted with spaces")
+        << QByteArray(" \"1.5\" ,\" 2 \"\n") << Values{1.5} << Values{2};
+    QTest::newRow("spaces") << QByteArray("  1 ,  2  \n") << Values{1} << Values{2};
+    // The first line decides the delimiter; later lines may pad with tabs.
+    QTest::newRow("spaces and tabs")
+        << QByteArray("x,y\n\t1 ,\t2\t\n") << Values{1} << Values{2};
+    QTest::newRow("scientific")
+        << QByteArray("1e-3,-2.5E+02\n") << Values{1e-3} << Values{-250};
+    QTest::newRow("leading plus") << QByteArray("+1,+.5\n") << Values{1} << Values{0.5};
+    QTest::newRow("bare points") << QByteArray("1.,.5\n") << Values{1} << Values{0.5};
+    QTest::newRow("semicolon") << QByteArray("x;y\n1.5;2\n3;-4\n") << Values{1.5, 3}
+                               << Values{2, -4};
+    QTest::newRow("semicolon with spaces")
+        << QByteArray("1.5 ; 2\n") << Values{1.5} << Values{2};
+    QTest::newRow("tab") << QByteArray("x\ty\n1\t2\n") << Values{1} << Values{2};
+    QTest::newRow("tab with spaces") << QByteArray(" 1 \t 2 \n") << Values{1} << Values{2};
+    QTest::newRow("trailing blank lines")
+        << QByteArray("1,2\n\n\r\n  \n\t\n") << Values{1} << Values{2};
+    QTest::newRow("leading blank lines")
+        << QByteArray("\n \nx,y\n1,2\n") << Values{1} << Values{2};
+    QTest::newRow("blank lines between rows")
+        << QByteArray("1,2\n\n\n3,4\n") << Values{1, 3} << Values{2, 4};
+    QTest::newRow("no final newline") << QByteArray("1,2\n3,4") << Values{1, 3} << Values{2, 4};
+    QTest::newRow("single row, no newline") << QByteArray("5,6") << Values{5} << Values{6};
+    QTest::newRow("too small for a double") << QByteArray("1e-400,-1e-400") << Values{0}
+                                            << Values{0};
+    QTest::newRow("precise digits") << QByteArray("0.1,123456789.123456789\n") << Values{0.1}
+                                    << Values{123456789.123456789};
+}
+
+void TestCsv::accepted()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(Values, xs);
+    QFETCH(Values, ys);
+
+    Dataset out = previousDataset();
+    CsvError err;
+    QVERIFY2(parseCsv(view(text), "input.csv", out, err), err.toString().c_str());
+    QCOMPARE(out.name, std::string("input.csv"));
+    QCOMPARE(out.size(), std::size_t(xs.size()));
+    QCOMPARE(out.y.size(), std::size_t(ys.size()));
+    for (int i = 0; i < xs.size(); ++i) {
+        QCOMPARE(bitsOf(out.x[i]) & ~(1ull << 63), bitsOf(xs[i]) & ~(1ull << 63));
+        QCOMPARE(bitsOf(out.y[i]) & ~(1ull << 63), bitsOf(ys[i]) & ~(1ull << 63));
+        QCOMPARE(out.x[i], xs[i]);
+        QCOMPARE(out.y[i], ys[i]);
+    }
+    // Splitting the text anywhere (inside a CRLF, a UTF-8 sequence, a number) changes nothing.
+    for (std::size_t step : {1, 2, 3, 7}) {
+        const Outcome o = parseInPieces(text, step, {});
+        QVERIFY2(o.ok, o.err.toString().c_str());
+        QCOMPARE(o.data.x, out.x);
+        QCOMPARE(o.data.y, out.y);
+    }
+}
+
+void TestCsv::refused_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<int>("line");
+    QTest::addColumn<int>("column");
+    QTest::addColumn<QString>("phrase");
+    QTest::addColumn<qulonglong>("maxRows");      // 0: the default
+    QTest::addColumn<qulonglong>("maxLineBytes"); // 0: the default
+    const qulonglong dflt = 0;
+
+    // Field counts.
+    QTest::newRow("missing field") << QByteArray("1,2\n3\n") << 2 << 2 << "found 1" << dflt
+                                   << dflt;
+    QTest::newRow("extra field") << QByteArray("1,2,3\n") << 1 << 3 << "found 3" << dflt << dflt;
+    QTest::newRow("extra empty field") << QByteArray("1,2,\n") << 1 << 3 << "found 3" << dflt
+                                       << dflt;
+    QTest::newRow("header of one field") << QByteArray("x\n1,2\n") << 1 << 2 << "found 1"
+                                         << dflt << dflt;
+    QTest::newRow("header of three fields")
+        << QByteArray("x,y,z\n1,2,3\n") << 1 << 3 << "found 3" << dflt << dflt;
+    QTest::newRow("64 fields")
+        << (QByteArray("1") + QByteArray(",1").repeated(63)) << 1 << 3 << "found 64" << dflt
+        << dflt;
+    QTest::newRow("65 fields") << (QByteArray("1") + QByteArray(",1").repeated(64)) << 1 << 65
+                               << "more than 64 fields" << dflt << dflt;
+    QTest::newRow("100000 fields") << (QByteArray("1,2\n1") + QByteArray(",1").repeated(99999))
+                                   << 2 << 65 << "more than 64 fields" << dflt << dflt;
+
+    // Empty cells.
+    QTest::newRow("empty y") << QByteArray("1,\n") << 1 << 2 << "empty cell" << dflt << dflt;
+    QTest::newRow("empty x") << QByteArray(",2\n") << 1 << 1 << "empty cell" << dflt << dflt;
+    QTest::newRow("blank x") << QByteArray("1,2\n  ,2\n") << 2 << 1 << "empty cell" << dflt
+                             << dflt;
+    QTest::newRow("quoted empty") << QByteArray("\"\",2\n") << 1 << 1 << "empty cell" << dflt
+                                  << dflt;
+    QTest::newRow("row of delimiters")
+        << QByteArray("1,2\n,\n") << 2 << 1 << "empty cell" << dflt << dflt;
+    QTest::newRow("header with empty name")
+        << QByteArray("x,\n1,2\n") << 1 << 2 << "empty cell in the header" << dflt << dflt;
+    QTest::newRow("header with empty first name")
+        << QByteArray("\"\",y\n1,2\n") << 1 << 1 << "empty cell in the header" << dflt << dflt;
+
+    // Values.
+    QTest::newRow("text") << QByteArray("1,abc\n") << 1 << 2 << "not a number: 'abc'" << dflt
+                          << dflt;
+    QTest::newRow("text after a header")
+        << QByteArray("x,y\n1,2\na,b\n") << 3 << 1 << "not a number: 'a'" << dflt << dflt;
+    QTest::newRow("second header") << QByteArray("1,2\nx,y\n") << 2 << 1 << "not a number"
+                                   << dflt << dflt;
+    QTest::newRow("half header") << QByteArray("x,1\n") << 1 << 1 << "not a number: 'x'" << dflt
+                                 << dflt;
+    QTest::newRow("number then text") << QByteArray("1,y\n") << 1 << 2 << "not a number: 'y'"
+                                      << dflt << dflt;
+    QTest::newRow("tab padding on the first line")
+        << QByteArray("1,\t2\n") << 1 << 1 << "the delimiter is a tab, detected from line 1"
+        << dflt << dflt;
+    QTest::newRow("inner space") << QByteArray("1,2 3\n") << 1 << 2 << "'2 3'" << dflt << dflt;
+    QTest::newRow("two points") << QByteArray("1.2.3,4\n") << 1 << 1 << "not a number" << dflt
+                                << dflt;
+    QTest::newRow("escaped quote in number")
+        << QByteArray("\"1\"\"5\",2\n") << 1 << 1 << "not a number" << dflt << dflt;
+    QTest::newRow("nan") << QByteArray("nan,1\n") << 1 << 1 << "non-finite" << dflt << dflt;
+    QTest::newRow("NaN,NaN") << QByteArray("NaN,NaN\n") << 1 << 1 << "non-finite" << dflt
+                             << dflt;
+    QTest::newRow("inf") << QByteArray("1,inf\n") << 1 << 2 << "non-finite" << dflt << dflt;
+    QTest::newRow("-Infinity") << QByteArray("1,2\n1,-Infinity\n") << 2 << 2 << "non-finite"
+                               << dflt << dflt;
+    QTest::newRow("quoted nan") << QByteArray("\"nan\",1\n") << 1 << 1 << "non-finite" << dflt
+                                << dflt;
+    QTest::newRow("1e400") << QByteArray("1e400,1\n") << 1 << 1 << "out of range" << dflt
+                           << dflt;
+    QTest::newRow("-1e400") << QByteArray("x,y\n1,-1e400\n") << 2 << 2 << "out of range" << dflt
+                            << dflt;
+    QTest::newRow("hex") << QByteArray("0x10,1\n") << 1 << 1 << "hexadecimal" << dflt << dflt;
+    QTest::newRow("decimal comma, semicolon")
+        << QByteArray("1,5;2\n") << 1 << 1 << "decimal comma" << dflt << dflt;
+    QTest::newRow("decimal comma in y")
+        << QByteArray("x;y\n1;2,5\n") << 2 << 2 << "use '.'" << dflt << dflt;
+    QTest::newRow("decimal comma, quoted")
+        << QByteArray("\"1,5\",2\n") << 1 << 1 << "decimal comma" << dflt << dflt;
+    QTest::newRow("decimal comma, tab")
+        << QByteArray("1,5\t2\n") << 1 << 1 << "decimal comma" << dflt << dflt;
+
+    // Quotes.
+    QTest::newRow("unclosed quote at end of file")
+        << QByteArray("1,2\n3,\"4") << 2 << 2 << "unterminated quoted field starting on line 2"
+        << dflt << dflt;
+    QTest::newRow("quoted field across lines")
+        << QByteArray("1,2\n\"3\n\",4\n") << 2 << 1
+        << "unterminated quoted field starting on line 2" << dflt << dflt;
+    QTest::newRow("unclosed quote in header")
+        << QByteArray("\"x,y\n1,2\n") << 1 << 1 << "unterminated quoted field" << dflt << dflt;
+    QTest::newRow("quote inside a field")
+        << QByteArray("1,2\"3\n") << 1 << 2 << "inside an unquoted field" << dflt << dflt;
+    QTest::newRow("text after closing quote")
+        << QByteArray("\"1\"x,2\n") << 1 << 1 << "after the closing quote" << dflt << dflt;
+
+    // Encoding.
+    QTest::newRow("NUL byte") << QByteArray("1,2\n3,\0\n", 8) << 2 << 2 << "NUL byte" << dflt
+                              << dflt;
+    QTest::newRow("NUL byte in quotes")
+        << QByteArray("\"1\0\",2\n", 7) << 1 << 1 << "NUL byte" << dflt << dflt;
+    QTest::newRow("NUL-only line") << QByteArray("1,2\n\0\n", 6) << 2 << 1 << "NUL byte" << dflt
+                                   << dflt;
+    QTest::newRow("invalid UTF-8 in header")
+        << QByteArray("x\xFF,y\n1,2\n") << 1 << 1 << "invalid UTF-8" << dflt << dflt;
+    QTest::newRow("Latin-1 in data")
+        << QByteArray("1,2\n3,4\xE9\n") << 2 << 2 << "invalid UTF-8 (byte 0xE9 at byte 4"
+        << dflt << dflt;
+    QTest::newRow("overlong NUL") << QByteArray("x,y\xC0\x80\n1,2\n") << 1 << 2
+                                  << "invalid UTF-8" << dflt << dflt;
+    QTest::newRow("surrogate") << QByteArray("x,y\xED\xA0\x80\n1,2\n") << 1 << 2
+                               << "invalid UTF-8" << dflt << dflt;
+    QTest::newRow("above U+10FFFF") << QByteArray("x,y\xF4\x90\x80\x80\n1,2\n") << 1 << 2
+                                    << "invalid UTF-8" << dflt << dflt;
+    QTest::newRow("truncated sequence at end of line")
+        << QByteArray("x,y\xE2\x82\n1,2\n") << 1 << 2 << "invalid UTF-8" << dflt << dflt;
+    QTest::newRow("truncated sequence at end of file")
+        << QByteArray("x,y\n1,2\xE2\x82") << 2 << 2 << "invalid UTF-8" << dflt << dflt;
+    QTest::newRow("UTF-16") << QByteArray("\xFF\xFEx\0,\0y\0\n\0", 10) << 1 << 0 << "UTF-16"
+                            << dflt << dflt;
+    QTest::newRow("BOM after the start")
+        << QByteArray("1,2\n\xEF\xBB\xBF"
+                      "3,4\n")
+        << 2 << 1 << "'\\uFEFF3' starts with a byte order mark" << dflt << dflt;
+
+    // Line numbers count every kind of line end once, CRLF included.
+    QTest::newRow("line number, CRLF")
+        << QByteArray("1,2\r\n3,4\r\nbad,1\r\n") << 3 << 1 << "'bad'" << dflt << dflt;
+    QTest::newRow("line number, CR") << QByteArray("1,2\r3,4\rbad,1\r") << 3 << 1 << "'bad'"
+                                     << dflt << dflt;
+    QTest::newRow("line number, mixed")
+        << QByteArray("\n\r\n\r1,x") << 4 << 2 << "'x'" << dflt << dflt;
+    QTest::newRow("line number, LF then CR")
+        << QByteArray("1,2\n\r3,x") << 3 << 2 << "'x'" << dflt << dflt;
+
+    // Limits.
+    QTest::newRow("line too long")
+        << (QByteArray("1,2\n") + QByteArray(100, '1') + "\n") << 2 << 0
+        << "line longer than 50 bytes" << dflt << qulonglong(50);
+    QTest::newRow("last line too long")
+        << (QByteArray("1,2\n") + QByteArray(100, '1')) << 2 << 0 << "line longer than 50 bytes"
+        << dflt << qulonglong(50);
+    QTest::newRow("too many rows") << QByteArray("1,2\n3,4\n5,6\n") << 3 << 0
+                                   << "more than 2 data rows" << qulonglong(2) << dflt;
+    QTest::newRow("too many rows, header and blanks")
+        << QByteArray("x,y\n\n1,2\n3,4\n\n5,6") << 6 << 0 << "more than 2 data rows"
+        << qulonglong(2) << dflt;
+
+    // Nothing to load.
+    QTest::newRow("empty") << QByteArray() << 0 << 0 << "no data rows" << dflt << dflt;
+    QTest::newRow("blank lines only")
+        << QByteArray("\n \r\n\t\r") << 0 << 0 << "no data rows" << dflt << dflt;
+    QTest::newRow("header only") << QByteArray("x,y\n") << 0 << 0 << "no data rows" << dflt
+                                 << dflt;
+    QTest::newRow("BOM only") << QByteArray("\xEF\xBB\xBF") << 0 << 0 << "no data rows" << dflt
+                              << dflt;
+}
+
+void TestCsv::refused()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(int, line);
+    QFETCH(int, column);
+    QFETCH(QString, phrase);
+    QFETCH(qulonglong, maxRows);
+    QFETCH(qulonglong, maxLineBytes);
+
+    CsvLimits limits;
+    if (maxRows)
+        limits.maxRows = maxRows;
+    if (maxLineBytes)
+        limits.maxLineBytes = maxLineBytes;
+
+    Dataset out = previousDataset();
+    CsvError err;
+    QVERIFY(!parseCsv(view(text), "input.csv", out, err, limits));
+    QVERIFY2(isPrevious(out), "a failed parse must leave the dataset untouched");
+    QCOMPARE(err.file, std::string("input.csv"));
+    QCOMPARE(err.line, std::size_t(line));
+    QCOMPARE(err.column, std::size_t(column));
+    QVERIFY2(qs(err.message).contains(phrase), err.message.c_str());
+
+    for (std::size_t step : {1, 2, 3, 7, 64}) {
+        const Outcome o = parseInPieces(text, step, limits);
+        QVERIFY(!o.ok);
+        QCOMPARE(o.err.line, err.line);
+        QCOMPARE(o.err.column, err.column);
+        QCOMPARE(qs(o.err.message), qs(err.message));
+    }
+}
+
+void TestCsv::longTextIsTruncatedInMessages()
+{
+    const QByteArray text = "1," + QByteArray(500, 'a') + "\n";
+    Dataset out;
+    CsvError err;
+    QVERIFY(!parseCsv(view(text), "t", out, err));
+    QVERIFY2(qs(err.message).contains("'" + QString(40, 'a') + "...'"), err.message.c_str());
+    QVERIFY(err.message.size() < 80);
+
+    // Control characters stay readable, and a cut never splits a UTF-8 sequence.
+    const QByteArray control = "1,a\x01\x1B" + QByteArray("\xC3\xA9").repeated(30) + "\n";
+    QVERIFY(!parseCsv(view(control), "t", out, err));
+    QVERIFY2(qs(err.message).contains("'a\\x01\\x1B\xC3\xA9"), err.message.c_str());
+    QVERIFY2(qs(err.message).contains("\xC3\xA9...'"), err.message.c_str());
+}
+
+void TestCsv::lineLimitIsInclusive()
+{
+    CsvLimits limits;
+    limits.maxLineBytes = 9;
+    Dataset out;
+    CsvError err;
+    QVERIFY2(parseCsv("1.2345,67\r\n8,9", "t", out, err, limits), err.toString().c_str());
+    QCOMPARE(out.size(), std::size_t(2));
+    QVERIFY(!parseCsv("1.2345,678\n", "t", out, err, limits));
+    QCOMPARE(qs(err.message), QString("line longer than 9 bytes; is this really a CSV file of "
+                                      "(x, y) rows?"));
+}
+
+void TestCsv::parseNumberCases_data()
+{
+    QTest::addColumn<QByteArray>("field");
+    QTest::addColumn<bool>("ok");
+    QTest::addColumn<double>("value");
+    QTest::addColumn<QString>("phrase"); // part of `why` when refused
+
+    const auto good = [](const char *name, const QByteArray &field, double value) {
+        QTest::newRow(name) << field << true << value << QString();
+    };
+    const auto bad = [](const char *name, const QByteArray &field, const char *phrase) {
+        QTest::newRow(name) << field << false << 0.0 << QString(phrase);
+    };
+    good("zero", "0", 0.0);
+    good("integer", "42", 42.0);
+    good("plus", "+1", 1.0);
+    good("negative", "-2.5", -2.5);
+    good("leading point", ".5", 0.5);
+    good("trailing point", "5.", 5.0);
+    good("negative leading point", "-.25", -0.25);
+    good("leading zeros", "00012", 12.0);
+    good("exponent", "1e-3", 1e-3);
+    good("signed exponent", "-2.5E+02", -250.0);
+    good("point and exponent", "5.e3", 5000.0);
+    good("one tenth", "0.1", 0.1);
+    good("many digits", "123456789012345678901234567890", 1.2345678901234568e29);
+    good("largest", "1.7976931348623157e308", DBL_MAX);
+    good("smallest subnormal", "4.9e-324", std::numeric_limits<double>::denorm_min());
+    good("underflow to zero", "1e-400", 0.0);
+    good("tiny with long exponent", "1e-99999999999999999999", 0.0);
+    good("zero with huge exponent", "0e99999", 0.0);
+
+    bad("empty", "", "empty cell");
+    bad("nan", "nan", "non-finite");
+    bad("NaN", "NaN", "non-finite");
+    bad("-inf", "-inf", "non-finite");
+    bad("+Infinity", "+Infinity", "non-finite");
+    bad("INF", "INF", "non-finite");
+    bad("nan payload", "nan(123)", "non-finite");
+    bad("hex", "0x1A", "hexadecimal");
+    bad("hex float", "-0X1p3", "hexadecimal");
+    bad("overflow", "1e400", "out of range");
+    bad("negative overflow", "-1e400", "out of range");
+    bad("long overflow", "1" + QByteArray(400, '0'), "out of range");
+    bad("huge exponent", "1e99999999999999999999", "out of range");
+    bad("decimal comma", "1,5", "decimal comma");
+    bad("decimal comma, exponent", "-1,5e3", "'-1.5e3'");
+    bad("thousands separators", "1,000,000", "not a number");
+    bad("trailing comma", "1,", "not a number: '1,'");
+    bad("leading comma", ",5", "not a number");
+    bad("trailing garbage", "1.5abc", "not a number: '1.5abc'");
+    bad("leading space", " 1", "not a number");
+    bad("trailing space", "1 ", "not a number");
+    bad("exponent only", "e5", "not a number");
+    bad("point only", ".", "not a number");
+    bad("sign only", "-", "not a number");
+    bad("plus only", "+", "not a number");
+    bad("empty exponent", "1e", "not a number");
+    bad("signed empty exponent", "1e+", "not a number");
+    bad("double sign", "+-1", "not a number");
+    bad("two points", "1.2.3", "not a number");
+    bad("underscore", "1_000", "not a number");
+    bad("Fortran exponent", "1d5", "not a number");
+    bad("Arabic-Indic digit", "\xD9\xA1", "not a number");
+    bad("invalid UTF-8 shown escaped", "1\xFF", "'1\\xFF'");
+}
+
+void TestCsv::parseNumberCases()
+{
+    QFETCH(QByteArray, field);
+    QFETCH(bool, ok);
+    QFETCH(double, value);
+    QFETCH(QString, phrase);
+
+    double out = 99.0;
+    std::string why;
+    QCOMPARE(parseNumber(view(field), out, why), ok);
+    if (ok) {
+        QCOMPARE(bitsOf(out), bitsOf(value));
+        QVERIFY(why.empty());
+    } else {
+        QCOMPARE(out, 99.0); // untouched
+        QVERIFY2(qs(why).contains(phrase), why.c_str());
+    }
+}
+
+void TestCsv::errorToString()
+{
+    QCOMPARE(qs(CsvError{"a.csv", 3, 2, "bad"}.toString()), QString("a.csv:3:2: bad"));
+    QCOMPARE(qs(CsvError{"a.csv", 3, 0, "bad"}.toString()), QString("a.csv:3: bad"));
+    QCOMPARE(qs(CsvError{"a.csv", 0, 0, "bad"}.toString()), QString("a.csv: bad"));
+    QCOMPARE(qs(CsvError{"", 0, 0, "bad"}.toString()), QString("bad"));
+
+    double negativeZero = 1.0;
+    std::string why;
+    QVERIFY(parseNumber("-0", negativeZero, why));
+    QVERIFY(std::signbit(negativeZero));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+void TestCsv::roundTripIsBitIdentical()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::string path = dir.filePath("round trip.csv").toStdString();
+
+    Dataset data;
+    data.x = {1e-300, -0.0, 123456789.123456789, 1.0 / 3.0, 0.1, 5e-324, DBL_MAX, -DBL_MIN,
+              1e22, 9007199254740993.0, -1.5, 0.0};
+    data.y = {-1.0 / 3.0, 2.0 / 3.0, 1e300, -5e-324, 1e-320, 3.141592653589793,
+              2.718281828459045, 0.30000000000000004, -0.0, 1.0, 100.0, -DBL_MAX};
+    std::string werr;
+    QVERIFY2(writeCsv(path, data, werr), werr.c_str());
+
+    const QByteArray written = readFile(qs(path));
+    QVERIFY(written.startsWith("x,y\n1e-300,"));
+    QVERIFY(written.endsWith("\n"));
+    QCOMPARE(written.count('\n'), qsizetype(data.size() + 1));
+
+    Dataset back;
+    CsvError err;
+    QVERIFY2(readCsv(path, back, err), err.toString().c_str());
+    QCOMPARE(back.name, std::string("round trip.csv"));
+    QCOMPARE(back.size(), data.size());
+    for (std::size_t i = 0; i < data.size(); ++i) {
+        QCOMPARE(bitsOf(back.x[i]), bitsOf(data.x[i]));
+        QCOMPARE(bitsOf(back.y[i]), bitsOf(data.y[i]));
+    }
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 1); // no temporary
+}
+
+void TestCsv::writeRefusesUnwritableData_data()
+{
+    QTest::addColumn<Values>("xs");
+    QTest::addColumn<Values>("ys");
+    QTest::addColumn<QString>("phrase");
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double inf = std::numeric_limits<double>::infinity();
+    QTest::newRow("nan x") << Values{1, nan} << Values{1, 2} << "point 2 has a non-finite";
+    QTest::newRow("inf y") << Values{1} << Values{-inf} << "non-finite";
+    QTest::newRow("mismatched") << Values{1, 2} << Values{1} << "x has 2 values but y has 1";
+    QTest::newRow("empty") << Values{} << Values{} << "empty";
+}
+
+void TestCsv::writeRefusesUnwritableData()
+{
+    QFETCH(Values, xs);
+    QFETCH(Values, ys);
+    QFETCH(QString, phrase);
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath("keep.csv");
+    QVERIFY(writeFile(path, "x,y\n1,2\n"));
+    Dataset data;
+    data.x.assign(xs.begin(), xs.end());
+    data.y.assign(ys.begin(), ys.end());
+    std::string err;
+    QVERIFY(!writeCsv(path.toStdString(), data, err));
+    QVERIFY2(qs(err).contains(phrase), err.c_str());
+    QVERIFY2(qs(err).contains(path), err.c_str());
+    QCOMPARE(readFile(path), QByteArray("x,y\n1,2\n"));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 1);
+}
+
+void TestCsv::writeIntoMissingDirectoryFails()
+{
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("missing/out.csv").toStdString();
+    Dataset data;
+    data.x = {1};
+    data.y = {2};
+    std::string err;
+    QVERIFY(!writeCsv(path, data, err));
+    QVERIFY2(qs(err).contains(qs(path)), err.c_str());
+    QVERIFY2(qs(err).contains(qs(std::generic_category().message(ENOENT))), err.c_str());
+}
+
+void TestCsv::writeOverDirectoryFails()
+{
+    QTemporaryDir dir;
+    QVERIFY(QDir(dir.path()).mkdir("target.csv"));
+    Dataset data;
+    data.x = {1};
+    data.y = {2};
+    std::string err;
+    QVERIFY(!writeCsv(dir.filePath("target.csv").toStdString(), data, err));
+    QVERIFY2(qs(err).contains("it is a directory"), err.c_str());
+    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+             QStringList{"target.csv"});
+}
+
+void TestCsv::writeInReadOnlyDirectoryKeepsOldFile()
+{
+    QTemporaryDir dir;
+    const QString sub = dir.filePath("ro");
+    QVERIFY(QDir().mkdir(sub));
+    const QString path = sub + "/data.csv";
+    const QByteArray old = "x,y\n1,2\n3,4\n";
+    QVERIFY(writeFile(path, old));
+    QVERIFY(::chmod(QFile::encodeName(sub).constData(), 0555) == 0);
+    struct Restore { // so QTemporaryDir can clean up whatever happens
+        QByteArray dir;
+        ~Restore() { ::chmod(dir.constData(), 0755); }
+    } restore{QFile::encodeName(sub)};
+    if (::access(QFile::encodeName(sub).constData(), W_OK) == 0)
+        QSKIP("the directory is still writable (running as root?)");
+
+    Dataset data;
+    data.x = {5, 6, 7};
+    data.y = {8, 9, 10};
+    std::string err;
+    QVERIFY(!writeCsv(path.toStdString(), data, err));
+    QVERIFY2(qs(err).contains(path), err.c_str());
+    QVERIFY2(qs(err).contains(qs(std::generic_category().message(EACCES))), err.c_str());
+    QCOMPARE(readFile(path), old);
+    QCOMPARE(QDir(sub).entryList(QDir::Files | QDir::Hidden), QStringList{"data.csv"});
+}
+
+void TestCsv::writeKeepsPermissions()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("perm.csv");
+    QVERIFY(writeFile(path, "old"));
+    QVERIFY(::chmod(QFile::encodeName(path).constData(), 0640) == 0);
+    Dataset data;
+    data.x = {1};
+    data.y = {2};
+    std::string err;
+    QVERIFY2(writeCsv(path.toStdString(), data, err), err.c_str());
+    struct stat info {};
+    QVERIFY(::stat(QFile::encodeName(path).constData(), &info) == 0);
+    QCOMPARE(int(info.st_mode & 07777), 0640);
+    QCOMPARE(readFile(path), QByteArray("x,y\n1,2\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading files
+
+void TestCsv::readMissingFile()
+{
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("nope.csv").toStdString();
+    Dataset out = previousDataset();
+    CsvError err;
+    QVERIFY(!readCsv(path, out, err));
+    QVERIFY(isPrevious(out));
+    QCOMPARE(err.file, path);
+    QCOMPARE(err.line, std::size_t(0));
+    QVERIFY2(qs(err.message).contains(qs(std::generic_category().message(ENOENT))),
+             err.message.c_str());
+    QVERIFY(qs(err.toString()).startsWith(qs(path) + ": "));
+}
+
+void TestCsv::readDirectory()
+{
+    QTemporaryDir dir;
+    Dataset out = previousDataset();
+    CsvError err;
+    QVERIFY(!readCsv(dir.path().toStdString(), out, err));
+    QVERIFY(isPrevious(out));
+    QVERIFY2(qs(err.message).contains("directory", Qt::CaseInsensitive), err.message.c_str());
+}
+
+void TestCsv::readSpecialFiles()
+{
+    Dataset out = previousDataset();
+    CsvError err;
+    QVERIFY(!readCsv("/dev/null", out, err));
+    QVERIFY2(qs(err.message).contains("not a regular file"), err.message.c_str());
+    QVERIFY2(qs(err.message).contains("character device"), err.message.c_str());
+
+    // Opening a FIFO without a writer would block forever; it must be refused instead.
+    QTemporaryDir dir;
+    const QByteArray fifo = QFile::encodeName(dir.filePath("fifo"));
+    QVERIFY(::mkfifo(fifo.constData(), 0600) == 0);
+    QVERIFY(!readCsv(fifo.toStdString(), out, err));
+    QVERIFY2(qs(err.message).contains("not a regular file"), err.message.c_str());
+    QVERIFY(isPrevious(out));
+}
+
+void TestCsv::readUnreadableFile()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("secret.csv");
+    QVERIFY(writeFile(path, "1,2\n"));
+    QVERIFY(::chmod(QFile::encodeName(path).constData(), 0) == 0);
+    if (::access(QFile::encodeName(path).constData(), R_OK) == 0)
+        QSKIP("the file is still readable (running as root?)");
+    Dataset out = previousDataset();
+    CsvError err;
+    QVERIFY(!readCsv(path.toStdString(), out, err));
+    QVERIFY(isPrevious(out));
+    QVERIFY2(qs(err.message).contains(qs(std::generic_category().message(EACCES))),
+             err.message.c_str());
+}
+
+void TestCsv::readCancelled()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("big.csv");
+    QVERIFY(writeFile(path, generatedCsv(150000))); // several chunks
+    Dataset out = previousDataset();
+    CsvError err;
+
+    const std::atomic<bool> cancelledBefore{true};
+    QVERIFY(!readCsv(path.toStdString(), out, err, {}, nullptr, &cancelledBefore));
+    QCOMPARE(qs(err.message), QString("cancelled"));
+    QVERIFY(isPrevious(out));
+
+    // Cancelled while reading: the flag is raised from the first progress report.
+    std::atomic<bool> cancel{false};
+    int calls = 0;
+    const auto progress = [&](std::uint64_t, std::uint64_t) {
+        ++calls;
+        cancel = true;
+    };
+    err = CsvError();
+    QVERIFY(!readCsv(path.toStdString(), out, err, {}, progress, &cancel));
+    QCOMPARE(qs(err.message), QString("cancelled"));
+    QCOMPARE(calls, 1);
+    QVERIFY(isPrevious(out));
+}
+
+void TestCsv::readMaxRows()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("rows.csv");
+    QVERIFY(writeFile(path, generatedCsv(1000)));
+    CsvLimits limits;
+    limits.maxRows = 1000;
+    Dataset out = previousDataset();
+    CsvError err;
+    QVERIFY2(readCsv(path.toStdString(), out, err, limits), err.toString().c_str());
+    QCOMPARE(out.size(), std::size_t(1000));
+
+    limits.maxRows = 999;
+    out = previousDataset();
+    QVERIFY(!readCsv(path.toStdString(), out, err, limits));
+    QVERIFY(isPrevious(out));
+    QCOMPARE(err.line, std::size_t(1001)); // the header is line 1
+    QCOMPARE(qs(err.message), QString("more than 999 data rows"));
+}
+
+void TestCsv::readHugeLineIsRefusedQuickly()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("huge.csv");
+    const QByteArray text = "x,y\n1,2\n" + QByteArray(5 << 20, '7') + "," + "1\n";
+    QVERIFY(writeFile(path, text));
+
+    std::uint64_t mostRead = 0;
+    const auto progress = [&](std::uint64_t done, std::uint64_t) { mostRead = done; };
+    CsvLimits limits;
+    limits.maxLineBytes = 1 << 20;
+    Dataset out = previousDataset();
+    CsvError err;
+    QElapsedTimer timer;
+    timer.start();
+    QVERIFY(!readCsv(path.toStdString(), out, err, limits, progress));
+    QVERIFY2(timer.elapsed() < 2000, "a huge line should be refused without reading it all");
+    QVERIFY(isPrevious(out));
+    QCOMPARE(err.line, std::size_t(3));
+    QVERIFY2(qs(err.message).contains("line longer than 1048576 bytes"), err.message.c_str());
+    QVERIFY2(mostRead < std::uint64_t(text.size()), "reading must stop at the long line");
+}
+
+void TestCsv::readReportsProgressWithTotal()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("progress.csv");
+    const QByteArray text = generatedCsv(120000); // about 3 MB: several chunks
+    QVERIFY(writeFile(path, text));
+    const auto size = std::uint64_t(text.size());
+
+    std::vector<std::uint64_t> done;
+    bool totalsRight = true;
+    const auto progress = [&](std::uint64_t bytes, std::uint64_t total) {
+        done.push_back(bytes);
+        totalsRight = totalsRight && total == size;
+    };
+    Dataset out;
+    CsvError err;
+    QVERIFY2(readCsv(path.toStdString(), out, err, {}, progress), err.toString().c_str());
+    QVERIFY(done.size() >= 3);
+    QVERIFY(totalsRight);
+    QVERIFY(std::is_sorted(done.begin(), done.end()));
+    QCOMPARE(done.back(), size);
+    QCOMPARE(out.size(), std::size_t(120000));
+}
+
+void TestCsv::readMatchesParse()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("same.csv");
+    const QByteArray text = generatedCsv(200000);
+    QVERIFY(writeFile(path, text));
+
+    Dataset fromFile, fromText;
+    CsvError err;
+    QVERIFY2(readCsv(path.toStdString(), fromFile, err), err.toString().c_str());
+    QVERIFY2(parseCsv(view(text), "same", fromText, err), err.toString().c_str());
+    QCOMPARE(fromFile.name, std::string("same.csv"));
+    QCOMPARE(fromFile.x, fromText.x);
+    QCOMPARE(fromFile.y, fromText.y);
+    QCOMPARE(fromFile.size(), std::size_t(200000));
+    QCOMPARE(fromFile.x.back(), 199999.0);
+    QCOMPARE(fromFile.y.back(), -199999 / 7.0);
+}
+
+void TestCsv::readNoticesTruncation()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("shrinking.csv");
+    QVERIFY(writeFile(path, generatedCsv(150000)));
+    const QByteArray native = QFile::encodeName(path);
+    // Another program cuts the file short while the first chunk is being parsed.
+    const auto progress = [&](std::uint64_t, std::uint64_t) { (void)::truncate(native, 100); };
+    Dataset out = previousDataset();
+    CsvError err;
+    QVERIFY(!readCsv(path.toStdString(), out, err, {}, progress));
+    QVERIFY(isPrevious(out));
+    QVERIFY2(qs(err.message).contains("changed while it was being read"), err.message.c_str());
+}
+
+void TestCsv::readReferenceFiles_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<int>("rows"); // 0: refused
+    QTest::addColumn<int>("line");
+    QTest::addColumn<QString>("phrase");
+    QTest::newRow("excel export") << "excel_semicolon_bom_crlf.csv" << 4 << 0 << QString();
+    QTest::newRow("tab separated") << "tab_header.tsv" << 3 << 0 << QString();
+    QTest::newRow("quoted") << "quoted.csv" << 3 << 0 << QString();
+    QTest::newRow("decimal comma") << "decimal_comma.csv" << 0 << 2 << "decimal comma";
+    QTest::newRow("Latin-1 header") << "latin1_header.csv" << 0 << 1 << "invalid UTF-8";
+}
+
+void TestCsv::readReferenceFiles()
+{
+    QFETCH(QString, file);
+    QFETCH(int, rows);
+    QFETCH(int, line);
+    QFETCH(QString, phrase);
+    Dataset out;
+    CsvError err;
+    const bool ok = readCsv(csvData(file).toStdString(), out, err);
+    if (rows > 0) {
+        QVERIFY2(ok, err.toString().c_str());
+        QCOMPARE(out.size(), std::size_t(rows));
+        QCOMPARE(out.x.front(), 1.5);
+        QCOMPARE(out.y.back(), -4e-3);
+    } else {
+        QVERIFY(!ok);
+        QCOMPARE(err.line, std::size_t(line));
+        QVERIFY2(qs(err.message).contains(phrase), err.message.c_str());
+    }
+}
+
+// The hostile seeds of the fuzzing corpus: no crash, and the same outcome however they are split.
+void TestCsv::seedsGiveTheSameOutcomeInPieces()
+{
+    const QStringList seeds = QDir(seedDir()).entryList(QDir::Files);
+    QVERIFY2(seeds.size() >= 10, qPrintable(seedDir()));
+    for (const QString &seed : seeds) {
+        const QByteArray text = readFile(seedDir() + "/" + seed);
+        const Outcome whole = parseInPieces(text, std::size_t(text.size()) + 1, {});
+        for (std::size_t step : {1, 5}) {
+            const Outcome o = parseInPieces(text, step, {});
+            QVERIFY2(o.ok == whole.ok, qPrintable(seed));
+            QCOMPARE(o.err.line, whole.err.line);
+            QCOMPARE(o.err.column, whole.err.column);
+            QCOMPARE(qs(o.err.message), qs(whole.err.message));
+            QCOMPARE(o.data.x, whole.data.x);
+            QCOMPARE(o.data.y, whole.data.y);
+        }
+    }
+}
+
+QTEST_APPLESS_MAIN(TestCsv)
+#include "tst_csv.moc"

@@ -1,0 +1,418 @@
+// The datasets, the trainer and what the trained models must achieve.
+
+#include "dataset.h"
+#include "fuzzy.h"
+#include "mdn.h"
+#include "snapshot.h"
+#include "trainer.h"
+
+#include <QtTest/QTest>
+
+#include <cmath>
+
+using namespace mdn;
+
+namespace {
+
+Dataset inverseData(std::size_t points, std::uint64_t seed)
+{
+    GeneratorSpec g;
+    g.generator = Generator::InverseSinusoid;
+    g.points = points;
+    g.seed = seed;
+    return generate(g);
+}
+
+double normalPdf(double x, double mu, double sd)
+{
+    return std::exp(-0.5 * (x - mu) * (x - mu) / (sd * sd)) / (sd * std::sqrt(2 * M_PI));
+}
+
+} // namespace
+
+class TestModel : public QObject {
+    Q_OBJECT
+private slots:
+    void generatorsFollowTheirDefinition_data();
+    void generatorsFollowTheirDefinition();
+    void generatorIsDeterministicPerSeed();
+    void trueDensityIntegratesToOne_data();
+    void trueDensityIntegratesToOne();
+    void bayesNllOfForwardProblemIsTheGaussianNll();
+    void nllOfHandComputedTwoComponentMixture();
+    void nllStaysFiniteForExtremeOutputs();
+    void mixtureTemperatures();
+    void trainingIsDeterministicPerSeed();
+    void everyOptimizerReducesTheLoss_data();
+    void everyOptimizerReducesTheLoss();
+    void miniBatchTrainingReducesTheLoss();
+    void reportedLossesAreInDataUnits();
+    void mdnBeatsSingleGaussianAndMseAveragesTheBranches();
+    void mdnGeneralisesOnHeldOutData();
+    void divergenceIsRecoveredAndWeightsStayFinite();
+    void hostileTargetsStayFinite_data();
+    void hostileTargetsStayFinite();
+    void stopFlagInterruptsTraining();
+    void badInputIsRefused();
+};
+
+void TestModel::generatorsFollowTheirDefinition_data()
+{
+    QTest::addColumn<int>("generator");
+    QTest::newRow("sinusoid") << int(Generator::Sinusoid);
+    QTest::newRow("inverse-sinusoid") << int(Generator::InverseSinusoid);
+    QTest::newRow("bishop") << int(Generator::Bishop);
+}
+
+void TestModel::generatorsFollowTheirDefinition()
+{
+    QFETCH(int, generator);
+    const Generator g = Generator(generator);
+    GeneratorSpec spec;
+    spec.generator = g;
+    spec.points = 2000;
+    spec.noise = defaultNoise(g);
+    const Dataset d = generate(spec);
+    QCOMPARE(d.size(), std::size_t(2000));
+    QCOMPARE(d.name, std::string(generatorName(g)));
+    QCOMPARE(generatorFromName(generatorName(g)).value(), g);
+    double residual2 = 0.0;
+    for (std::size_t i = 0; i < d.size(); ++i) {
+        switch (g) {
+        case Generator::Sinusoid:
+            QVERIFY(std::abs(d.x[i]) <= 10.5);
+            residual2 += std::pow(d.y[i] - sinusoidCurve(d.x[i]), 2);
+            break;
+        case Generator::InverseSinusoid:
+            QVERIFY(std::abs(d.y[i]) <= 10.5);
+            residual2 += std::pow(d.x[i] - sinusoidCurve(d.y[i]), 2);
+            break;
+        case Generator::Bishop: {
+            QVERIFY(d.y[i] >= 0.0 && d.y[i] < 1.0);
+            const double r = d.x[i] - (d.y[i] + 0.3 * std::sin(2 * M_PI * d.y[i]));
+            QVERIFY(std::abs(r) <= 0.1);
+            residual2 += r * r;
+            break;
+        }
+        }
+    }
+    // The noise has the stated size: N(0, 1) has variance 1, U(-0.1, 0.1) has variance 0.01/3.
+    const double expected = g == Generator::Bishop ? 0.01 / 3.0 : 1.0;
+    MDN_COMPARE_NEAR(residual2 / double(d.size()), expected, 0.0, 0.1);
+}
+
+void TestModel::generatorIsDeterministicPerSeed()
+{
+    const Dataset a = inverseData(100, 5), b = inverseData(100, 5), c = inverseData(100, 6);
+    QCOMPARE(a.x, b.x);
+    QCOMPARE(a.y, b.y);
+    QVERIFY(a.x != c.x);
+}
+
+void TestModel::trueDensityIntegratesToOne_data()
+{
+    QTest::addColumn<int>("generator");
+    QTest::addColumn<double>("x");
+    QTest::newRow("sinusoid x=3") << int(Generator::Sinusoid) << 3.0;
+    QTest::newRow("inverse x=0 (five branches)") << int(Generator::InverseSinusoid) << 0.0;
+    QTest::newRow("inverse x=12") << int(Generator::InverseSinusoid) << 12.0;
+    QTest::newRow("bishop x=0.5 (three branches)") << int(Generator::Bishop) << 0.5;
+}
+
+void TestModel::trueDensityIntegratesToOne()
+{
+    QFETCH(int, generator);
+    QFETCH(double, x);
+    const Generator g = Generator(generator);
+    const Range r = trueYRange(g, defaultNoise(g));
+    std::vector<double> ys;
+    const int n = 20001;
+    const double step = (r.hi - r.lo) / (n - 1);
+    for (int i = 0; i < n; ++i)
+        ys.push_back(r.lo + step * i);
+    const std::vector<double> p = trueConditionalDensity(g, defaultNoise(g), x, ys);
+    double integral = 0.0;
+    for (double v : p)
+        integral += v * step;
+    MDN_COMPARE_NEAR(integral, 1.0, 0.005, 0.0);
+}
+
+void TestModel::bayesNllOfForwardProblemIsTheGaussianNll()
+{
+    GeneratorSpec spec;
+    spec.generator = Generator::Sinusoid;
+    spec.points = 20000;
+    spec.noise = 0.5;
+    const Dataset d = generate(spec);
+    // E[-log N(e; 0, s)] = log(s sqrt(2 pi)) + 1/2.
+    MDN_COMPARE_NEAR(bayesNll(Generator::Sinusoid, 0.5, d), std::log(0.5 * std::sqrt(2 * M_PI)) + 0.5,
+                     0.02, 0.0);
+}
+
+void TestModel::nllOfHandComputedTwoComponentMixture()
+{
+    // pi = (0.25, 0.75) from logits (0, log 3); mu = (-1, 2); sigma = (0.5, 1.5); t = (0, 1.5).
+    const int K = 2;
+    const double floor = 1e-6;
+    Matrix<double> Z(2, 3 * K);
+    for (int j = 0; j < 2; ++j) {
+        Z(j, 0) = 0.0;
+        Z(j, 1) = std::log(3.0);
+        Z(j, 2) = -1.0;
+        Z(j, 3) = 2.0;
+        Z(j, 4) = std::log(0.5 - floor);
+        Z(j, 5) = std::log(1.5 - floor);
+    }
+    Matrix<double> T(2, 1);
+    T << 0.0, 1.5;
+    double expected = 0.0;
+    for (int j = 0; j < 2; ++j)
+        expected -= std::log(0.25 * normalPdf(T(j, 0), -1, 0.5) + 0.75 * normalPdf(T(j, 0), 2, 1.5));
+    expected /= 2;
+    MdnWorkspace<double> ws;
+    MDN_COMPARE_NEAR(mdnLoss<double>(Z, T, K, floor, nullptr, ws), expected, 1e-12, 1e-10);
+    // Float gives the same to single precision.
+    MdnWorkspace<float> wsf;
+    const Matrix<float> Zf = Z.cast<float>(), Tf = T.cast<float>();
+    MDN_COMPARE_NEAR(mdnLoss<float>(Zf, Tf, K, float(floor), nullptr, wsf), expected, 1e-5, 1e-5);
+}
+
+void TestModel::nllStaysFiniteForExtremeOutputs()
+{
+    // Huge logits, a target 1e6 widths away, widths at both extremes: the log-sum-exps keep
+    // every value finite (the loss is large, not NaN).
+    const int K = 3;
+    Matrix<float> Zt(3 * K, 3);
+    Zt << 80, -80, 0,     //
+        -80, 80, 0,       //
+        0, 0, 0,          //
+        0, 1e6f, -3e4f,   //
+        1, -1e6f, 3e4f,   //
+        2, 0, 0,          //
+        -200, 200, 50,    //
+        -200, -200, -50,  //
+        -200, 0, 1e30f;
+    const Matrix<float> Z = Zt.transpose(); // one row per observation
+    Matrix<float> T(3, 1);
+    T << 1e6f, -1e6f, 0;
+    Matrix<float> dZ;
+    MdnWorkspace<float> ws;
+    const float loss = mdnLoss<float>(Z, T, K, 1e-3f, &dZ, ws);
+    QVERIFY(std::isfinite(loss));
+    QVERIFY(dZ.allFinite());
+}
+
+void TestModel::mixtureTemperatures()
+{
+    const int K = 2;
+    Matrix<float> Z(1, 3 * K);
+    Z << 0.0f, std::log(3.0f), -1, 2, std::log(0.5f), std::log(1.5f);
+    Array<double> pi, mu, sigma;
+    mixtureParameters<float>(Z, K, 0.0f, 1.0, 1.0, pi, mu, sigma);
+    MDN_COMPARE_NEAR(pi(0, 0), 0.25, 1e-6, 0);
+    MDN_COMPARE_NEAR(sigma(1, 0), 1.5, 1e-6, 0);
+    mixtureParameters<float>(Z, K, 0.0f, 0.0, 0.0, pi, mu, sigma);
+    QCOMPARE(pi(1, 0), 1.0); // temperature 0: the most probable component only
+    QCOMPARE(sigma(0, 0), 0.0);
+    mixtureParameters<float>(Z, K, 0.0f, 1e6, 4.0, pi, mu, sigma);
+    MDN_COMPARE_NEAR(pi(0, 0), 0.5, 1e-5, 0); // very hot: uniform
+    MDN_COMPARE_NEAR(sigma(0, 0), 1.0, 1e-6, 0);
+}
+
+void TestModel::trainingIsDeterministicPerSeed()
+{
+    const Dataset d = inverseData(300, 3);
+    TrainConfig c = defaultConfig(ModelKind::Mdn);
+    c.batch = 64;
+    Trainer a(d, c), b(d, c);
+    a.train(20);
+    b.train(20);
+    QCOMPARE(a.lastLoss(), b.lastLoss());
+    QVERIFY(a.net().parameters() == b.net().parameters());
+    c.seed = 4;
+    Trainer other(d, c);
+    other.train(20);
+    QVERIFY(other.lastLoss() != a.lastLoss());
+}
+
+void TestModel::everyOptimizerReducesTheLoss_data()
+{
+    QTest::addColumn<int>("optimizer");
+    QTest::addColumn<double>("lr");
+    QTest::newRow("adam") << int(OptimizerKind::Adam) << 0.01;
+    QTest::newRow("rmsprop") << int(OptimizerKind::RMSProp) << 0.003;
+    QTest::newRow("sgd") << int(OptimizerKind::SGD) << 0.01;
+}
+
+void TestModel::everyOptimizerReducesTheLoss()
+{
+    QFETCH(int, optimizer);
+    QFETCH(double, lr);
+    GeneratorSpec g;
+    g.generator = Generator::Sinusoid;
+    const Dataset d = generate(g);
+    for (ModelKind kind : {ModelKind::Mse, ModelKind::Mdn}) {
+        TrainConfig c = defaultConfig(kind);
+        c.optimizer.kind = OptimizerKind(optimizer);
+        c.optimizer.learningRate = lr;
+        if (c.optimizer.kind == OptimizerKind::RMSProp)
+            c.optimizer.beta2 = 0.9;
+        Trainer t(d, c);
+        t.train(1);
+        const double first = t.lastLoss();
+        t.train(500);
+        QVERIFY2(t.lastLoss() < first - (kind == ModelKind::Mse ? 0.5 * first : 0.3),
+                 qPrintable(QString("%1: %2 -> %3").arg(modelName(kind)).arg(first).arg(t.lastLoss())));
+        QVERIFY(t.faults().empty());
+    }
+}
+
+void TestModel::miniBatchTrainingReducesTheLoss()
+{
+    const Dataset d = inverseData(5000, 2);
+    TrainConfig c = defaultConfig(ModelKind::Mdn);
+    c.batch = 256;
+    c.optimizer.learningRate = 0.003;
+    Trainer t(d, c);
+    t.train(1);
+    const double first = t.lastLoss();
+    QCOMPARE(t.train(40), 40L);
+    QCOMPARE(t.epoch(), 41L);
+    QVERIFY2(t.lastLoss() < first - 0.5, qPrintable(QString("%1 -> %2").arg(first).arg(t.lastLoss())));
+}
+
+void TestModel::reportedLossesAreInDataUnits()
+{
+    // Scaling the targets by 1000 scales the MSE by 10^6 and shifts the NLL by log(1000): the
+    // models see the same standardised problem.
+    Dataset d = inverseData(400, 8);
+    Dataset scaled = d;
+    for (double &y : scaled.y)
+        y *= 1000.0;
+    for (ModelKind kind : {ModelKind::Mse, ModelKind::Mdn}) {
+        Trainer a(d, defaultConfig(kind)), b(scaled, defaultConfig(kind));
+        a.train(50);
+        b.train(50);
+        if (kind == ModelKind::Mse)
+            MDN_COMPARE_NEAR(b.lastLoss(), a.lastLoss() * 1e6, 0, 1e-3);
+        else
+            MDN_COMPARE_NEAR(b.lastLoss(), a.lastLoss() + std::log(1000.0), 1e-3, 0);
+        MDN_COMPARE_NEAR(b.loss(scaled), b.lastLoss(), 0.05 * std::abs(b.lastLoss()), 0.05);
+    }
+}
+
+void TestModel::mdnBeatsSingleGaussianAndMseAveragesTheBranches()
+{
+    const Dataset d = inverseData(1000, 1);
+    TrainConfig one = defaultConfig(ModelKind::Mdn);
+    one.mixtures = 1;
+    Trainer single(d, one), mixture(d, defaultConfig(ModelKind::Mdn)), mse(d, defaultConfig(ModelKind::Mse));
+    single.train(2000);
+    mixture.train(2000);
+    mse.train(2000);
+    // A single gaussian can do no better than a gaussian around the conditional mean.
+    QVERIFY2(mixture.lastLoss() < single.lastLoss() - 0.8,
+             qPrintable(QString("K=10 %1, K=1 %2").arg(mixture.lastLoss()).arg(single.lastLoss())));
+    // The best possible MSE (the conditional variance around the branches' average) is about 20.8.
+    QVERIFY2(mse.lastLoss() > 19.0 && mse.lastLoss() < 24.0, qPrintable(QString::number(mse.lastLoss())));
+    // ...and the MSE prediction is the average: near 0 in the middle, where the branches are symmetric.
+    const double middle = mse.predict({0.0}).front();
+    QVERIFY2(std::abs(middle) < 2.0, qPrintable(QString::number(middle)));
+}
+
+void TestModel::mdnGeneralisesOnHeldOutData()
+{
+    const Dataset train = inverseData(1000, 1);
+    const Dataset heldOut = inverseData(5000, 20231124);
+    Trainer t(train, defaultConfig(ModelKind::Mdn));
+    t.train(3000);
+    const double nll = t.loss(heldOut);
+    const double bayes = bayesNll(Generator::InverseSinusoid, 1.0, heldOut);
+    qInfo("held-out NLL %.4f nats, Bayes-optimal %.4f, train %.4f", nll, bayes, t.lastLoss());
+    QVERIFY2(nll <= 1.45, qPrintable(QString::number(nll)));
+
+    // The samples follow the branches: a sample (x, y) of the inverse problem lies on the true
+    // curve x = f(y) up to the noise.
+    Snapshot s;
+    SnapshotRequest r;
+    fillSnapshot(s, nullptr, &t, train, r);
+    QCOMPARE(s.sampleX.size(), std::size_t(200 * 10));
+    std::size_t close = 0;
+    for (std::size_t i = 0; i < s.sampleX.size(); ++i)
+        close += std::abs(s.sampleX[i] - sinusoidCurve(s.sampleY[i])) <= 2.5 ? 1 : 0;
+    const double fraction = double(close) / double(s.sampleX.size());
+    QVERIFY2(fraction >= 0.9, qPrintable(QString::number(fraction)));
+}
+
+void TestModel::divergenceIsRecoveredAndWeightsStayFinite()
+{
+    const Dataset d = inverseData(500, 1);
+    TrainConfig c = defaultConfig(ModelKind::Mdn);
+    c.optimizer.learningRate = 1e6;
+    Trainer t(d, c);
+    t.train(200);
+    QVERIFY(!t.faults().empty());
+    QVERIFY(t.net().parameters().allFinite());
+    QVERIFY(t.learningRate() < 1e6);
+    QVERIFY(t.faults().front().message.find("rolled back") != std::string::npos);
+    QVERIFY(std::isfinite(t.loss(d)));
+    if (t.epoch() > 0)
+        QVERIFY(std::isfinite(t.lastLoss()));
+}
+
+void TestModel::hostileTargetsStayFinite_data()
+{
+    QTest::addColumn<double>("scale");
+    QTest::addColumn<bool>("constant");
+    QTest::newRow("targets x 1e12") << 1e12 << false;
+    QTest::newRow("targets x 1e-12") << 1e-12 << false;
+    QTest::newRow("constant target") << 1.0 << true;
+}
+
+void TestModel::hostileTargetsStayFinite()
+{
+    QFETCH(double, scale);
+    QFETCH(bool, constant);
+    Dataset d = inverseData(300, 1);
+    for (double &y : d.y)
+        y = constant ? 42.0 : y * scale;
+    for (ModelKind kind : {ModelKind::Mse, ModelKind::Mdn}) {
+        Trainer t(d, defaultConfig(kind));
+        t.train(300);
+        QVERIFY(std::isfinite(t.lastLoss()));
+        QVERIFY(t.net().parameters().allFinite());
+        for (double y : t.predict({-10.0, 0.0, 10.0}))
+            QVERIFY(std::isfinite(y));
+    }
+}
+
+void TestModel::stopFlagInterruptsTraining()
+{
+    const Dataset d = inverseData(200, 1);
+    Trainer t(d, defaultConfig(ModelKind::Mdn));
+    std::atomic<bool> stop{false};
+    const long done = t.train(1000000, &stop, [&](long epoch, double) {
+        if (epoch == 25)
+            stop = true;
+        return true;
+    });
+    QCOMPARE(done, 25L);
+    QCOMPARE(t.epoch(), 25L);
+}
+
+void TestModel::badInputIsRefused()
+{
+    Dataset empty;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Trainer(empty, defaultConfig(ModelKind::Mdn)));
+    Dataset nan = inverseData(10, 1);
+    nan.y[3] = std::nan("");
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Trainer(nan, defaultConfig(ModelKind::Mdn)));
+    TrainConfig c = defaultConfig(ModelKind::Mdn);
+    c.mixtures = 0;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Trainer(inverseData(10, 1), c));
+    Trainer mse(inverseData(10, 1), defaultConfig(ModelKind::Mse));
+    QVERIFY_THROWS_EXCEPTION(std::logic_error, mse.mixture({0.0}));
+}
+
+QTEST_APPLESS_MAIN(TestModel)
+#include "tst_model.moc"
