@@ -106,16 +106,53 @@ void Trainer::requireMdn(const char *what) const
         throw std::logic_error(std::string(what) + " needs a mixture density network");
 }
 
-double Trainer::stepBatch(const Eigen::Ref<const Matrix> &X, const Eigen::Ref<const Matrix> &T,
-                          Batch &b)
+Trainer::Pass &Trainer::passFor(Eigen::Index size)
 {
-    const Matrix &out = m_net.forward(X, b.net);
-    const double loss =
-        m_config.kind == ModelKind::Mdn
-            ? double(mdnLoss<float>(out, T, m_config.mixtures, float(m_config.sigmaFloor),
-                                    &b.dOut, b.mdn))
-            : double(mseLoss<float>(out, T, &b.dOut));
-    m_net.backward(X, b.dOut, b.net, m_grad);
+    for (Pass &p : m_passes)
+        if (p.size == size)
+            return p;
+    Pass &p = m_passes[m_nextPass++ % m_passes.size()];
+    p.size = size;
+    return p;
+}
+
+// Mean loss over the batch (standardised units) and its gradient, over cache-sized blocks: the
+// gradient of the mean is the sum of the block gradients weighted by their share of the batch.
+double Trainer::lossAndGradient(const Eigen::Ref<const Matrix> &X, const Eigen::Ref<const Matrix> &T,
+                                Net::Vector &grad)
+{
+    const Eigen::Index n = X.cols();
+    double loss = 0.0;
+    for (Eigen::Index start = 0; start < n; start += kBlock) {
+        const Eigen::Index len = std::min(kBlock, n - start);
+        Pass &p = passFor(len);
+        const auto Xb = X.middleCols(start, len);
+        const auto Tb = T.middleRows(start, len);
+        const Matrix &out = m_net.forward(Xb, p.net);
+        const double blockLoss =
+            m_config.kind == ModelKind::Mdn
+                ? double(mdnLoss<float>(out, Tb, m_config.mixtures, float(m_config.sigmaFloor),
+                                        &p.dOut, p.mdn))
+                : double(mseLoss<float>(out, Tb, &p.dOut));
+        if (len == n) {
+            m_net.backward(Xb, p.dOut, p.net, grad);
+            return blockLoss;
+        }
+        const float share = float(double(len) / double(n));
+        p.dOut *= share;
+        m_net.backward(Xb, p.dOut, p.net, m_blockGrad);
+        if (start == 0)
+            grad = m_blockGrad;
+        else
+            grad += m_blockGrad;
+        loss += blockLoss * double(share);
+    }
+    return loss;
+}
+
+double Trainer::stepBatch(const Eigen::Ref<const Matrix> &X, const Eigen::Ref<const Matrix> &T)
+{
+    const double loss = lossAndGradient(X, T, m_grad);
     m_gradNorm = double(m_grad.norm());
     if (!guard(loss, m_epoch))
         return std::numeric_limits<double>::quiet_NaN();
@@ -184,7 +221,7 @@ long Trainer::train(long epochs, const std::atomic<bool> *stop,
         m_faultInStep = false;
         double sum = 0.0;
         if (batch == n) {
-            sum = stepBatch(m_X, m_T, m_full) * double(n);
+            sum = stepBatch(m_X, m_T) * double(n);
         } else {
             // A fresh order each epoch; the permuted copy keeps every mini-batch contiguous.
             for (std::size_t i = m_order.size() - 1; i > 0; --i)
@@ -197,9 +234,9 @@ long Trainer::train(long epochs, const std::atomic<bool> *stop,
             }
             for (Eigen::Index start = 0; start < n && !m_faultInStep; start += batch) {
                 const Eigen::Index len = std::min(batch, n - start);
-                Batch &b = len == batch ? m_full : m_tail;
-                sum += stepBatch(m_scratchX.middleCols(start, len), m_scratchT.middleRows(start, len),
-                                 b) * double(len);
+                sum += stepBatch(m_scratchX.middleCols(start, len),
+                                 m_scratchT.middleRows(start, len)) *
+                       double(len);
                 if (stop && stop->load(std::memory_order_relaxed) && start + len < n)
                     return done; // an interrupted epoch is not counted
             }

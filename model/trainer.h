@@ -11,6 +11,7 @@
 
 #include <Eigen/Core>
 
+#include <array>
 #include <atomic>
 #include <functional>
 #include <optional>
@@ -61,6 +62,9 @@ struct Mixture {
 class Trainer {
 public:
     using Net = Mlp<float>;
+    // Batches longer than this are processed in blocks of this many points, so that a block's
+    // activations and gradients stay in the core's cache; the result is the same full-batch step.
+    static constexpr Eigen::Index kBlock = 2048;
 
     // Throws std::invalid_argument for an empty dataset, non-finite values, or a bad config.
     Trainer(const Dataset &train, const TrainConfig &config);
@@ -102,14 +106,18 @@ public:
 
 private:
     using Matrix = Net::Matrix;
-    struct Batch {
+    // The buffers of one forward/backward pass over `size` points.
+    struct Pass {
+        Eigen::Index size = -1;
         Net::Workspace net;
         MdnWorkspace<float> mdn;
         Matrix dOut;
     };
 
-    double stepBatch(const Eigen::Ref<const Matrix> &X, const Eigen::Ref<const Matrix> &T,
-                     Batch &b);
+    double stepBatch(const Eigen::Ref<const Matrix> &X, const Eigen::Ref<const Matrix> &T);
+    double lossAndGradient(const Eigen::Ref<const Matrix> &X, const Eigen::Ref<const Matrix> &T,
+                           Net::Vector &grad);
+    Pass &passFor(Eigen::Index size);
     bool guard(double loss, long epoch);
     void checkpoint(double loss);
     Matrix outputs(const std::vector<double> &xs) const;
@@ -124,8 +132,11 @@ private:
     Matrix m_X, m_T;   // standardised training data: inputs 1 x N, targets N x 1
     std::vector<std::size_t> m_order;
     Matrix m_scratchX, m_scratchT;
-    Batch m_full, m_tail;
-    Net::Vector m_grad;
+    // A pass per batch length in use (block, mini-batch, remainder), so that no length
+    // reallocates another's buffers.
+    std::array<Pass, 3> m_passes;
+    std::size_t m_nextPass = 0;
+    Net::Vector m_grad, m_blockGrad;
 
     // Divergence guard state.
     Net::Vector m_goodParams;
