@@ -1,0 +1,44 @@
+#pragma once
+// The command line: options shared by the window and the headless trainer, and the headless run.
+
+#include "dataset.h"
+#include "trainer.h"
+
+#include <QSize>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+class QCommandLineParser;
+
+namespace mdnviz {
+
+// Everything the command line can set. The window takes its initial settings from it too.
+struct Options {
+    bool headless = false;
+    mdn::GeneratorSpec generator;
+    QString dataFile;       // CSV instead of a generator
+    QString modelSelection = QStringLiteral("both"); // mse | mdn | both
+    long epochs = 3000;
+    mdn::TrainConfig mse = mdn::defaultConfig(mdn::ModelKind::Mse);
+    mdn::TrainConfig mdn = mdn::defaultConfig(mdn::ModelKind::Mdn);
+    QString evalFile, reportFile, saveDataFile, exportSamplesFile, exportPng, exportDir;
+    int samplesPerX = 10;
+    double piTemperature = 1.0, sigmaTemperature = 1.0;
+    QSize exportSize{1600, 1000};
+
+    bool trainsMse() const { return modelSelection != QLatin1String("mdn"); }
+    bool trainsMdn() const { return modelSelection != QLatin1String("mse"); }
+};
+
+// Declares every option on the parser (with --help and --version).
+void addOptions(QCommandLineParser &parser);
+// Reads the parsed options; on a bad value returns nullopt and sets error to one line.
+std::optional<Options> readOptions(const QCommandLineParser &parser, QString &error);
+
+// Trains without a window as the options say; prints a summary on stdout. Returns the exit code
+// (0 on success, 1 with a one-line message on stderr on any error).
+int runHeadless(const Options &options);
+
+} // namespace mdnviz

@@ -1,0 +1,68 @@
+// mdnviz: the window, or with --headless the command-line trainer.
+
+#include "cli.h"
+#include "mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+
+#include <cstdio>
+#include <cstring>
+
+namespace {
+
+bool hasArgument(int argc, char **argv, const char *name)
+{
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], name) == 0)
+            return true;
+    return false;
+}
+
+// Qt aborts when its platform plugin finds no display; say so in one line instead.
+bool displayAvailable()
+{
+    return qEnvironmentVariableIsSet("QT_QPA_PLATFORM") || qEnvironmentVariableIsSet("DISPLAY") ||
+           qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    const bool headless = hasArgument(argc, argv, "--headless");
+    const bool informational = hasArgument(argc, argv, "--help") || hasArgument(argc, argv, "-h") ||
+                               hasArgument(argc, argv, "--version") || hasArgument(argc, argv, "-v");
+    if (headless || informational) {
+        // Charts are rendered for --export-png without any display.
+        if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+    } else if (!displayAvailable()) {
+        std::fprintf(stderr, "mdnviz: no display found (DISPLAY is not set): run with --headless, "
+                             "or set QT_QPA_PLATFORM=offscreen\n");
+        return 1;
+    }
+
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("mdnviz"));
+    QApplication::setOrganizationName(QStringLiteral("mdnviz"));
+    QApplication::setApplicationVersion(QStringLiteral(MDNVIZ_VERSION));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/mdnviz/mdnviz.png")));
+    QCommandLineParser parser;
+    mdnviz::addOptions(parser);
+    parser.process(app);
+    QString error;
+    const auto options = mdnviz::readOptions(parser, error);
+    if (!options) {
+        std::fprintf(stderr, "mdnviz: error: %s\n", qPrintable(error));
+        return 1;
+    }
+    if (options->headless)
+        return mdnviz::runHeadless(*options);
+
+    mdnviz::MainWindow window;
+    window.show();
+    if (!options->dataFile.isEmpty())
+        window.openDataset(options->dataFile);
+    return app.exec();
+}

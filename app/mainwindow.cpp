@@ -1,0 +1,470 @@
+#include "mainwindow.h"
+
+#include "chartexport.h"
+#include "csv.h"
+#include "datachart.h"
+#include "losschart.h"
+#include "settingsdock.h"
+#include "worker.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressDialog>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <cmath>
+
+namespace mdnviz {
+
+// A CSV file being read on a pool thread. The GUI polls its progress and may cancel it.
+struct MainWindow::LoadJob {
+    QString path;
+    std::atomic<std::uint64_t> done{0}, total{0};
+    std::atomic<bool> cancel{false};
+    mdn::Dataset data;
+    mdn::CsvError error;
+    bool ok = false;
+    QFutureWatcher<void> watcher;
+    QTimer poll;
+};
+
+namespace {
+
+QString formatLoss(double v)
+{
+    if (!std::isfinite(v))
+        return QStringLiteral("–");
+    return QString::number(v, 'f', std::abs(v) >= 100 ? 1 : 3);
+}
+
+} // namespace
+
+MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent) : QMainWindow(parent)
+{
+    setWindowTitle(QStringLiteral("mdnviz %1").arg(QApplication::applicationVersion()));
+    setWindowIcon(QIcon(QStringLiteral(":/mdnviz/mdnviz.png")));
+    setAcceptDrops(true);
+
+    m_dataChart = new DataChart;
+    m_lossChart = new LossChart;
+    auto *splitter = new QSplitter(Qt::Vertical);
+    splitter->addWidget(m_dataChart);
+    splitter->addWidget(m_lossChart);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    setCentralWidget(splitter);
+
+    m_dock = new SettingsDock(this);
+    addDockWidget(Qt::RightDockWidgetArea, m_dock);
+
+    m_statusLabel = new QLabel;
+    statusBar()->addPermanentWidget(m_statusLabel);
+
+    if (loadStoredSettings) {
+        QSettings stored;
+        m_dock->loadSettings(stored);
+        restoreGeometry(stored.value(QStringLiteral("window/geometry")).toByteArray());
+    }
+    m_settings = m_dock->settings();
+    if (m_settings.fromFile) {
+        // The file is loaded below; until then the window shows the default generator.
+        m_settings.fromFile = false;
+        m_dock->setSettings(m_settings);
+    }
+
+    createActions();
+    createWorker();
+
+    connect(m_dock, &SettingsDock::settingsChanged, this, &MainWindow::applySettings);
+    connect(m_dock, &SettingsDock::regenerateRequested, this, &MainWindow::regenerate);
+    connect(m_dock, &SettingsDock::openFileRequested, this, &MainWindow::openDatasetDialog);
+    connect(m_dock, &SettingsDock::trainRequested, this, &MainWindow::train);
+    connect(m_dock, &SettingsDock::pauseRequested, this, &MainWindow::pause);
+    connect(m_dock, &SettingsDock::stepRequested, this, &MainWindow::step);
+    connect(m_dock, &SettingsDock::resetRequested, this, &MainWindow::resetModels);
+
+    regenerate();
+    resize(1280, 800);
+}
+
+MainWindow::~MainWindow() { shutdown(); }
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open Dataset…"), this, &MainWindow::openDatasetDialog);
+    open->setShortcut(QKeySequence::Open);
+    QAction *save = file->addAction(tr("&Save Dataset As…"), this, &MainWindow::saveDatasetDialog);
+    save->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_S));
+    file->addSeparator();
+    QAction *exportPng = file->addAction(tr("&Export Chart as PNG…"), this, &MainWindow::exportChartDialog);
+    exportPng->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    QAction *exportAll = file->addAction(tr("Export &All Charts…"), this, &MainWindow::exportAllDialog);
+    exportAll->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *training = menuBar()->addMenu(tr("&Training"));
+    training->addAction(tr("&Train"), QKeySequence(Qt::Key_F5), this, &MainWindow::train);
+    training->addAction(tr("&Pause"), QKeySequence(Qt::Key_F6), this, &MainWindow::pause);
+    training->addAction(tr("&Step"), QKeySequence(Qt::Key_F7), this, &MainWindow::step);
+    training->addAction(tr("&Reset"), QKeySequence(Qt::Key_F8), this, &MainWindow::resetModels);
+    training->addAction(tr("Re&generate Data"), this, &MainWindow::regenerate);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_dock->toggleViewAction());
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About mdnviz"), this, &MainWindow::about);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::createWorker()
+{
+    qRegisterMetaType<mdn::Snapshot>("mdn::Snapshot");
+    m_worker = new TrainingWorker;
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &TrainingWorker::progress, this, &MainWindow::showSnapshot);
+    connect(m_worker, &TrainingWorker::runningChanged, this, &MainWindow::onRunningChanged);
+    connect(m_worker, &TrainingWorker::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+    m_thread.setObjectName(QStringLiteral("training"));
+    m_thread.start();
+}
+
+void MainWindow::shutdown()
+{
+    if (!m_thread.isRunning())
+        return;
+    if (m_loadJob)
+        m_loadJob->cancel = true;
+    m_worker->interrupt();
+    m_thread.quit();
+    m_thread.wait();
+    m_worker = nullptr; // deleted by the thread's finished signal
+    if (m_loadJob)
+        m_loadJob->watcher.waitForFinished();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings stored;
+    m_dock->saveSettings(stored);
+    stored.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    shutdown();
+    event->accept();
+}
+
+void MainWindow::train()
+{
+    if (m_worker)
+        QMetaObject::invokeMethod(m_worker, &TrainingWorker::start, Qt::QueuedConnection);
+}
+
+void MainWindow::pause()
+{
+    if (!m_worker)
+        return;
+    m_worker->interrupt(); // takes effect inside a long epoch too
+    QMetaObject::invokeMethod(m_worker, &TrainingWorker::pause, Qt::QueuedConnection);
+}
+
+void MainWindow::step()
+{
+    if (m_worker && !m_running)
+        QMetaObject::invokeMethod(m_worker, &TrainingWorker::step, Qt::QueuedConnection);
+}
+
+void MainWindow::resetModels()
+{
+    if (!m_worker)
+        return;
+    m_lossChart->clear();
+    QMetaObject::invokeMethod(m_worker, &TrainingWorker::reset, Qt::QueuedConnection);
+}
+
+void MainWindow::regenerate()
+{
+    if (m_settings.fromFile) {
+        statusBar()->showMessage(tr("The data come from a file: choose a generator to regenerate"), 8000);
+        return;
+    }
+    mdn::GeneratorSpec spec;
+    spec.generator = m_settings.generator;
+    spec.points = std::size_t(m_settings.points);
+    spec.noise = m_settings.noise;
+    spec.seed = m_settings.seed;
+    setDataset(mdn::generate(spec), m_settings);
+}
+
+void MainWindow::applySettings(const Settings &s)
+{
+    const Settings before = m_settings;
+    if (s.fromFile && !before.fromFile && s.filePath != before.filePath) {
+        // Choosing "From file…" goes through the file dialog (openFileRequested).
+        m_dock->setSettings(before);
+        return;
+    }
+    m_settings = s;
+    if (s.needsNewData(before) && !s.fromFile) {
+        regenerate();
+        if (m_running)
+            statusBar()->showMessage(tr("New data: models reset"), 8000);
+        return;
+    }
+    if (s.needsModelReset(before)) {
+        m_lossChart->clear();
+        const Settings cs = m_settings;
+        const mdn::Dataset data = m_data;
+        TrainingWorker *w = m_worker;
+        const bool wasRunning = m_running;
+        QMetaObject::invokeMethod(m_worker, [w, cs, data, wasRunning] {
+            w->configure(cs, data);
+            if (wasRunning)
+                w->start();
+        }, Qt::QueuedConnection);
+        statusBar()->showMessage(tr("Model settings changed: models reset"), 8000);
+        return;
+    }
+    const int samples = s.samplesPerX;
+    const long limit = s.epochLimit;
+    TrainingWorker *w = m_worker;
+    QMetaObject::invokeMethod(m_worker, [w, samples, limit] { w->setViewSettings(samples, limit); },
+                              Qt::QueuedConnection);
+}
+
+void MainWindow::setDataset(mdn::Dataset data, const Settings &settings)
+{
+    m_data = std::move(data);
+    m_settings = settings;
+    m_dock->setSettings(m_settings);
+    m_dock->setDataFileName(m_settings.fromFile ? QFileInfo(m_settings.filePath).fileName() : QString());
+    m_dataChart->setDataset(m_data);
+    m_dataChart->clearFits();
+    m_lossChart->clear();
+    if (m_worker) {
+        TrainingWorker *w = m_worker;
+        const Settings cs = m_settings;
+        const mdn::Dataset copy = m_data;
+        const bool wasRunning = m_running;
+        QMetaObject::invokeMethod(m_worker, [w, cs, copy, wasRunning] {
+            w->configure(cs, copy);
+            if (wasRunning)
+                w->start();
+        }, Qt::QueuedConnection);
+    }
+    emit datasetChanged();
+}
+
+void MainWindow::showSnapshot(const mdn::Snapshot &s)
+{
+    m_lastEpoch = s.epoch;
+    m_dataChart->setSnapshot(s);
+    m_lossChart->appendLosses(s.losses);
+    QString text = tr("epoch %L1  ·  MSE %2  ·  NLL %3 nats")
+                       .arg(s.epoch)
+                       .arg(formatLoss(s.mseLoss), formatLoss(s.mdnLoss));
+    if (s.running)
+        text += tr("  ·  %L1 epochs/s").arg(qRound64(s.epochsPerSecond));
+    m_statusLabel->setText(text);
+    emit snapshotShown(s.epoch);
+}
+
+void MainWindow::onRunningChanged(bool running)
+{
+    m_running = running;
+    m_dock->setRunning(running);
+}
+
+void MainWindow::showError(const QString &title, const QString &text)
+{
+    m_lastError = text;
+    statusBar()->showMessage(text, 15000);
+    // Window-modal and non-blocking: training and the event loop go on behind it.
+    auto *box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::openDataset(const QString &path)
+{
+    if (m_loadJob) {
+        showError(tr("Open Dataset"), tr("%1: another file is still loading").arg(path));
+        return;
+    }
+    auto job = std::make_shared<LoadJob>();
+    job->path = path;
+    m_loadJob = job;
+    statusBar()->showMessage(tr("Loading %1…").arg(QDir::toNativeSeparators(path)));
+    LoadJob *raw = job.get();
+    connect(&job->watcher, &QFutureWatcher<void>::finished, this, &MainWindow::finishLoad);
+    job->watcher.setFuture(QtConcurrent::run([raw] {
+        raw->ok = mdn::readCsv(
+            raw->path.toStdString(), raw->data, raw->error, mdn::CsvLimits(),
+            [raw](std::uint64_t done, std::uint64_t total) {
+                raw->done = done;
+                raw->total = total;
+            },
+            &raw->cancel);
+    }));
+    // A big file gets a progress dialog with Cancel after a short while.
+    m_loadProgress = new QProgressDialog(tr("Loading %1…").arg(QFileInfo(path).fileName()),
+                                         tr("Cancel"), 0, 1000, this);
+    m_loadProgress->setWindowModality(Qt::WindowModal);
+    m_loadProgress->setMinimumDuration(500);
+    m_loadProgress->setAutoClose(false);
+    m_loadProgress->setAutoReset(false);
+    connect(m_loadProgress, &QProgressDialog::canceled, this, [raw] { raw->cancel = true; });
+    connect(&job->poll, &QTimer::timeout, this, [this, raw] {
+        if (m_loadProgress && raw->total > 0)
+            m_loadProgress->setValue(int(1000.0 * double(raw->done) / double(raw->total)));
+    });
+    job->poll.start(100);
+}
+
+void MainWindow::finishLoad()
+{
+    std::shared_ptr<LoadJob> job = std::move(m_loadJob);
+    m_loadJob.reset();
+    job->poll.stop();
+    // The job owns the watcher whose signal is running now: free it once control is back.
+    QTimer::singleShot(0, this, [job] {});
+    if (m_loadProgress)
+        m_loadProgress->deleteLater();
+    if (!job->ok) {
+        const QString reason = QString::fromStdString(job->error.toString());
+        showError(tr("Open Dataset"), tr("Could not load the dataset; the current one is kept.\n%1").arg(reason));
+        emit loadFinished(false);
+        return;
+    }
+    Settings s = m_settings;
+    s.fromFile = true;
+    s.filePath = job->path;
+    s.points = int(std::min<std::size_t>(job->data.size(), 1'000'000));
+    setDataset(std::move(job->data), s);
+    statusBar()->showMessage(tr("Loaded %L1 points from %2").arg(m_data.size()).arg(QDir::toNativeSeparators(job->path)), 8000);
+    emit loadFinished(true);
+}
+
+bool MainWindow::saveDataset(const QString &path, QString *error)
+{
+    std::string e;
+    if (!mdn::writeCsv(path.toStdString(), m_data, e)) {
+        if (error)
+            *error = QString::fromStdString(e);
+        return false;
+    }
+    return true;
+}
+
+bool MainWindow::exportDataChart(const QString &path, QSize size, QString *error)
+{
+    return exportChartPng(m_dataChart->chart(), path, size, error);
+}
+
+bool MainWindow::exportAllCharts(const QString &dir, QSize size, QString *error)
+{
+    if (!QDir().mkpath(dir)) {
+        if (error)
+            *error = tr("%1: cannot create the folder").arg(dir);
+        return false;
+    }
+    const QDir d(dir);
+    return exportChartPng(m_dataChart->chart(), d.filePath(QStringLiteral("data-and-fits.png")), size, error) &&
+           exportChartPng(m_lossChart->chart(), d.filePath(QStringLiteral("loss.png")), size, error);
+}
+
+void MainWindow::openDatasetDialog()
+{
+    const Settings before = m_settings;
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Dataset"), QString(),
+                                                      tr("CSV files (*.csv *.txt);;All files (*)"));
+    m_dock->setSettings(before); // "From file…" takes effect only once the file has loaded
+    if (!path.isEmpty())
+        openDataset(path);
+}
+
+void MainWindow::saveDatasetDialog()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Dataset As"),
+                                                      QStringLiteral("dataset.csv"),
+                                                      tr("CSV files (*.csv)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (saveDataset(path, &error))
+        statusBar()->showMessage(tr("Saved %L1 points to %2").arg(m_data.size()).arg(QDir::toNativeSeparators(path)), 8000);
+    else
+        showError(tr("Save Dataset"), tr("Could not save the dataset.\n%1").arg(error));
+}
+
+void MainWindow::exportChartDialog()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Chart as PNG"),
+                                                      QStringLiteral("data-and-fits.png"),
+                                                      tr("PNG images (*.png)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (exportDataChart(path, m_exportSize, &error))
+        statusBar()->showMessage(tr("Exported %1 (%2×%3)").arg(QDir::toNativeSeparators(path)).arg(m_exportSize.width()).arg(m_exportSize.height()), 8000);
+    else
+        showError(tr("Export Chart"), error);
+}
+
+void MainWindow::exportAllDialog()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export All Charts Into"));
+    if (dir.isEmpty())
+        return;
+    QString error;
+    if (exportAllCharts(dir, m_exportSize, &error))
+        statusBar()->showMessage(tr("Exported every chart into %1").arg(QDir::toNativeSeparators(dir)), 8000);
+    else
+        showError(tr("Export All Charts"), error);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.front().isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.front().isLocalFile()) {
+        event->acceptProposedAction();
+        openDataset(urls.front().toLocalFile());
+    }
+}
+
+void MainWindow::about()
+{
+    QMessageBox::about(
+        this, tr("About mdnviz"),
+        tr("<h3>mdnviz %1</h3>"
+           "<p>Watch a mixture density network (Bishop 1994) learn a multi-valued function, next "
+           "to a network trained by mean squared error that can only predict the average.</p>"
+           "<p>Train on the built-in sinusoid, inverse sinusoid and Bishop datasets or on your "
+           "own CSV file of (x, y) pairs.</p>")
+            .arg(QApplication::applicationVersion()));
+}
+
+} // namespace mdnviz

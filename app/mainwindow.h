@@ -1,0 +1,108 @@
+#pragma once
+// The main window: the charts in the centre, the settings dock, the menus, and the training
+// worker in its own thread. The GUI thread never trains and never reads a file.
+
+#include "dataset.h"
+#include "settings.h"
+#include "snapshot.h"
+
+#include <QMainWindow>
+#include <QPointer>
+#include <QThread>
+
+#include <atomic>
+#include <memory>
+
+class QLabel;
+class QProgressDialog;
+class DataChart;
+class LossChart;
+class SettingsDock;
+
+namespace mdnviz {
+
+class TrainingWorker;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    // loadStoredSettings: start from the settings of the last session (QSettings).
+    explicit MainWindow(bool loadStoredSettings = true, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    const mdn::Dataset &dataset() const { return m_data; }
+    Settings settings() const { return m_settings; }
+    long epoch() const { return m_lastEpoch; }
+    bool isTraining() const { return m_running; }
+    QString lastError() const { return m_lastError; }
+    DataChart *dataChart() const { return m_dataChart; }
+    LossChart *lossChart() const { return m_lossChart; }
+    SettingsDock *settingsDock() const { return m_dock; }
+    bool isLoading() const { return m_loadJob != nullptr; }
+    bool isWorkerThreadRunning() const { return m_thread.isRunning(); }
+
+    // Starts loading a CSV file off the GUI thread; on success it becomes the dataset (the models
+    // reset), on failure the current dataset stays and the error is shown (and lastError() set).
+    void openDataset(const QString &path);
+    // Writes the dataset atomically. Returns false with *error set on failure.
+    bool saveDataset(const QString &path, QString *error);
+    // Renders the Data & fits chart at the pixel size into a PNG.
+    bool exportDataChart(const QString &path, QSize size, QString *error);
+    // Renders every chart into dir, one PNG each named after the chart.
+    bool exportAllCharts(const QString &dir, QSize size, QString *error);
+    // Applies settings as if edited in the dock.
+    void applySettings(const Settings &settings);
+
+    // Stops training and joins the worker thread (idempotent).
+    void shutdown();
+
+public slots:
+    void train();
+    void pause();
+    void step();
+    void resetModels();
+    void regenerate();
+
+signals:
+    void datasetChanged();
+    void loadFinished(bool ok);
+    void snapshotShown(long epoch);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    struct LoadJob;
+
+    void createActions();
+    void createWorker();
+    void setDataset(mdn::Dataset data, const Settings &settings);
+    void showSnapshot(const mdn::Snapshot &s);
+    void showError(const QString &title, const QString &text);
+    void onRunningChanged(bool running);
+    void finishLoad();
+    void openDatasetDialog();
+    void saveDatasetDialog();
+    void exportChartDialog();
+    void exportAllDialog();
+    void about();
+
+    Settings m_settings;
+    mdn::Dataset m_data;
+    DataChart *m_dataChart = nullptr;
+    LossChart *m_lossChart = nullptr;
+    SettingsDock *m_dock = nullptr;
+    QLabel *m_statusLabel = nullptr;
+    QThread m_thread;
+    TrainingWorker *m_worker = nullptr;
+    bool m_running = false;
+    long m_lastEpoch = 0;
+    QString m_lastError;
+    std::shared_ptr<LoadJob> m_loadJob;
+    QPointer<QProgressDialog> m_loadProgress;
+    QSize m_exportSize{1600, 1000};
+};
+
+} // namespace mdnviz

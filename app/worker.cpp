@@ -1,0 +1,222 @@
+#include "worker.h"
+
+#include <QMetaObject>
+
+#include <cmath>
+#include <limits>
+
+namespace mdnviz {
+
+namespace {
+
+// How long one slice trains before the worker's event loop runs again.
+constexpr qint64 kSliceNs = 20'000'000;
+
+mdn::TrainConfig configFor(mdn::ModelKind kind, const Settings &s, std::size_t points)
+{
+    mdn::TrainConfig c = mdn::defaultConfig(kind);
+    c.hidden = {kind == mdn::ModelKind::Mse ? s.mseHidden : s.mdnHidden};
+    if (kind == mdn::ModelKind::Mdn)
+        c.mixtures = s.mixtures;
+    c.optimizer = mdn::optimizerDefaults(s.optimizer, s.learningRate);
+    c.batch = std::size_t(s.batch);
+    if (c.batch == 0 && points > TrainingWorker::kLargeData)
+        c.batch = TrainingWorker::kLargeDataBatch;
+    c.seed = s.seed;
+    return c;
+}
+
+} // namespace
+
+TrainingWorker::TrainingWorker(QObject *parent) : QObject(parent) {}
+
+TrainingWorker::~TrainingWorker() = default;
+
+void TrainingWorker::interrupt() { m_interrupt.store(true); }
+
+void TrainingWorker::configure(const Settings &settings, const mdn::Dataset &data)
+{
+    m_settings = settings;
+    if (&data != &m_data)
+        m_data = data;
+    m_mse.reset();
+    m_mdn.reset();
+    m_pending.clear();
+    m_epoch = 0;
+    m_faultsReported = 0;
+    m_epochsPerSecond = 0.0;
+    try {
+        m_mse = std::make_unique<mdn::Trainer>(m_data, configFor(mdn::ModelKind::Mse, m_settings, m_data.size()));
+        m_mdn = std::make_unique<mdn::Trainer>(m_data, configFor(mdn::ModelKind::Mdn, m_settings, m_data.size()));
+    } catch (const std::exception &e) {
+        m_mse.reset();
+        m_mdn.reset();
+        setRunning(false);
+        emit message(tr("Cannot train on this data: %1").arg(QString::fromUtf8(e.what())));
+    }
+    if (m_mdn && m_mdn->config().batch != std::size_t(m_settings.batch))
+        emit message(tr("%L1 points: training on mini-batches of %L2")
+                         .arg(m_data.size())
+                         .arg(m_mdn->config().batch));
+    emitProgress();
+}
+
+void TrainingWorker::setViewSettings(int samplesPerX, long epochLimit)
+{
+    m_settings.samplesPerX = samplesPerX;
+    m_settings.epochLimit = epochLimit;
+    if (!m_running)
+        emitProgress();
+}
+
+void TrainingWorker::start()
+{
+    m_interrupt.store(false);
+    if (!m_mdn)
+        return;
+    if (m_settings.epochLimit > 0 && m_epoch >= m_settings.epochLimit) {
+        emit message(tr("Epoch limit %L1 reached: raise it in Settings or press Reset")
+                         .arg(m_settings.epochLimit));
+        return;
+    }
+    if (m_mdn->failed() || (m_mse && m_mse->failed())) {
+        emit message(tr("Training stopped after repeated numerical faults: press Reset"));
+        return;
+    }
+    setRunning(true);
+    m_sinceProgress.start();
+    m_rateClock.start();
+    m_rateEpochs = m_epoch;
+    if (!m_sliceQueued) {
+        m_sliceQueued = true;
+        QMetaObject::invokeMethod(this, &TrainingWorker::runSlice, Qt::QueuedConnection);
+    }
+}
+
+void TrainingWorker::pause()
+{
+    m_interrupt.store(false);
+    setRunning(false);
+    emitProgress();
+}
+
+void TrainingWorker::step()
+{
+    if (m_running || !m_mdn)
+        return;
+    m_interrupt.store(false);
+    trainEpochs(1, nullptr, 0);
+    emitProgress();
+}
+
+void TrainingWorker::reset()
+{
+    const bool wasRunning = m_running;
+    setRunning(false);
+    configure(m_settings, m_data);
+    emit message(tr("Models reset"));
+    if (wasRunning)
+        start();
+}
+
+void TrainingWorker::setRunning(bool running)
+{
+    if (running == m_running)
+        return;
+    m_running = running;
+    emit runningChanged(running);
+}
+
+// Trains up to `epochs` epochs of both models, stopping when the time budget (if > 0) is spent.
+void TrainingWorker::trainEpochs(long epochs, const std::atomic<bool> *stop, qint64 budgetNs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    for (long i = 0; i < epochs; ++i) {
+        if (m_mdn->train(1, stop) != 1)
+            break;
+        if (m_mse && m_mse->train(1, stop) != 1)
+            break;
+        ++m_epoch;
+        m_pending.push_back({m_epoch, m_mse ? m_mse->lastLoss() : std::nan(""), m_mdn->lastLoss()});
+        if (m_mdn->failed() || (m_mse && m_mse->failed()))
+            break;
+        if (budgetNs > 0 && clock.nsecsElapsed() >= budgetNs)
+            break;
+    }
+    reportNewFaults();
+}
+
+void TrainingWorker::reportNewFaults()
+{
+    std::vector<const mdn::FaultEvent *> all;
+    for (const mdn::Trainer *t : {m_mse.get(), m_mdn.get()})
+        if (t)
+            for (const mdn::FaultEvent &f : t->faults())
+                all.push_back(&f);
+    for (std::size_t i = m_faultsReported; i < all.size(); ++i)
+        emit message(tr("Numerical fault: %1").arg(QString::fromStdString(all[i]->message)));
+    m_faultsReported = all.size();
+}
+
+void TrainingWorker::runSlice()
+{
+    m_sliceQueued = false;
+    if (!m_running || !m_mdn)
+        return;
+    long budget = std::numeric_limits<long>::max();
+    if (m_settings.epochLimit > 0)
+        budget = m_settings.epochLimit - m_epoch;
+    trainEpochs(budget, &m_interrupt, kSliceNs);
+
+    if (m_interrupt.load()) {
+        // Pause or shutdown asked for it; the queued pause() (if any) emits the final progress.
+        setRunning(false);
+        return;
+    }
+    if (m_mdn->failed() || (m_mse && m_mse->failed())) {
+        setRunning(false);
+        emit message(tr("Training stopped after repeated numerical faults (see above): press Reset"));
+        emitProgress();
+        return;
+    }
+    if (m_settings.epochLimit > 0 && m_epoch >= m_settings.epochLimit) {
+        setRunning(false);
+        emit message(tr("Reached the epoch limit (%L1)").arg(m_settings.epochLimit));
+        emitProgress();
+        return;
+    }
+    if (m_sinceProgress.elapsed() >= kProgressIntervalMs)
+        emitProgress();
+    m_sliceQueued = true;
+    QMetaObject::invokeMethod(this, &TrainingWorker::runSlice, Qt::QueuedConnection);
+}
+
+void TrainingWorker::emitProgress()
+{
+    mdn::Snapshot s;
+    s.epoch = m_epoch;
+    s.running = m_running;
+    if (m_running && m_rateClock.isValid() && m_rateClock.elapsed() > 0) {
+        m_epochsPerSecond = double(m_epoch - m_rateEpochs) * 1e9 / double(m_rateClock.nsecsElapsed());
+        if (m_rateClock.elapsed() > 1000) { // a rate over about the last second
+            m_rateClock.restart();
+            m_rateEpochs = m_epoch;
+        }
+    }
+    s.epochsPerSecond = m_epochsPerSecond;
+    if (m_mse)
+        s.mseLoss = m_mse->lastLoss();
+    if (m_mdn)
+        s.mdnLoss = m_mdn->lastLoss();
+    s.losses = std::move(m_pending);
+    m_pending.clear();
+    mdn::SnapshotRequest r;
+    r.samplesPerX = m_settings.samplesPerX;
+    r.sampleSeed = m_settings.seed + 1;
+    mdn::fillSnapshot(s, m_mse.get(), m_mdn.get(), m_data, r);
+    m_sinceProgress.restart();
+    emit progress(s);
+}
+
+} // namespace mdnviz

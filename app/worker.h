@@ -1,0 +1,76 @@
+#pragma once
+// The training worker: owns the models, lives in its own QThread, and trains in short time slices
+// so that its queued slots (pause, step, reset, new settings) run between slices. Progress goes
+// to the GUI as value snapshots, at most ~30 per second however fast training runs.
+
+#include "dataset.h"
+#include "settings.h"
+#include "snapshot.h"
+#include "trainer.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+
+namespace mdnviz {
+
+class TrainingWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit TrainingWorker(QObject *parent = nullptr);
+    ~TrainingWorker() override;
+
+    // Thread-safe: makes a running slice return at the next mini-batch and stops the run (used
+    // before closing, and by pause so that it takes effect even in the middle of a long epoch).
+    void interrupt();
+
+    // The minimum interval between two progress signals.
+    static constexpr int kProgressIntervalMs = 33;
+    // Above this many points and with "full batch" chosen, training uses mini-batches of
+    // kLargeDataBatch, so that an epoch on a million points does not take seconds.
+    static constexpr std::size_t kLargeData = 50'000;
+    static constexpr std::size_t kLargeDataBatch = 4096;
+
+public slots:
+    // New data and settings: the models are rebuilt from scratch (epoch 0).
+    void configure(const mdnviz::Settings &settings, const mdn::Dataset &data);
+    // Settings that do not need new models (samples per x, epoch limit).
+    void setViewSettings(int samplesPerX, long epochLimit);
+    void start();
+    void pause();
+    void step();
+    void reset();
+
+signals:
+    void progress(const mdn::Snapshot &snapshot);
+    void runningChanged(bool running);
+    // One line for the status bar (faults, limits, resets).
+    void message(const QString &text);
+
+private:
+    void runSlice();
+    void trainEpochs(long epochs, const std::atomic<bool> *stop, qint64 budgetNs);
+    void emitProgress();
+    void setRunning(bool running);
+    void reportNewFaults();
+
+    Settings m_settings;
+    mdn::Dataset m_data;
+    std::unique_ptr<mdn::Trainer> m_mse, m_mdn;
+    std::vector<mdn::LossPoint> m_pending; // loss points not yet sent
+    bool m_running = false;
+    bool m_sliceQueued = false;
+    std::atomic<bool> m_interrupt{false};
+    std::size_t m_faultsReported = 0;
+    long m_epoch = 0;
+    QElapsedTimer m_sinceProgress;
+    QElapsedTimer m_rateClock;
+    long m_rateEpochs = 0;
+    double m_epochsPerSecond = 0.0;
+};
+
+} // namespace mdnviz
+
+Q_DECLARE_METATYPE(mdn::Snapshot)

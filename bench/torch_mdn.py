@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""The same MDN training step in PyTorch, for comparison with mdn_bench: 1 -> H tanh -> 3K,
+full-batch Adam (lr 0.01) on the standardised inverse sinusoid, log-sum-exp NLL, one thread.
+
+Usage: taskset -c 0 /usr/bin/python3 bench/torch_mdn.py [--points N] [--hidden H] [--mixtures K]
+       [--seconds S]
+Prints one line: epochs/s and the final training NLL (standardised units).
+"""
+import argparse
+import math
+import time
+
+import torch
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--points", type=int, default=1000)
+    ap.add_argument("--hidden", type=int, default=24)
+    ap.add_argument("--mixtures", type=int, default=24)
+    ap.add_argument("--seconds", type=float, default=3.0)
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    torch.manual_seed(1)
+
+    n, h, k = args.points, args.hidden, args.mixtures
+    t = (torch.rand(n, 1) * 21.0 - 10.5)
+    x = 7.0 * torch.sin(0.75 * t) + 0.5 * t + torch.randn(n, 1)
+    x = (x - x.mean()) / x.std()
+    y = (t - t.mean()) / t.std()
+
+    net = torch.nn.Sequential(torch.nn.Linear(1, h), torch.nn.Tanh(), torch.nn.Linear(h, 3 * k))
+    opt = torch.optim.Adam(net.parameters(), lr=0.01)
+    log_sqrt_2pi = 0.5 * math.log(2 * math.pi)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        out = net(x)
+        logits, mu, s = out[:, :k], out[:, k:2 * k], out[:, 2 * k:]
+        sigma = torch.exp(s) + 1e-3
+        log_pi = torch.log_softmax(logits, dim=1)
+        z = (y - mu) / sigma
+        log_joint = log_pi - 0.5 * z * z - torch.log(sigma) - log_sqrt_2pi
+        loss = -torch.logsumexp(log_joint, dim=1).mean()
+        loss.backward()
+        opt.step()
+        return loss
+
+    for _ in range(20):  # warm up
+        step()
+    epochs, start = 0, time.perf_counter()
+    while True:
+        for _ in range(20):
+            loss = step()
+        epochs += 20
+        elapsed = time.perf_counter() - start
+        if elapsed >= args.seconds:
+            break
+    print(f"pytorch {torch.__version__}: N={n} H={h} K={k}: {epochs / elapsed:.1f} epochs/s "
+          f"(final NLL {loss.item():.3f})")
+
+
+if __name__ == "__main__":
+    main()

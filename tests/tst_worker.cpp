@@ -1,0 +1,193 @@
+// The training worker in its own thread: progress, throttling, pause, step, reset, limits.
+
+#include "dataset.h"
+#include "settings.h"
+#include "worker.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QThread>
+#include <QtTest/QTest>
+
+using namespace mdnviz;
+
+namespace {
+
+mdn::Dataset inverseData(std::size_t n)
+{
+    mdn::GeneratorSpec g;
+    g.points = n;
+    return mdn::generate(g);
+}
+
+// A worker in a running thread, joined on destruction.
+struct Fixture {
+    QThread thread;
+    TrainingWorker *worker = new TrainingWorker;
+    QSignalSpy progress{worker, &TrainingWorker::progress};
+    QSignalSpy running{worker, &TrainingWorker::runningChanged};
+
+    explicit Fixture(const Settings &s = Settings(), std::size_t points = 1000)
+    {
+        qRegisterMetaType<mdn::Snapshot>("mdn::Snapshot");
+        worker->moveToThread(&thread);
+        QObject::connect(&thread, &QThread::finished, worker, &QObject::deleteLater);
+        thread.start();
+        const mdn::Dataset data = inverseData(points);
+        QMetaObject::invokeMethod(worker, [w = worker, s, data] { w->configure(s, data); },
+                                  Qt::QueuedConnection);
+    }
+    ~Fixture()
+    {
+        worker->interrupt();
+        thread.quit();
+        thread.wait();
+    }
+    void invoke(void (TrainingWorker::*slot)())
+    {
+        QMetaObject::invokeMethod(worker, slot, Qt::QueuedConnection);
+    }
+    mdn::Snapshot last() const { return progress.last().at(0).value<mdn::Snapshot>(); }
+    bool isRunning() const { return !running.isEmpty() && running.last().at(0).toBool(); }
+};
+
+} // namespace
+
+class TestWorker : public QObject {
+    Q_OBJECT
+private slots:
+    void progressArrivesAndLossesFall();
+    void progressIsThrottledWhileTrainingFlatOut();
+    void pauseStopsTheEpochCounter();
+    void stepTrainsExactlyOneEpoch();
+    void resetReturnsToEpochZero();
+    void epochLimitPausesTraining();
+    void snapshotsCarryEveryEpochsLoss();
+};
+
+void TestWorker::progressArrivesAndLossesFall()
+{
+    Fixture f;
+    QTRY_COMPARE(f.progress.count(), 1); // configure shows the untrained models
+    const mdn::Snapshot first = f.last();
+    QCOMPARE(first.epoch, 0L);
+    QCOMPARE(first.sampleX.size(), std::size_t(200 * 10));
+    f.invoke(&TrainingWorker::start);
+    QTRY_VERIFY_WITH_TIMEOUT(f.progress.count() > 1 && f.last().epoch >= 300, 20000);
+    const mdn::Snapshot later = f.last();
+    QVERIFY(later.running);
+    QVERIFY(later.epochsPerSecond > 0);
+    // Reference: the losses of the first epoch, from the first snapshot with losses.
+    mdn::LossPoint firstLoss;
+    for (const QList<QVariant> &args : f.progress) {
+        const auto s = args.at(0).value<mdn::Snapshot>();
+        if (!s.losses.empty()) {
+            firstLoss = s.losses.front();
+            break;
+        }
+    }
+    QCOMPARE(firstLoss.epoch, 1L);
+    QVERIFY2(later.mdnLoss < firstLoss.nll - 0.5, qPrintable(QString("%1 -> %2").arg(firstLoss.nll).arg(later.mdnLoss)));
+    QVERIFY2(later.mseLoss < firstLoss.mse, qPrintable(QString("%1 -> %2").arg(firstLoss.mse).arg(later.mseLoss)));
+}
+
+void TestWorker::progressIsThrottledWhileTrainingFlatOut()
+{
+    Settings s;
+    s.points = 100; // tiny epochs: thousands per second
+    s.epochLimit = 0;
+    Fixture f(s, 100);
+    QTRY_COMPARE(f.progress.count(), 1);
+    f.invoke(&TrainingWorker::start);
+    QElapsedTimer clock;
+    clock.start();
+    QTest::qWait(1500); // observe a fixed window of flat-out training
+    const qint64 ms = clock.elapsed();
+    const int updates = f.progress.count() - 1;
+    const long epochs = f.last().epoch;
+    // At most one update per interval (plus the first), and many epochs per update.
+    QVERIFY2(updates <= ms / TrainingWorker::kProgressIntervalMs + 2,
+             qPrintable(QString("%1 updates in %2 ms").arg(updates).arg(ms)));
+    QVERIFY2(updates >= 5, qPrintable(QString("%1 updates").arg(updates)));
+    QVERIFY2(epochs > 10 * updates, qPrintable(QString("%1 epochs, %2 updates").arg(epochs).arg(updates)));
+}
+
+void TestWorker::pauseStopsTheEpochCounter()
+{
+    Settings s;
+    s.epochLimit = 0;
+    Fixture f(s);
+    f.invoke(&TrainingWorker::start);
+    QTRY_VERIFY(f.progress.count() > 1 && f.last().epoch > 50);
+    f.worker->interrupt();
+    f.invoke(&TrainingWorker::pause);
+    QTRY_VERIFY(!f.isRunning());
+    QTRY_VERIFY(!f.last().running); // pause's final snapshot has arrived
+    const long paused = f.last().epoch;
+    const int updates = f.progress.count();
+    QTest::qWait(300); // the counter must not move while paused
+    QCOMPARE(f.progress.count(), updates);
+    // Train again: the counter moves on from where it stopped.
+    f.invoke(&TrainingWorker::start);
+    QTRY_VERIFY(f.last().epoch > paused);
+}
+
+void TestWorker::stepTrainsExactlyOneEpoch()
+{
+    Fixture f;
+    QTRY_COMPARE(f.progress.count(), 1);
+    f.invoke(&TrainingWorker::step);
+    QTRY_COMPARE(f.progress.count(), 2);
+    QCOMPARE(f.last().epoch, 1L);
+    QCOMPARE(f.last().losses.size(), std::size_t(1));
+    f.invoke(&TrainingWorker::step);
+    QTRY_COMPARE(f.progress.count(), 3);
+    QCOMPARE(f.last().epoch, 2L);
+}
+
+void TestWorker::resetReturnsToEpochZero()
+{
+    Fixture f;
+    f.invoke(&TrainingWorker::start);
+    QTRY_VERIFY(f.progress.count() > 1 && f.last().epoch > 20);
+    const int before = f.progress.count();
+    f.invoke(&TrainingWorker::reset);
+    // The reset shows fresh models at epoch 0, then training goes on since it was running.
+    auto sawEpochZero = [&] {
+        for (int i = before; i < f.progress.count(); ++i)
+            if (f.progress.at(i).at(0).value<mdn::Snapshot>().epoch == 0)
+                return true;
+        return false;
+    };
+    QTRY_VERIFY(sawEpochZero());
+    QTRY_VERIFY(f.isRunning());
+}
+
+void TestWorker::epochLimitPausesTraining()
+{
+    Settings s;
+    s.epochLimit = 120;
+    Fixture f(s);
+    f.invoke(&TrainingWorker::start);
+    // It started, then stopped by itself at the limit.
+    QTRY_VERIFY_WITH_TIMEOUT(f.running.count() == 2 && !f.isRunning(), 20000);
+    QCOMPARE(f.running.first().at(0).toBool(), true);
+    QTRY_COMPARE(f.last().epoch, 120L);
+}
+
+void TestWorker::snapshotsCarryEveryEpochsLoss()
+{
+    Settings s;
+    s.epochLimit = 400;
+    Fixture f(s);
+    f.invoke(&TrainingWorker::start);
+    QTRY_VERIFY_WITH_TIMEOUT(f.progress.count() > 1 && f.last().epoch == 400 && !f.isRunning(), 20000);
+    long expected = 1;
+    for (const QList<QVariant> &args : f.progress)
+        for (const mdn::LossPoint &p : args.at(0).value<mdn::Snapshot>().losses)
+            QCOMPARE(p.epoch, expected++);
+    QCOMPARE(expected, 401L);
+}
+
+QTEST_GUILESS_MAIN(TestWorker)
+#include "tst_worker.moc"

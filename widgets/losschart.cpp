@@ -1,0 +1,172 @@
+#include "losschart.h"
+
+#include "axisformat.h"
+#include "datachart.h"
+
+#include <QChart>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+void LossChart::Trace::add(const QPointF &p)
+{
+    if (tailProvisional)
+        points.removeLast();
+    const bool permanent = seen % stride == 0;
+    ++seen;
+    points.append(p);
+    tailProvisional = !permanent;
+    if (points.size() <= maxPoints)
+        return;
+
+    // Over budget: keep every other permanent point (those at multiples of twice the stride) and
+    // draw new values half as often from now on, so the line keeps an even density.
+    if (tailProvisional)
+        points.removeLast();
+    const bool newestKept = permanent && (points.size() - 1) % 2 == 0;
+    qsizetype out = 0;
+    for (qsizetype i = 0; i < points.size(); i += 2)
+        points[out++] = points[i];
+    points.resize(out);
+    stride *= 2;
+    tailProvisional = !newestKept;
+    if (tailProvisional)
+        points.append(p);
+}
+
+LossChart::LossChart(QWidget *parent) : QChartView(parent)
+{
+    setRenderHint(QPainter::Antialiasing);
+    setMinimumSize(320, 200);
+
+    QChart *c = chart();
+    c->setTitle(tr("Loss"));
+    c->legend()->setAlignment(Qt::AlignBottom);
+    c->setAnimationOptions(QChart::NoAnimation);
+
+    m_mse = new QLineSeries;
+    m_mse->setName(tr("MSE net: mean squared error"));
+    m_mse->setPen(QPen(DataChart::mseColor(), 2.0));
+    m_nll = new QLineSeries;
+    m_nll->setName(tr("MDN: negative log-likelihood"));
+    m_nll->setPen(QPen(DataChart::sampleColor(), 2.0));
+    c->addSeries(m_mse);
+    c->addSeries(m_nll);
+
+    m_axisEpoch = new QValueAxis;
+    m_axisEpoch->setTitleText(tr("epoch"));
+    m_axisMse = new QLogValueAxis;
+    m_axisMse->setTitleText(tr("MSE (squared units)"));
+    m_axisMse->setBase(10.0);
+    m_axisMse->setLabelFormat(QStringLiteral("%g"));
+    m_axisMse->setMinorTickCount(-1); // the default minor ticks of a log axis: 2..9 per decade
+    m_axisNll = new QValueAxis;
+    m_axisNll->setTitleText(tr("NLL (nats/point)"));
+
+    // Each y axis in its series' colour, so that two scales on one plot can be told apart.
+    m_axisMse->setTitleBrush(DataChart::mseColor());
+    m_axisMse->setLabelsColor(DataChart::mseColor());
+    m_axisMse->setLinePenColor(DataChart::mseColor());
+    m_axisNll->setTitleBrush(DataChart::sampleColor());
+    m_axisNll->setLabelsColor(DataChart::sampleColor());
+    m_axisNll->setLinePenColor(DataChart::sampleColor());
+    // One set of horizontal grid lines is enough; two would not line up.
+    m_axisNll->setGridLineVisible(false);
+
+    c->addAxis(m_axisEpoch, Qt::AlignBottom);
+    c->addAxis(m_axisMse, Qt::AlignLeft);
+    c->addAxis(m_axisNll, Qt::AlignRight);
+    m_mse->attachAxis(m_axisEpoch);
+    m_mse->attachAxis(m_axisMse);
+    m_nll->attachAxis(m_axisEpoch);
+    m_nll->attachAxis(m_axisNll);
+    clear();
+    // The tick density follows the plot's size in pixels, on screen and in exports alike.
+    connect(c, &QChart::plotAreaChanged, this, &LossChart::updateAxes);
+}
+
+void LossChart::appendLosses(const std::vector<mdn::LossPoint> &losses)
+{
+    if (losses.empty())
+        return;
+    for (const mdn::LossPoint &l : losses) {
+        const double epoch = double(l.epoch);
+        if (std::isfinite(l.mse) && l.mse > 0.0)
+            m_mseTrace.add(QPointF(epoch, l.mse));
+        if (std::isfinite(l.nll))
+            m_nllTrace.add(QPointF(epoch, l.nll));
+    }
+    updateSeries();
+    updateAxes();
+}
+
+void LossChart::clear()
+{
+    m_mseTrace.reset();
+    m_nllTrace.reset();
+    updateSeries();
+    updateAxes();
+}
+
+void LossChart::updateSeries()
+{
+    m_mse->replace(m_mseTrace.points);
+    m_nll->replace(m_nllTrace.points);
+    // A model that is not trained has no line; its legend entry would only confuse.
+    for (QLineSeries *s : {m_mse, m_nll}) {
+        const auto markers = chart()->legend()->markers(s);
+        for (QLegendMarker *m : markers)
+            m->setVisible(s->count() > 0);
+    }
+}
+
+void LossChart::updateAxes()
+{
+    double lastEpoch = 0.0;
+    for (const Trace *t : {&m_mseTrace, &m_nllTrace})
+        if (!t->points.isEmpty())
+            lastEpoch = std::max(lastEpoch, t->points.last().x());
+    const QRectF area = chart()->plotArea();
+    AxisOptions epoch;
+    epoch.padding = 0.0;
+    epoch.padLow = false;
+    epoch.integerSteps = true;
+    epoch.maxTicks = ticksForLength(area.width(), 90.0, 7); // labels get wide: 1000000
+    applyTicks(m_axisEpoch, niceAxis(0.0, std::max(lastEpoch, 10.0), epoch));
+
+    // Log axis: whole decades around the data, at least one decade.
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (const QPointF &p : std::as_const(m_mseTrace.points)) {
+        lo = std::min(lo, p.y());
+        hi = std::max(hi, p.y());
+    }
+    if (!(lo <= hi)) {
+        lo = 0.1;
+        hi = 10.0;
+    }
+    double dLo = std::floor(std::log10(lo));
+    double dHi = std::ceil(std::log10(hi));
+    if (dHi <= dLo)
+        dHi = dLo + 1.0;
+    m_axisMse->setRange(std::pow(10.0, dLo), std::pow(10.0, dHi));
+
+    lo = std::numeric_limits<double>::infinity();
+    hi = -lo;
+    for (const QPointF &p : std::as_const(m_nllTrace.points)) {
+        lo = std::min(lo, p.y());
+        hi = std::max(hi, p.y());
+    }
+    if (!(lo <= hi)) {
+        lo = 0.0;
+        hi = 2.0;
+    }
+    AxisOptions nllOptions;
+    nllOptions.maxTicks = ticksForLength(area.height(), 32.0, 8);
+    applyTicks(m_axisNll, niceAxis(lo, hi, nllOptions));
+}

@@ -1,0 +1,62 @@
+#pragma once
+// The "Loss" chart: the MSE net's loss (log scale, left) and the MDN's NLL (linear, right)
+// against the epoch, thinned so that a run of millions of epochs stays cheap to draw.
+
+#include "snapshot.h"
+
+#include <QChartView>
+#include <QList>
+#include <QPointF>
+
+#include <vector>
+
+QT_BEGIN_NAMESPACE
+class QLineSeries;
+class QLogValueAxis;
+class QValueAxis;
+QT_END_NAMESPACE
+
+class LossChart : public QChartView {
+    Q_OBJECT
+
+public:
+    explicit LossChart(QWidget *parent = nullptr);
+
+    // Appends one batch of epochs in order; NaN (and, for the log axis, non-positive) values are
+    // skipped per series.
+    void appendLosses(const std::vector<mdn::LossPoint> &losses);
+    void clear();
+
+    QLineSeries *mseSeries() const { return m_mse; }
+    QLineSeries *nllSeries() const { return m_nll; }
+    QValueAxis *epochAxis() const { return m_axisEpoch; }
+    QLogValueAxis *mseAxis() const { return m_axisMse; }
+    QValueAxis *nllAxis() const { return m_axisNll; }
+
+    // Each series holds at most this many points.
+    static constexpr int maxPoints = 2000;
+
+private:
+    // One series' points: every stride-th value is kept for good, and the newest value is always
+    // shown so that the line ends at the current epoch.
+    struct Trace {
+        QList<QPointF> points;
+        long seen = 0; // values received since clear()
+        long stride = 1;
+        bool tailProvisional = false;
+
+        void add(const QPointF &p);
+        void reset() { *this = Trace(); }
+    };
+
+    void updateSeries();
+    void updateAxes();
+
+    QLineSeries *m_mse = nullptr;
+    QLineSeries *m_nll = nullptr;
+    QValueAxis *m_axisEpoch = nullptr;
+    QLogValueAxis *m_axisMse = nullptr;
+    QValueAxis *m_axisNll = nullptr;
+    Trace m_mseTrace;
+    Trace m_nllTrace;
+};

@@ -1,0 +1,31 @@
+#include "settings.h"
+
+namespace mdnviz {
+
+bool Settings::operator==(const Settings &o) const
+{
+    return generator == o.generator && fromFile == o.fromFile && filePath == o.filePath &&
+           points == o.points && noise == o.noise && seed == o.seed && mseHidden == o.mseHidden &&
+           mdnHidden == o.mdnHidden && mixtures == o.mixtures && optimizer == o.optimizer &&
+           learningRate == o.learningRate && batch == o.batch && epochLimit == o.epochLimit &&
+           samplesPerX == o.samplesPerX;
+}
+
+bool Settings::needsNewData(const Settings &before) const
+{
+    return generator != before.generator || fromFile != before.fromFile ||
+           filePath != before.filePath || points != before.points || noise != before.noise ||
+           seed != before.seed;
+}
+
+bool Settings::needsModelReset(const Settings &before) const
+{
+    // New data means new standardisation and a new problem: the old weights mean nothing.
+    // A learning-rate change resets too: continuing with a different rate would mix two runs
+    // in one loss curve.
+    return needsNewData(before) || mseHidden != before.mseHidden || mdnHidden != before.mdnHidden ||
+           mixtures != before.mixtures || optimizer != before.optimizer ||
+           learningRate != before.learningRate || batch != before.batch;
+}
+
+} // namespace mdnviz

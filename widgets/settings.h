@@ -1,0 +1,40 @@
+#pragma once
+// Every setting the dock edits, as one value the window hands to the training worker.
+
+#include "dataset.h"
+#include "optimizer.h"
+
+#include <QString>
+
+namespace mdnviz {
+
+struct Settings {
+    // Data: a generator, or a file (fromFile with filePath).
+    mdn::Generator generator = mdn::Generator::InverseSinusoid;
+    bool fromFile = false;
+    QString filePath;
+    int points = 1000;
+    double noise = 1.0;
+    quint64 seed = 1;
+
+    // Models.
+    int mseHidden = 20;
+    int mdnHidden = 24;
+    int mixtures = 10;
+    mdn::OptimizerKind optimizer = mdn::OptimizerKind::Adam;
+    double learningRate = 0.01;
+    int batch = 0;          // 0 = full batch
+    long epochLimit = 3000; // training pauses there; 0 = no limit
+
+    // Views.
+    int samplesPerX = 10;
+
+    bool operator==(const Settings &o) const;
+    bool operator!=(const Settings &o) const { return !(*this == o); }
+    // True when going from `before` to this needs new models (weights reset), false when the
+    // change only affects data generation or the views.
+    bool needsModelReset(const Settings &before) const;
+    bool needsNewData(const Settings &before) const;
+};
+
+} // namespace mdnviz

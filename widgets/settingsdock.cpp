@@ -1,0 +1,432 @@
+#include "settingsdock.h"
+
+#include "logspinbox.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStyle>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+
+using mdnviz::Settings;
+
+namespace {
+
+constexpr int kMaxPoints = 1000000;
+constexpr int kMaxHidden = 512;
+constexpr int kMaxMixtures = 64;
+constexpr int kMaxBatch = 1000000;
+constexpr int kMaxEpochLimit = 10000000;
+constexpr int kMaxSamplesPerX = 100;
+
+int indexOf(mdn::Generator g)
+{
+    switch (g) {
+    case mdn::Generator::Sinusoid:
+        return SettingsDock::Sinusoid;
+    case mdn::Generator::InverseSinusoid:
+        return SettingsDock::InverseSinusoid;
+    case mdn::Generator::Bishop:
+        return SettingsDock::Bishop;
+    }
+    return SettingsDock::InverseSinusoid;
+}
+
+mdn::Generator generatorAt(int index)
+{
+    switch (index) {
+    case SettingsDock::Sinusoid:
+        return mdn::Generator::Sinusoid;
+    case SettingsDock::Bishop:
+        return mdn::Generator::Bishop;
+    default:
+        return mdn::Generator::InverseSinusoid;
+    }
+}
+
+QSpinBox *makeSpin(const char *name, int min, int max, const QString &tip)
+{
+    auto *spin = new QSpinBox;
+    spin->setObjectName(QLatin1String(name));
+    spin->setRange(min, max);
+    spin->setGroupSeparatorShown(max >= 10000);
+    // Typing "1000" would otherwise emit 1, 10, 100 and 1000, each a new dataset or model.
+    spin->setKeyboardTracking(false);
+    spin->setToolTip(tip);
+    spin->setAccelerated(true);
+    return spin;
+}
+
+QGroupBox *makeGroup(const QString &title, QFormLayout *&form)
+{
+    auto *box = new QGroupBox(title);
+    form = new QFormLayout(box);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->setRowWrapPolicy(QFormLayout::DontWrapRows);
+    return box;
+}
+
+// The buttons' keys are their mnemonics (Alt+letter). Function keys stay free for the window's
+// menu actions: the same key on a button and on an action of one window is ambiguous, and then
+// neither fires.
+QPushButton *makeButton(const char *name, const QString &text, QStyle::StandardPixmap icon,
+                        const QString &tip, QStyle *style)
+{
+    auto *button = new QPushButton(style->standardIcon(icon), text);
+    button->setObjectName(QLatin1String(name));
+    const QKeySequence key = QKeySequence::mnemonic(text);
+    button->setToolTip(
+        key.isEmpty() ? tip
+                      : QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
+    return button;
+}
+
+// Reads one setting if it is there and parses; clamps it into [lo, hi].
+template <typename T>
+void readInteger(QSettings &store, const char *key, T &field, qlonglong lo, qlonglong hi)
+{
+    const QVariant v = store.value(QLatin1String(key));
+    if (!v.isValid())
+        return;
+    bool ok = false;
+    const qlonglong x = v.toString().trimmed().toLongLong(&ok);
+    if (ok)
+        field = T(std::clamp(x, lo, hi));
+}
+
+void readDouble(QSettings &store, const char *key, double &field, double lo, double hi)
+{
+    const QVariant v = store.value(QLatin1String(key));
+    if (!v.isValid())
+        return;
+    bool ok = false;
+    const double x = v.toString().trimmed().toDouble(&ok);
+    if (ok && std::isfinite(x))
+        field = std::clamp(x, lo, hi);
+}
+
+void readBool(QSettings &store, const char *key, bool &field)
+{
+    const QString v = store.value(QLatin1String(key)).toString().trimmed().toLower();
+    if (v == QLatin1String("true") || v == QLatin1String("1"))
+        field = true;
+    else if (v == QLatin1String("false") || v == QLatin1String("0"))
+        field = false;
+}
+
+} // namespace
+
+SettingsDock::SettingsDock(QWidget *parent) : QDockWidget(tr("Settings"), parent)
+{
+    setObjectName(QStringLiteral("settingsDock"));
+    setAllowedAreas(Qt::LeftDockWidgetArea | Qt::RightDockWidgetArea);
+
+    auto *content = new QWidget;
+    auto *layout = new QVBoxLayout(content);
+
+    // Run controls first: they are what one reaches for most.
+    auto *runBox = new QGroupBox(tr("Run"));
+    auto *runGrid = new QGridLayout(runBox);
+    // Mnemonics avoid the letters of the window's menus (File, Training, View, Help).
+    m_train = makeButton("train", tr("T&rain"), QStyle::SP_MediaPlay,
+                         tr("Train both models until paused or the epoch limit"), style());
+    m_pause = makeButton("pause", tr("&Pause"), QStyle::SP_MediaPause,
+                         tr("Pause training; the models keep their weights"), style());
+    m_step = makeButton("step", tr("&Step"), QStyle::SP_MediaSkipForward,
+                        tr("Train one epoch, then pause"), style());
+    m_reset = makeButton("reset", tr("R&eset"), QStyle::SP_DialogResetButton,
+                         tr("Start both models again from fresh random weights"), style());
+    runGrid->addWidget(m_train, 0, 0);
+    runGrid->addWidget(m_pause, 0, 1);
+    runGrid->addWidget(m_step, 1, 0);
+    runGrid->addWidget(m_reset, 1, 1);
+    layout->addWidget(runBox);
+
+    QFormLayout *form = nullptr;
+
+    // Data.
+    layout->addWidget(makeGroup(tr("Data"), form));
+    m_dataset = new QComboBox;
+    m_dataset->setObjectName(QStringLiteral("dataset"));
+    m_dataset->addItem(tr("Sinusoid"));
+    m_dataset->addItem(tr("Inverse sinusoid"));
+    m_dataset->addItem(tr("Bishop (1994)"));
+    m_dataset->addItem(tr("From file…"));
+    m_dataset->setItemData(Sinusoid, tr("y = 7 sin(0.75 x) + 0.5 x + noise: one answer per x"),
+                           Qt::ToolTipRole);
+    m_dataset->setItemData(InverseSinusoid,
+                           tr("The sinusoid with x and y swapped: up to five answers per x"),
+                           Qt::ToolTipRole);
+    m_dataset->setItemData(Bishop,
+                           tr("Bishop's inverse problem: x = t + 0.3 sin(2πt) + uniform noise"),
+                           Qt::ToolTipRole);
+    m_dataset->setItemData(FromFile, tr("Load (x, y) pairs from a CSV file"), Qt::ToolTipRole);
+    m_dataset->setToolTip(tr("The problem to learn: a built-in generator or a CSV file"));
+    form->addRow(tr("Dataset"), m_dataset);
+    m_fileLabel = new QLabel;
+    m_fileLabel->setObjectName(QStringLiteral("fileLabel"));
+    m_fileLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_fileLabel->setToolTip(tr("The file the data was read from"));
+    m_fileLabel->setWordWrap(true);
+    m_fileLabel->setVisible(false);
+    form->addRow(m_fileLabel);
+    m_points = makeSpin("points", 10, kMaxPoints, tr("Number of generated (x, y) pairs"));
+    form->addRow(tr("Points"), m_points);
+    m_noise = new QDoubleSpinBox;
+    m_noise->setObjectName(QStringLiteral("noise"));
+    m_noise->setRange(0.0, 10.0);
+    m_noise->setSingleStep(0.1);
+    m_noise->setDecimals(2);
+    m_noise->setKeyboardTracking(false);
+    m_noise->setToolTip(tr("Noise of the generator: the standard deviation for the sinusoids, "
+                           "the half-width of the uniform term for Bishop's problem"));
+    form->addRow(tr("Noise"), m_noise);
+    m_seed = makeSpin("seed", 0, INT_MAX,
+                      tr("Random seed of the data, the initial weights and the batch order"));
+    m_seed->setGroupSeparatorShown(false);
+    form->addRow(tr("Seed"), m_seed);
+    m_regenerate =
+        makeButton("regenerate", tr("Re&generate"), QStyle::SP_BrowserReload,
+                   tr("Draw the data again (or reload the file) and reset the models"), style());
+    form->addRow(m_regenerate);
+
+    // The two models.
+    layout->addWidget(makeGroup(tr("MSE net"), form));
+    m_mseHidden = makeSpin("mseHidden", 1, kMaxHidden,
+                           tr("Hidden units of the regression net trained on mean squared error"));
+    form->addRow(tr("Hidden units"), m_mseHidden);
+
+    layout->addWidget(makeGroup(tr("MDN"), form));
+    m_mdnHidden =
+        makeSpin("mdnHidden", 1, kMaxHidden, tr("Hidden units of the mixture density network"));
+    form->addRow(tr("Hidden units"), m_mdnHidden);
+    m_mixtures = makeSpin("mixtures", 1, kMaxMixtures,
+                          tr("Number of Gaussian components K in the MDN's mixture"));
+    form->addRow(tr("Mixtures (K)"), m_mixtures);
+
+    // Training.
+    layout->addWidget(makeGroup(tr("Training"), form));
+    m_optimizer = new QComboBox;
+    m_optimizer->setObjectName(QStringLiteral("optimizer"));
+    m_optimizer->addItem(tr("Adam"), int(mdn::OptimizerKind::Adam));
+    m_optimizer->addItem(tr("RMSProp"), int(mdn::OptimizerKind::RMSProp));
+    m_optimizer->addItem(tr("SGD with momentum"), int(mdn::OptimizerKind::SGD));
+    m_optimizer->setToolTip(tr("The optimiser of both models"));
+    form->addRow(tr("Optimizer"), m_optimizer);
+    m_learningRate = new LogSpinBox;
+    m_learningRate->setObjectName(QStringLiteral("learningRate"));
+    m_learningRate->setDecimals(5);
+    m_learningRate->setRange(1e-5, 10.0);
+    m_learningRate->setKeyboardTracking(false);
+    m_learningRate->setToolTip(tr("Step size of the optimiser; the arrows step 1, 2, 5, 10, …"));
+    form->addRow(tr("Learning rate"), m_learningRate);
+    m_batch = makeSpin("batch", 0, kMaxBatch,
+                       tr("Points per gradient step; full batch uses every point in each step"));
+    m_batch->setSpecialValueText(tr("full batch"));
+    form->addRow(tr("Batch size"), m_batch);
+    m_epochLimit = makeSpin("epochLimit", 0, kMaxEpochLimit,
+                            tr("Training pauses when this many epochs are done"));
+    m_epochLimit->setSpecialValueText(tr("no limit"));
+    m_epochLimit->setSingleStep(1000);
+    form->addRow(tr("Epoch limit"), m_epochLimit);
+
+    // View.
+    layout->addWidget(makeGroup(tr("View"), form));
+    m_samplesPerX = makeSpin("samplesPerX", 1, kMaxSamplesPerX,
+                             tr("MDN samples drawn at each x of the plotting grid"));
+    form->addRow(tr("Samples per x"), m_samplesPerX);
+
+    layout->addStretch(1);
+
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(content->sizeHint().width() +
+                            scroll->verticalScrollBar()->sizeHint().width());
+    setWidget(scroll);
+
+    setSettings(Settings());
+    setRunning(false);
+
+    connect(m_dataset, &QComboBox::currentIndexChanged, this, &SettingsDock::onDatasetIndexChanged);
+    connect(m_dataset, &QComboBox::activated, this, &SettingsDock::onDatasetActivated);
+    for (QSpinBox *spin : {m_points, m_seed, m_mseHidden, m_mdnHidden, m_mixtures, m_batch,
+                           m_epochLimit, m_samplesPerX})
+        connect(spin, &QSpinBox::valueChanged, this, &SettingsDock::onEdited);
+    connect(m_noise, &QDoubleSpinBox::valueChanged, this, &SettingsDock::onEdited);
+    connect(m_learningRate, &QDoubleSpinBox::valueChanged, this, &SettingsDock::onEdited);
+    connect(m_optimizer, &QComboBox::currentIndexChanged, this, &SettingsDock::onEdited);
+
+    connect(m_regenerate, &QPushButton::clicked, this, &SettingsDock::regenerateRequested);
+    connect(m_train, &QPushButton::clicked, this, &SettingsDock::trainRequested);
+    connect(m_pause, &QPushButton::clicked, this, &SettingsDock::pauseRequested);
+    connect(m_step, &QPushButton::clicked, this, &SettingsDock::stepRequested);
+    connect(m_reset, &QPushButton::clicked, this, &SettingsDock::resetRequested);
+}
+
+Settings SettingsDock::settings() const
+{
+    Settings s;
+    const int index = m_dataset->currentIndex();
+    s.fromFile = index == FromFile;
+    s.generator = s.fromFile ? m_generator : generatorAt(index);
+    s.filePath = m_filePath;
+    s.points = m_points->value();
+    s.noise = m_noise->value();
+    s.seed = quint64(m_seed->value());
+    s.mseHidden = m_mseHidden->value();
+    s.mdnHidden = m_mdnHidden->value();
+    s.mixtures = m_mixtures->value();
+    s.optimizer = mdn::OptimizerKind(m_optimizer->currentData().toInt());
+    s.learningRate = m_learningRate->value();
+    s.batch = m_batch->value();
+    s.epochLimit = m_epochLimit->value();
+    s.samplesPerX = m_samplesPerX->value();
+    return s;
+}
+
+void SettingsDock::setSettings(const Settings &s)
+{
+    const bool wasUpdating = m_updating;
+    m_updating = true;
+    m_generator = s.generator;
+    m_filePath = s.filePath;
+    m_dataset->setCurrentIndex(s.fromFile ? int(FromFile) : indexOf(s.generator));
+    m_points->setValue(s.points);
+    m_noise->setValue(s.noise);
+    m_seed->setValue(int(std::min<quint64>(s.seed, quint64(INT_MAX))));
+    m_mseHidden->setValue(s.mseHidden);
+    m_mdnHidden->setValue(s.mdnHidden);
+    m_mixtures->setValue(s.mixtures);
+    const int opt = m_optimizer->findData(int(s.optimizer));
+    m_optimizer->setCurrentIndex(opt >= 0 ? opt : 0);
+    m_learningRate->setValue(s.learningRate);
+    m_batch->setValue(s.batch);
+    m_epochLimit->setValue(int(std::clamp<long>(s.epochLimit, 0, kMaxEpochLimit)));
+    m_samplesPerX->setValue(s.samplesPerX);
+    setDataFileName(s.fromFile ? QFileInfo(s.filePath).fileName() : QString());
+    updateEnabled();
+    m_updating = wasUpdating;
+}
+
+void SettingsDock::setRunning(bool running)
+{
+    m_running = running;
+    m_train->setEnabled(!running);
+    m_step->setEnabled(!running);
+    m_pause->setEnabled(running);
+}
+
+void SettingsDock::setDataFileName(const QString &name)
+{
+    m_fileLabel->setText(tr("file: %1").arg(name));
+    m_fileLabel->setVisible(!name.isEmpty());
+}
+
+void SettingsDock::loadSettings(QSettings &store)
+{
+    Settings s = settings();
+    store.beginGroup(QStringLiteral("settings"));
+
+    const QString generator = store.value(QStringLiteral("generator")).toString().trimmed();
+    if (const auto g = mdn::generatorFromName(generator.toStdString()))
+        s.generator = *g;
+    readBool(store, "fromFile", s.fromFile);
+    const QVariant path = store.value(QStringLiteral("filePath"));
+    if (path.isValid())
+        s.filePath = path.toString();
+    if (s.filePath.isEmpty())
+        s.fromFile = false;
+    readInteger(store, "points", s.points, 10, kMaxPoints);
+    readDouble(store, "noise", s.noise, 0.0, 10.0);
+    readInteger(store, "seed", s.seed, 0, INT_MAX);
+
+    readInteger(store, "mseHidden", s.mseHidden, 1, kMaxHidden);
+    readInteger(store, "mdnHidden", s.mdnHidden, 1, kMaxHidden);
+    readInteger(store, "mixtures", s.mixtures, 1, kMaxMixtures);
+    const QString optimizer = store.value(QStringLiteral("optimizer")).toString().trimmed();
+    if (const auto k = mdn::optimizerFromName(optimizer.toStdString()))
+        s.optimizer = *k;
+    readDouble(store, "learningRate", s.learningRate, 1e-5, 10.0);
+    readInteger(store, "batch", s.batch, 0, kMaxBatch);
+    readInteger(store, "epochLimit", s.epochLimit, 0, kMaxEpochLimit);
+    readInteger(store, "samplesPerX", s.samplesPerX, 1, kMaxSamplesPerX);
+
+    store.endGroup();
+    setSettings(s);
+}
+
+void SettingsDock::saveSettings(QSettings &store) const
+{
+    const Settings s = settings();
+    store.beginGroup(QStringLiteral("settings"));
+    store.setValue(QStringLiteral("generator"),
+                   QString::fromLatin1(mdn::generatorName(s.generator)));
+    store.setValue(QStringLiteral("fromFile"), s.fromFile);
+    store.setValue(QStringLiteral("filePath"), s.filePath);
+    store.setValue(QStringLiteral("points"), s.points);
+    store.setValue(QStringLiteral("noise"), s.noise);
+    store.setValue(QStringLiteral("seed"), s.seed);
+    store.setValue(QStringLiteral("mseHidden"), s.mseHidden);
+    store.setValue(QStringLiteral("mdnHidden"), s.mdnHidden);
+    store.setValue(QStringLiteral("mixtures"), s.mixtures);
+    store.setValue(QStringLiteral("optimizer"),
+                   QString::fromLatin1(mdn::optimizerName(s.optimizer)));
+    store.setValue(QStringLiteral("learningRate"), s.learningRate);
+    store.setValue(QStringLiteral("batch"), s.batch);
+    store.setValue(QStringLiteral("epochLimit"), qlonglong(s.epochLimit));
+    store.setValue(QStringLiteral("samplesPerX"), s.samplesPerX);
+    store.endGroup();
+}
+
+void SettingsDock::onEdited()
+{
+    if (!m_updating)
+        emit settingsChanged(settings());
+}
+
+void SettingsDock::onDatasetIndexChanged(int index)
+{
+    if (m_updating)
+        return;
+    updateEnabled();
+    // "From file…" needs a file first; the window asks for one on openFileRequested and then
+    // calls setSettings (or restores the previous settings when the dialog is cancelled).
+    if (index == FromFile)
+        return;
+    m_generator = generatorAt(index);
+    m_updating = true;
+    m_noise->setValue(mdn::defaultNoise(m_generator));
+    m_updating = false;
+    setDataFileName(QString());
+    emit settingsChanged(settings());
+}
+
+void SettingsDock::onDatasetActivated(int index)
+{
+    if (index == FromFile)
+        emit openFileRequested();
+}
+
+void SettingsDock::updateEnabled()
+{
+    // A file fixes the points and their noise; the seed still drives weights and batches.
+    const bool file = m_dataset->currentIndex() == FromFile;
+    m_points->setEnabled(!file);
+    m_noise->setEnabled(!file);
+}
