@@ -94,8 +94,10 @@ S mdnLoss(const Matrix<S> &Z, const Eigen::Ref<const Matrix<S>> &T, int K, S sig
         ws.z.col(k) = (t - mu(k)) / ws.sigma.col(k);
         ws.logJoint.col(k) = a(k) - ws.aMax - S(0.5) * ws.z.col(k).square() -
                              ws.sigma.col(k).log() - S(kLogSqrt2Pi);
-        ws.jMax = k == 0 ? Eigen::Array<S, Eigen::Dynamic, 1>(ws.logJoint.col(0))
-                         : ws.jMax.max(ws.logJoint.col(k));
+        if (k == 0)
+            ws.jMax = ws.logJoint.col(0);
+        else
+            ws.jMax = ws.jMax.max(ws.logJoint.col(k));
     }
     ws.jSum.setZero(n);
     for (int k = 0; k < K; ++k) {
