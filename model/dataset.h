@@ -49,7 +49,9 @@ std::vector<double> trueConditionalDensity(Generator g, double noise, double x,
                                            const std::vector<double> &ys);
 
 // Mean negative log-likelihood (nats per point) of `data` under the generator's true density:
-// the lowest mean NLL any model can expect on fresh data from that generator.
+// the lowest mean NLL any model can expect on fresh data from that generator. Above 2,000 points
+// the inverse problems' evidence integral is tabulated over x (nodes noise/64 apart) and
+// interpolated, which keeps a million points to about a second and the result within 1e-4 nats.
 double bayesNll(Generator g, double noise, const Dataset &data);
 
 // The support of y for a generator (for plotting ranges and integration grids).

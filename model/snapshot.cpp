@@ -1,8 +1,17 @@
 #include "snapshot.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace mdn {
+
+std::vector<double> linspace(double lo, double hi, int n)
+{
+    std::vector<double> v(std::size_t(std::max(n, 0)));
+    for (int i = 0; i < n; ++i)
+        v[std::size_t(i)] = n > 1 ? lo + (hi - lo) * double(i) / double(n - 1) : lo;
+    return v;
+}
 
 void fillSnapshot(Snapshot &out, const Trainer *mse, const Trainer *mdn, const Dataset &data,
                   const SnapshotRequest &request)
@@ -12,24 +21,48 @@ void fillSnapshot(Snapshot &out, const Trainer *mse, const Trainer *mdn, const D
     out.sampleX.clear();
     out.sampleY.clear();
     out.mixture = Mixture();
+    out.meanCurve.clear();
+    out.modeCurve.clear();
+    out.density = DensityGrid();
     if (data.empty() || request.gridPoints < 2)
         return;
     const auto [lo, hi] = std::minmax_element(data.x.begin(), data.x.end());
-    out.gridX.resize(std::size_t(request.gridPoints));
-    for (int i = 0; i < request.gridPoints; ++i)
-        out.gridX[std::size_t(i)] = *lo + (*hi - *lo) * double(i) / double(request.gridPoints - 1);
-    if (mse)
+    out.gridX = linspace(*lo, *hi, request.gridPoints);
+    if (mse) {
         out.mseCurve = mse->predict(out.gridX);
-    if (mdn) {
-        out.mixture = mdn->mixture(out.gridX, request.piTemperature, request.sigmaTemperature);
-        const auto samples = mdn->sample(out.gridX, request.samplesPerX, request.sampleSeed,
-                                         request.piTemperature, request.sigmaTemperature);
-        out.sampleX.reserve(samples.size());
-        out.sampleY.reserve(samples.size());
-        for (const auto &[x, y] : samples) {
-            out.sampleX.push_back(x);
-            out.sampleY.push_back(y);
-        }
+        out.mseFaults = mse->faults().size();
+    }
+    if (!mdn)
+        return;
+
+    // The views show the mixture as trained; the temperatures only change how it is sampled.
+    out.mixture = mdn->mixture(out.gridX);
+    out.meanCurve = mixtureMean(out.mixture);
+    out.modeCurve = mixtureMode(out.mixture);
+    const MixtureHealth health = mixtureHealth(out.mixture);
+    out.minSigma = health.minSigma;
+    out.effectiveComponents = health.effectiveComponents;
+    out.gradientNorm = mdn->gradientNorm();
+    out.mdnFaults = mdn->faults().size();
+
+    const auto samples = mdn->sample(out.gridX, request.samplesPerX, request.sampleSeed,
+                                     request.piTemperature, request.sigmaTemperature);
+    out.sampleX.reserve(samples.size());
+    out.sampleY.reserve(samples.size());
+    for (const auto &[x, y] : samples) {
+        out.sampleX.push_back(x);
+        out.sampleY.push_back(y);
+    }
+
+    if (request.densityColumns >= 2 && request.densityRows >= 1) {
+        const auto [yLo, yHi] = std::minmax_element(data.y.begin(), data.y.end());
+        // A degenerate range (one x, or one y) still gets a grid one unit wide.
+        const double xSpan = *hi > *lo ? *hi - *lo : 1.0, ySpan = *yHi > *yLo ? *yHi - *yLo : 1.0;
+        const double m = std::max(request.densityMargin, 0.0);
+        const double x0 = *lo - m * xSpan, x1 = *hi + m * xSpan;
+        const std::vector<double> xs = linspace(x0, x1, request.densityColumns);
+        out.density = densityGrid(mdn->mixture(xs), x0, x1, *yLo - m * ySpan, *yHi + m * ySpan,
+                                  request.densityRows);
     }
 }
 

@@ -3,6 +3,7 @@
 // fills one and hands it over; nothing in it points into a model that is still changing.
 
 #include "dataset.h"
+#include "inspect.h"
 #include "trainer.h"
 
 #include <limits>
@@ -10,11 +11,14 @@
 
 namespace mdn {
 
-// One epoch's losses, data units; NaN where a model is not trained.
+// One epoch's losses, data units; NaN where a model is not trained or, for the validation
+// losses, where the validation set was not evaluated at that epoch.
 struct LossPoint {
     long epoch = 0;
     double mse = std::numeric_limits<double>::quiet_NaN();
     double nll = std::numeric_limits<double>::quiet_NaN();
+    double validationMse = std::numeric_limits<double>::quiet_NaN();
+    double validationNll = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct Snapshot {
@@ -26,10 +30,26 @@ struct Snapshot {
 
     std::vector<LossPoint> losses;  // the epochs since the previous snapshot, in order
 
+    // Generalisation: the latest losses on the held-out points, and the lowest NLL any model can
+    // expect there (the generator's own density; NaN for data from a file or without validation).
+    double validationMse = std::numeric_limits<double>::quiet_NaN();
+    double validationNll = std::numeric_limits<double>::quiet_NaN();
+    double bayesNll = std::numeric_limits<double>::quiet_NaN();
+    std::size_t trainPoints = 0, validationPoints = 0;
+
     std::vector<double> gridX;      // evenly spaced over the data's x range
     std::vector<double> mseCurve;   // the MSE net's prediction at gridX (empty without MSE)
-    std::vector<double> sampleX, sampleY; // MDN samples, samplesPerX at each gridX
-    Mixture mixture;                // the MDN's pi, mu, sigma at gridX (empty without MDN)
+    std::vector<double> sampleX, sampleY; // MDN samples (with the request's temperatures)
+    Mixture mixture;                // the MDN's pi, mu, sigma at gridX as trained (temperature 1)
+    std::vector<double> meanCurve;  // E[y|x] at gridX
+    std::vector<double> modeCurve;  // the approximate mode at gridX (see mixtureMode)
+    DensityGrid density;            // p(y|x) over the data's range plus a margin on every side
+
+    // Training health of the MDN.
+    double minSigma = std::numeric_limits<double>::quiet_NaN(); // data units, see MixtureHealth
+    double effectiveComponents = std::numeric_limits<double>::quiet_NaN();
+    double gradientNorm = std::numeric_limits<double>::quiet_NaN(); // standardised units
+    std::size_t mdnFaults = 0, mseFaults = 0; // recovered numerical faults so far
 };
 
 } // namespace mdn
@@ -41,13 +61,22 @@ struct SnapshotRequest {
     int gridPoints = 200;
     int samplesPerX = 10;
     std::uint64_t sampleSeed = 1;
-    double piTemperature = 1.0;
+    double piTemperature = 1.0;     // applied to the samples only
     double sigmaTemperature = 1.0;
+    // The density grid: columns over x, rows over y (0 for none), over the data's range widened
+    // by densityMargin times its span on every side, so that it covers a chart's padded axes.
+    int densityColumns = 320;
+    int densityRows = 320;
+    double densityMargin = 0.25;
 };
 
-// Fills the curves, samples and mixture of `out` from the models (either may be null) over the
-// x range of `data`. Leaves the loss fields and history alone.
+// Fills the curves, samples, mixture, density grid and the MDN's health statistics of `out`
+// from the models (either may be null) over the x range of `data`. Leaves the losses, the
+// validation fields and the history alone.
 void fillSnapshot(Snapshot &out, const Trainer *mse, const Trainer *mdn, const Dataset &data,
                   const SnapshotRequest &request);
+
+// The evenly spaced x values of a grid of `n` points over [lo, hi] (n >= 2).
+std::vector<double> linspace(double lo, double hi, int n);
 
 } // namespace mdn
