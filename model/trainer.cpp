@@ -90,6 +90,8 @@ Trainer::Trainer(const Dataset &train, const TrainConfig &config)
     const int outputs = config.kind == ModelKind::Mdn ? 3 * config.mixtures : 1;
     m_net = Net(1, config.hidden, outputs);
     m_net.initialise(m_rng, config.initGain, config.outputGain);
+    // The initial weights are the first place to roll back to; their loss is not known yet.
+    checkpoint(std::numeric_limits<double>::infinity());
 }
 
 double Trainer::toDataUnits(double l) const
@@ -150,15 +152,16 @@ double Trainer::lossAndGradient(const Eigen::Ref<const Matrix> &X, const Eigen::
     return loss;
 }
 
-double Trainer::stepBatch(const Eigen::Ref<const Matrix> &X, const Eigen::Ref<const Matrix> &T)
+double Trainer::stepBatch(const Eigen::Ref<const Matrix> &X, const Eigen::Ref<const Matrix> &T,
+                          bool epochStart)
 {
     const double loss = lossAndGradient(X, T, m_grad);
     m_gradNorm = double(m_grad.norm());
-    if (!guard(loss, m_epoch))
+    if (!guard(loss, m_epoch, epochStart))
         return std::numeric_limits<double>::quiet_NaN();
     m_optimizer.step(m_net.parameters(), m_grad);
     if (!m_net.parameters().allFinite()) {
-        guard(std::numeric_limits<double>::infinity(), m_epoch);
+        guard(std::numeric_limits<double>::infinity(), m_epoch, false);
         return std::numeric_limits<double>::quiet_NaN();
     }
     return loss;
@@ -170,22 +173,24 @@ void Trainer::checkpoint(double loss)
     m_goodOptimizer = m_optimizer;
     m_goodEpoch = m_epoch;
     m_goodLoss = loss;
-    m_hasGood = true;
 }
 
 // Checks one step's loss (standardised units) and gradient. A non-finite value, or a loss that
 // has climbed far above the last checkpoint's, is a divergence: the weights and the optimiser go
 // back to the checkpoint, the learning rate halves, and the event is recorded. Returns false when
 // the step must not be applied. A negative NLL is a valid density above 1, not a fault.
-bool Trainer::guard(double loss, long epoch)
+bool Trainer::guard(double loss, long epoch, bool epochStart)
 {
-    if (!m_hasGood)
-        checkpoint(std::isfinite(loss) ? loss : std::numeric_limits<double>::infinity());
     const bool finite = std::isfinite(loss) && std::isfinite(m_gradNorm);
-    const bool exploded =
-        finite && std::isfinite(m_goodLoss) && loss > m_goodLoss + 10.0 * std::max(1.0, std::abs(m_goodLoss));
-    if (finite && !exploded)
+    const bool exploded = finite && std::isfinite(m_goodLoss) &&
+                          loss > m_goodLoss + 10.0 * std::max(1.0, std::abs(m_goodLoss));
+    if (finite && !exploded) {
+        // The weights that produced this loss become the checkpoint before the step moves them,
+        // so a checkpoint's loss always belongs to its weights.
+        if (epochStart && (!std::isfinite(m_goodLoss) || m_epoch - m_goodEpoch >= m_config.checkpointEvery))
+            checkpoint(loss);
         return true;
+    }
 
     m_faultInStep = true;
     m_net.parameters() = m_goodParams;
@@ -221,7 +226,7 @@ long Trainer::train(long epochs, const std::atomic<bool> *stop,
         m_faultInStep = false;
         double sum = 0.0;
         if (batch == n) {
-            sum = stepBatch(m_X, m_T) * double(n);
+            sum = stepBatch(m_X, m_T, true) * double(n);
         } else {
             // A fresh order each epoch; the permuted copy keeps every mini-batch contiguous.
             for (std::size_t i = m_order.size() - 1; i > 0; --i)
@@ -235,7 +240,7 @@ long Trainer::train(long epochs, const std::atomic<bool> *stop,
             for (Eigen::Index start = 0; start < n && !m_faultInStep; start += batch) {
                 const Eigen::Index len = std::min(batch, n - start);
                 sum += stepBatch(m_scratchX.middleCols(start, len),
-                                 m_scratchT.middleRows(start, len)) *
+                                 m_scratchT.middleRows(start, len), start == 0) *
                        double(len);
                 if (stop && stop->load(std::memory_order_relaxed) && start + len < n)
                     return done; // an interrupted epoch is not counted
@@ -251,8 +256,6 @@ long Trainer::train(long epochs, const std::atomic<bool> *stop,
         ++done;
         const double meanLoss = sum / double(n);
         m_lastLoss = toDataUnits(meanLoss);
-        if (m_epoch % m_config.checkpointEvery == 0)
-            checkpoint(meanLoss);
         if (onEpoch && !onEpoch(m_epoch, m_lastLoss))
             break;
     }

@@ -114,11 +114,12 @@ private:
         Matrix dOut;
     };
 
-    double stepBatch(const Eigen::Ref<const Matrix> &X, const Eigen::Ref<const Matrix> &T);
+    double stepBatch(const Eigen::Ref<const Matrix> &X, const Eigen::Ref<const Matrix> &T,
+                     bool epochStart);
     double lossAndGradient(const Eigen::Ref<const Matrix> &X, const Eigen::Ref<const Matrix> &T,
                            Net::Vector &grad);
     Pass &passFor(Eigen::Index size);
-    bool guard(double loss, long epoch);
+    bool guard(double loss, long epoch, bool epochStart);
     void checkpoint(double loss);
     Matrix outputs(const std::vector<double> &xs) const;
     double toDataUnits(double standardisedLoss) const;
@@ -142,8 +143,7 @@ private:
     Net::Vector m_goodParams;
     Optimizer<float> m_goodOptimizer;
     long m_goodEpoch = 0;
-    double m_goodLoss = 0.0;
-    bool m_hasGood = false;
+    double m_goodLoss = 0.0; // +inf: the checkpoint's loss is not known yet
     bool m_faultInStep = false;
 
     long m_epoch = 0;
