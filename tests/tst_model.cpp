@@ -358,6 +358,15 @@ void TestModel::divergenceIsRecoveredAndWeightsStayFinite()
     QVERIFY(std::isfinite(t.loss(d)));
     if (t.epoch() > 0)
         QVERIFY(std::isfinite(t.lastLoss()));
+
+    // The guard really recovers: halving from 1e6 reaches a learning rate that trains, and the
+    // MSE net ends near its best possible error (about 20.8) instead of failing.
+    TrainConfig m = defaultConfig(ModelKind::Mse);
+    m.optimizer.learningRate = 1e6;
+    Trainer mse(inverseData(1000, 1), m);
+    mse.train(600);
+    QVERIFY2(!mse.failed(), mse.faults().empty() ? "" : mse.faults().back().message.c_str());
+    QVERIFY2(mse.lastLoss() < 25.0, qPrintable(QString::number(mse.lastLoss())));
 }
 
 void TestModel::hostileTargetsStayFinite_data()
