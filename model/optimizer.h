@@ -19,7 +19,10 @@ struct OptimizerConfig {
     OptimizerKind kind = OptimizerKind::Adam;
     double learningRate = 0.01;
     double beta1 = 0.9;    // Adam's first moment; SGD's momentum
-    double beta2 = 0.999;  // Adam's second moment; RMSProp's decay (set 0.9 by default for it)
+    // Adam's second moment; RMSProp's decay (0.9 for it, see optimizerDefaults). 0.99 rather than
+    // the usual 0.999: the MDN's loss then has no sudden spikes (30 in 4 x 3000 epochs on the
+    // inverse sinusoid with 0.999, none with 0.99) and generalises as well.
+    double beta2 = 0.99;
     double epsilon = 1e-8;
     double weightDecay = 0.0; // decoupled (AdamW-style): p -= lr * weightDecay * p each step
 };
