@@ -3,8 +3,11 @@
 #include "chartexport.h"
 #include "csv.h"
 #include "datachart.h"
+#include "healthpanel.h"
 #include "losschart.h"
+#include "mixturechart.h"
 #include "settingsdock.h"
+#include "slicechart.h"
 #include "worker.h"
 
 #include <QAction>
@@ -22,10 +25,14 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTimer>
+#include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace mdnviz {
 
@@ -60,12 +67,36 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent) : QMainWindow(p
 
     m_dataChart = new DataChart;
     m_lossChart = new LossChart;
+    m_sliceChart = new SliceChart;
+    m_mixtureChart = new MixtureChart;
+    m_health = new HealthPanel;
+    m_charts = ChartSet{m_dataChart, m_lossChart, m_mixtureChart, m_sliceChart};
+
+    // The data with its slice beside it (a click in the one moves the other), the losses below;
+    // Bishop's mixture parameters on a second tab; the health line under both.
+    auto *top = new QSplitter(Qt::Horizontal);
+    top->addWidget(m_dataChart);
+    top->addWidget(m_sliceChart);
+    top->setStretchFactor(0, 3);
+    top->setStretchFactor(1, 2);
     auto *splitter = new QSplitter(Qt::Vertical);
-    splitter->addWidget(m_dataChart);
+    splitter->addWidget(top);
     splitter->addWidget(m_lossChart);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
-    setCentralWidget(splitter);
+    m_tabs = new QTabWidget;
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(splitter, tr("Fits && &loss"));
+    m_tabs->addTab(m_mixtureChart, tr("&Mixture parameters"));
+    auto *central = new QWidget;
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(0);
+    centralLayout->addWidget(m_tabs, 1);
+    centralLayout->addWidget(m_health);
+    setCentralWidget(central);
+    connect(m_dataChart, &DataChart::sliceRequested, m_sliceChart, &SliceChart::setSliceX);
+    connect(m_sliceChart, &SliceChart::sliceMoved, m_dataChart, &DataChart::setSliceX);
 
     m_dock = new SettingsDock(this);
     addDockWidget(Qt::RightDockWidgetArea, m_dock);
@@ -79,6 +110,7 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent) : QMainWindow(p
         restoreGeometry(stored.value(QStringLiteral("window/geometry")).toByteArray());
     }
     m_settings = m_dock->settings();
+    m_charts.applyView(m_settings);
     if (m_settings.fromFile) {
         // The file is loaded below; until then the window shows the default generator.
         m_settings.fromFile = false;
@@ -139,7 +171,7 @@ void MainWindow::createWorker()
     m_worker = new TrainingWorker;
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(m_worker, &TrainingWorker::progress, this, &MainWindow::showSnapshot);
+    connect(m_worker, &TrainingWorker::progress, this, &MainWindow::queueSnapshot);
     connect(m_worker, &TrainingWorker::runningChanged, this, &MainWindow::onRunningChanged);
     connect(m_worker, &TrainingWorker::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, 10000); });
@@ -195,6 +227,7 @@ void MainWindow::resetModels()
     if (!m_worker)
         return;
     m_lossChart->clear();
+    m_pending.reset();
     QMetaObject::invokeMethod(m_worker, &TrainingWorker::reset, Qt::QueuedConnection);
 }
 
@@ -241,22 +274,30 @@ void MainWindow::applySettings(const Settings &s)
         statusBar()->showMessage(tr("Model settings changed: models reset"), 8000);
         return;
     }
+    m_charts.applyView(s);
     const int samples = s.samplesPerX;
     const long limit = s.epochLimit;
+    const double piT = s.piTemperature, sigmaT = s.sigmaTemperature;
     TrainingWorker *w = m_worker;
-    QMetaObject::invokeMethod(m_worker, [w, samples, limit] { w->setViewSettings(samples, limit); },
-                              Qt::QueuedConnection);
+    const bool temperatures = piT != before.piTemperature || sigmaT != before.sigmaTemperature;
+    if (samples != before.samplesPerX || limit != before.epochLimit)
+        QMetaObject::invokeMethod(m_worker, [w, samples, limit] { w->setViewSettings(samples, limit); },
+                                  Qt::QueuedConnection);
+    if (temperatures)
+        QMetaObject::invokeMethod(m_worker, [w, piT, sigmaT] { w->setSamplingTemperatures(piT, sigmaT); },
+                                  Qt::QueuedConnection);
 }
 
 void MainWindow::setDataset(mdn::Dataset data, const Settings &settings)
 {
     m_data = std::move(data);
     m_settings = settings;
+    m_pending.reset();
     m_dock->setSettings(m_settings);
     m_dock->setDataFileName(m_settings.fromFile ? QFileInfo(m_settings.filePath).fileName() : QString());
-    m_dataChart->setDataset(m_data);
-    m_dataChart->clearFits();
-    m_lossChart->clear();
+    m_charts.setDataset(m_data, m_settings.fromFile ? std::nullopt : std::optional(m_settings.generator),
+                        m_settings.noise);
+    m_health->clear();
     if (m_worker) {
         TrainingWorker *w = m_worker;
         const Settings cs = m_settings;
@@ -271,14 +312,44 @@ void MainWindow::setDataset(mdn::Dataset data, const Settings &settings)
     emit datasetChanged();
 }
 
+void MainWindow::queueSnapshot(const mdn::Snapshot &s)
+{
+    // Drawing a snapshot costs the GUI thread several milliseconds (more on a slow display); if
+    // the worker's ~30 a second arrived faster than that, they would queue up and the window
+    // would lag ever further behind training. So only the newest is drawn, once the queued
+    // events are through, with the losses of any skipped ones carried over.
+    if (m_pending) {
+        std::vector<mdn::LossPoint> losses = std::move(m_pending->losses);
+        losses.insert(losses.end(), s.losses.begin(), s.losses.end());
+        *m_pending = s;
+        m_pending->losses = std::move(losses);
+        return;
+    }
+    m_pending = s;
+    QTimer::singleShot(0, this, [this] {
+        if (!m_pending)
+            return;
+        const mdn::Snapshot s = std::move(*m_pending);
+        m_pending.reset();
+        showSnapshot(s);
+    });
+}
+
 void MainWindow::showSnapshot(const mdn::Snapshot &s)
 {
     m_lastEpoch = s.epoch;
-    m_dataChart->setSnapshot(s);
-    m_lossChart->appendLosses(s.losses);
+    m_charts.showSnapshot(s);
+    const auto [yLo, yHi] = std::minmax_element(m_data.y.begin(), m_data.y.end());
+    m_health->setSnapshot(s, m_data.empty() ? 0.0 : *yHi - *yLo);
     QString text = tr("epoch %L1  ·  MSE %2  ·  NLL %3 nats")
                        .arg(s.epoch)
                        .arg(formatLoss(s.mseLoss), formatLoss(s.mdnLoss));
+    if (s.validationPoints > 0 && std::isfinite(s.validationNll)) {
+        text += tr("  ·  validation NLL %1").arg(formatLoss(s.validationNll));
+        if (std::isfinite(s.bayesNll))
+            text += tr(" (Bayes %1, gap %2)")
+                        .arg(formatLoss(s.bayesNll), formatLoss(s.validationNll - s.bayesNll));
+    }
     if (s.running)
         text += tr("  ·  %L1 epochs/s").arg(qRound64(s.epochsPerSecond));
     m_statusLabel->setText(text);
@@ -379,14 +450,7 @@ bool MainWindow::exportDataChart(const QString &path, QSize size, QString *error
 
 bool MainWindow::exportAllCharts(const QString &dir, QSize size, QString *error)
 {
-    if (!QDir().mkpath(dir)) {
-        if (error)
-            *error = tr("%1: cannot create the folder").arg(dir);
-        return false;
-    }
-    const QDir d(dir);
-    return exportChartPng(m_dataChart->chart(), d.filePath(QStringLiteral("data-and-fits.png")), size, error) &&
-           exportChartPng(m_lossChart->chart(), d.filePath(QStringLiteral("loss.png")), size, error);
+    return m_charts.exportAll(dir, size, error);
 }
 
 void MainWindow::openDatasetDialog()

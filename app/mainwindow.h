@@ -2,6 +2,7 @@
 // The main window: the charts in the centre, the settings dock, the menus, and the training
 // worker in its own thread. The GUI thread never trains and never reads a file.
 
+#include "chartset.h"
 #include "dataset.h"
 #include "settings.h"
 #include "snapshot.h"
@@ -12,12 +13,17 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 class QLabel;
 class QProgressDialog;
+class QTabWidget;
 class DataChart;
+class HealthPanel;
 class LossChart;
+class MixtureChart;
 class SettingsDock;
+class SliceChart;
 
 namespace mdnviz {
 
@@ -37,6 +43,10 @@ public:
     QString lastError() const { return m_lastError; }
     DataChart *dataChart() const { return m_dataChart; }
     LossChart *lossChart() const { return m_lossChart; }
+    MixtureChart *mixtureChart() const { return m_mixtureChart; }
+    SliceChart *sliceChart() const { return m_sliceChart; }
+    HealthPanel *healthPanel() const { return m_health; }
+    QTabWidget *tabs() const { return m_tabs; }
     SettingsDock *settingsDock() const { return m_dock; }
     bool isLoading() const { return m_loadJob != nullptr; }
     bool isWorkerThreadRunning() const { return m_thread.isRunning(); }
@@ -48,7 +58,7 @@ public:
     bool saveDataset(const QString &path, QString *error);
     // Renders the Data & fits chart at the pixel size into a PNG.
     bool exportDataChart(const QString &path, QSize size, QString *error);
-    // Renders every chart into dir, one PNG each named after the chart.
+    // Renders every chart into dir, one PNG each named after the chart (ChartSet::fileNames()).
     bool exportAllCharts(const QString &dir, QSize size, QString *error);
     // Applies settings as if edited in the dock.
     void applySettings(const Settings &settings);
@@ -79,6 +89,7 @@ private:
     void createActions();
     void createWorker();
     void setDataset(mdn::Dataset data, const Settings &settings);
+    void queueSnapshot(const mdn::Snapshot &s);
     void showSnapshot(const mdn::Snapshot &s);
     void showError(const QString &title, const QString &text);
     void onRunningChanged(bool running);
@@ -93,6 +104,12 @@ private:
     mdn::Dataset m_data;
     DataChart *m_dataChart = nullptr;
     LossChart *m_lossChart = nullptr;
+    MixtureChart *m_mixtureChart = nullptr;
+    SliceChart *m_sliceChart = nullptr;
+    HealthPanel *m_health = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    ChartSet m_charts;
+    std::optional<mdn::Snapshot> m_pending; // arrived, not drawn yet
     SettingsDock *m_dock = nullptr;
     QLabel *m_statusLabel = nullptr;
     QThread m_thread;

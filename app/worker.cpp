@@ -1,5 +1,7 @@
 #include "worker.h"
 
+#include "split.h"
+
 #include <QMetaObject>
 
 #include <cmath>
@@ -28,7 +30,11 @@ mdn::TrainConfig configFor(mdn::ModelKind kind, const Settings &s, std::size_t p
 
 } // namespace
 
-TrainingWorker::TrainingWorker(QObject *parent) : QObject(parent) {}
+TrainingWorker::TrainingWorker(QObject *parent)
+    : QObject(parent), m_bayesNll(std::nan("")), m_validationMse(std::nan("")),
+      m_validationNll(std::nan(""))
+{
+}
 
 TrainingWorker::~TrainingWorker() = default;
 
@@ -45,9 +51,18 @@ void TrainingWorker::configure(const Settings &settings, const mdn::Dataset &dat
     m_epoch = 0;
     m_faultsReported = 0;
     m_epochsPerSecond = 0.0;
+    m_validatedEpoch = -1;
+    m_validationMse = m_validationNll = m_bayesNll = std::nan("");
+    const mdn::SplitIndices split = mdn::splitIndices(
+        m_data.size(), double(m_settings.validationPercent), m_settings.seed);
+    m_train = mdn::subset(m_data, split.train);
+    m_validation = mdn::subset(m_data, split.validation);
+    // The exact floor under the validation NLL, once per split (a file has no known density).
+    if (!m_settings.fromFile && !m_validation.empty())
+        m_bayesNll = mdn::bayesNll(m_settings.generator, m_settings.noise, m_validation);
     try {
-        m_mse = std::make_unique<mdn::Trainer>(m_data, configFor(mdn::ModelKind::Mse, m_settings, m_data.size()));
-        m_mdn = std::make_unique<mdn::Trainer>(m_data, configFor(mdn::ModelKind::Mdn, m_settings, m_data.size()));
+        m_mse = std::make_unique<mdn::Trainer>(m_train, configFor(mdn::ModelKind::Mse, m_settings, m_train.size()));
+        m_mdn = std::make_unique<mdn::Trainer>(m_train, configFor(mdn::ModelKind::Mdn, m_settings, m_train.size()));
     } catch (const std::exception &e) {
         m_mse.reset();
         m_mdn.reset();
@@ -56,7 +71,7 @@ void TrainingWorker::configure(const Settings &settings, const mdn::Dataset &dat
     }
     if (m_mdn && m_mdn->config().batch != std::size_t(m_settings.batch))
         emit message(tr("%L1 points: training on mini-batches of %L2")
-                         .arg(m_data.size())
+                         .arg(m_train.size())
                          .arg(m_mdn->config().batch));
     emitProgress();
 }
@@ -65,6 +80,14 @@ void TrainingWorker::setViewSettings(int samplesPerX, long epochLimit)
 {
     m_settings.samplesPerX = samplesPerX;
     m_settings.epochLimit = epochLimit;
+    if (!m_running)
+        emitProgress();
+}
+
+void TrainingWorker::setSamplingTemperatures(double piTemperature, double sigmaTemperature)
+{
+    m_settings.piTemperature = piTemperature;
+    m_settings.sigmaTemperature = sigmaTemperature;
     if (!m_running)
         emitProgress();
 }
@@ -214,9 +237,44 @@ void TrainingWorker::emitProgress()
     mdn::SnapshotRequest r;
     r.samplesPerX = m_settings.samplesPerX;
     r.sampleSeed = m_settings.seed + 1;
+    r.piTemperature = m_settings.piTemperature;
+    r.sigmaTemperature = m_settings.sigmaTemperature;
     mdn::fillSnapshot(s, m_mse.get(), m_mdn.get(), m_data, r);
+    evaluateValidation(s);
     m_sinceProgress.restart();
     emit progress(s);
+}
+
+// The validation losses go with the snapshots, not with every epoch: a forward pass over the
+// held-out points per snapshot is cheap next to training, and ~30 points a second draw the
+// curve as finely as the train loss. A large validation set is evaluated less often, so that it
+// never takes more than about a tenth of the worker's time.
+void TrainingWorker::evaluateValidation(mdn::Snapshot &s)
+{
+    s.trainPoints = m_train.size();
+    s.validationPoints = m_validation.size();
+    s.bayesNll = m_bayesNll;
+    if (m_validation.empty() || !m_mdn)
+        return;
+    const bool due = !m_running || !m_sinceValidation.isValid() ||
+                     m_sinceValidation.nsecsElapsed() >= 10 * m_validationCostNs;
+    if (m_validatedEpoch != m_epoch && due) {
+        QElapsedTimer cost;
+        cost.start();
+        m_validationMse = m_mse ? m_mse->loss(m_validation) : std::nan("");
+        m_validationNll = m_mdn->loss(m_validation);
+        m_validationCostNs = cost.nsecsElapsed();
+        m_sinceValidation.start();
+        m_validatedEpoch = m_epoch;
+        if (!s.losses.empty() && s.losses.back().epoch == m_epoch) {
+            s.losses.back().validationMse = m_validationMse;
+            s.losses.back().validationNll = m_validationNll;
+        }
+    }
+    if (m_validatedEpoch >= 0) {
+        s.validationMse = m_validationMse;
+        s.validationNll = m_validationNll;
+    }
 }
 
 } // namespace mdnviz

@@ -38,6 +38,8 @@ public slots:
     void configure(const mdnviz::Settings &settings, const mdn::Dataset &data);
     // Settings that do not need new models (samples per x, epoch limit).
     void setViewSettings(int samplesPerX, long epochLimit);
+    // The sampling temperatures of the MDN's samples (1 = as trained); no retraining.
+    void setSamplingTemperatures(double piTemperature, double sigmaTemperature);
     void start();
     void pause();
     void step();
@@ -55,9 +57,17 @@ private:
     void emitProgress();
     void setRunning(bool running);
     void reportNewFaults();
+    void evaluateValidation(mdn::Snapshot &s);
 
     Settings m_settings;
-    mdn::Dataset m_data;
+    mdn::Dataset m_data;        // every point: the views' ranges and histograms
+    mdn::Dataset m_train;       // what the models train on
+    mdn::Dataset m_validation;  // held out (empty when the share is 0)
+    double m_bayesNll;          // of m_validation under the generator; NaN for a file
+    long m_validatedEpoch = -1; // the epoch of m_validationMse/Nll
+    double m_validationMse, m_validationNll;
+    QElapsedTimer m_sinceValidation;
+    qint64 m_validationCostNs = 0;
     std::unique_ptr<mdn::Trainer> m_mse, m_mdn;
     std::vector<mdn::LossPoint> m_pending; // loss points not yet sent
     bool m_running = false;

@@ -72,7 +72,18 @@ bool exportChartPng(QChart *chart, const QString &path, QSize pixelSize, QString
     const QImage image = renderChart(chart, pixelSize);
     if (image.isNull())
         return fail(QCoreApplication::translate("ChartExport", "the chart could not be drawn"));
+    return writePng(image, path, error);
+}
 
+bool writePng(const QImage &image, const QString &path, QString *error)
+{
+    const auto fail = [&](const QString &reason) {
+        if (error)
+            *error = QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(path), reason);
+        return false;
+    };
+    if (image.isNull())
+        return fail(QCoreApplication::translate("ChartExport", "the chart could not be drawn"));
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return fail(file.errorString());

@@ -21,3 +21,6 @@ QImage renderChart(QChart *chart, QSize pixelSize);
 // at `path` is left as it was. On failure returns false and sets *error (if given) to
 // "path: reason".
 bool exportChartPng(QChart *chart, const QString &path, QSize pixelSize, QString *error = nullptr);
+
+// Writes `image` as PNG to `path` atomically, with the same error reporting.
+bool writePng(const QImage &image, const QString &path, QString *error = nullptr);

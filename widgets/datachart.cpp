@@ -1,6 +1,7 @@
 #include "datachart.h"
 
 #include "axisformat.h"
+#include "densityitem.h"
 
 #include <QChart>
 #include <QImage>
@@ -8,6 +9,7 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLocale>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QScatterSeries>
 #include <QValueAxis>
@@ -77,7 +79,20 @@ int DataChart::sampleAlpha()
     return 90;
 }
 
-DataChart::DataChart(QWidget *parent) : QChartView(parent)
+// The mixture's summaries in near-black, so that they read on the density's greens and stay
+// apart from the three colours of the data, the samples and the MSE curve.
+QColor DataChart::meanColor()
+{
+    return QColor(40, 40, 40);
+}
+
+QColor DataChart::modeColor()
+{
+    return QColor(90, 20, 60);
+}
+
+DataChart::DataChart(QWidget *parent)
+    : QChartView(parent), m_sliceX(std::numeric_limits<double>::quiet_NaN())
 {
     setRenderHint(QPainter::Antialiasing);
     setRenderHint(QPainter::SmoothPixmapTransform); // the markers are scaled images
@@ -113,9 +128,32 @@ DataChart::DataChart(QWidget *parent) : QChartView(parent)
     pen.setJoinStyle(Qt::RoundJoin);
     m_mse->setPen(pen);
 
+    m_mean = new QLineSeries;
+    m_mean->setName(tr("MDN mean E[y|x]"));
+    QPen meanPen(meanColor(), 2.0, Qt::DashLine);
+    meanPen.setCapStyle(Qt::FlatCap);
+    m_mean->setPen(meanPen);
+
+    // The mode jumps from branch to branch, so it is drawn as dots rather than a line that
+    // would join the branches with vertical strokes.
+    m_mode = new QScatterSeries;
+    m_mode->setName(tr("MDN mode (approx.)"));
+    m_mode->setMarkerShape(QScatterSeries::MarkerShapeCircle);
+    m_mode->setMarkerSize(4.0);
+    m_mode->setColor(modeColor());
+    m_mode->setPen(Qt::NoPen);
+    m_mode->setLightMarker(markerImage(m_mode->color(), m_mode->markerSize()));
+
+    m_slice = new QLineSeries;
+    m_slice->setName(tr("slice"));
+    m_slice->setPen(QPen(QColor(60, 60, 60), 1.5, Qt::DotLine));
+
     c->addSeries(m_data);
     c->addSeries(m_samples);
     c->addSeries(m_mse);
+    c->addSeries(m_mean);
+    c->addSeries(m_mode);
+    c->addSeries(m_slice);
 
     m_axisX = new QValueAxis;
     m_axisX->setTitleText(QStringLiteral("x"));
@@ -124,13 +162,16 @@ DataChart::DataChart(QWidget *parent) : QChartView(parent)
     c->addAxis(m_axisX, Qt::AlignBottom);
     c->addAxis(m_axisY, Qt::AlignLeft);
     for (QXYSeries *s : {static_cast<QXYSeries *>(m_data), static_cast<QXYSeries *>(m_samples),
-                         static_cast<QXYSeries *>(m_mse)}) {
+                         static_cast<QXYSeries *>(m_mse), static_cast<QXYSeries *>(m_mean),
+                         static_cast<QXYSeries *>(m_mode), static_cast<QXYSeries *>(m_slice)}) {
         s->attachAxis(m_axisX);
         s->attachAxis(m_axisY);
     }
+    m_density = new DensityItem(c, m_data);
     // Ranges are set only after the series are attached: attaching may refit the axes.
     fitAxes();
     updateLegendMarkers();
+    updateMargins();
     // The tick density follows the plot's size in pixels, on screen and in exports alike.
     connect(c, &QChart::plotAreaChanged, this, &DataChart::fitAxes);
 }
@@ -213,14 +254,109 @@ void DataChart::setSnapshot(const mdn::Snapshot &snapshot)
             samples.append(QPointF(x, y));
     }
     m_samples->replace(samples);
+
+    QList<QPointF> mean, mode;
+    const std::size_t nm = std::min({snapshot.gridX.size(), snapshot.meanCurve.size(), snapshot.modeCurve.size()});
+    mean.reserve(qsizetype(nm));
+    mode.reserve(qsizetype(nm));
+    for (std::size_t i = 0; i < nm; ++i) {
+        const double x = snapshot.gridX[i];
+        if (std::isfinite(x) && std::isfinite(snapshot.meanCurve[i]))
+            mean.append(QPointF(x, snapshot.meanCurve[i]));
+        if (std::isfinite(x) && std::isfinite(snapshot.modeCurve[i]))
+            mode.append(QPointF(x, snapshot.modeCurve[i]));
+    }
+    m_mean->replace(m_overlays.mean ? mean : QList<QPointF>());
+    m_mode->replace(m_overlays.mode ? mode : QList<QPointF>());
+    m_meanPoints = mean;
+    m_modePoints = mode;
+
+    m_density->setGrid(snapshot.density);
+    m_density->setBands(snapshot.gridX, snapshot.mixture);
     updateLegendMarkers();
+    updateMargins();
 }
 
 void DataChart::clearFits()
 {
     m_mse->clear();
     m_samples->clear();
+    m_mean->clear();
+    m_mode->clear();
+    m_meanPoints.clear();
+    m_modePoints.clear();
+    m_density->clear();
     updateLegendMarkers();
+    updateMargins();
+}
+
+void DataChart::setOverlays(const Overlays &overlays)
+{
+    m_overlays = overlays;
+    m_density->setDensityShown(overlays.density);
+    m_density->setLogScale(overlays.logScale);
+    m_density->setBandsShown(overlays.bands);
+    m_mean->replace(overlays.mean ? m_meanPoints : QList<QPointF>());
+    m_mode->replace(overlays.mode ? m_modePoints : QList<QPointF>());
+    updateLegendMarkers();
+    updateMargins();
+}
+
+void DataChart::setSliceX(double x)
+{
+    m_sliceX = x;
+    updateSliceLine();
+}
+
+void DataChart::updateSliceLine()
+{
+    if (!std::isfinite(m_sliceX)) {
+        m_slice->clear();
+    } else {
+        // From axis end to axis end, so that it spans the plot whatever the range.
+        m_slice->replace({QPointF(m_sliceX, m_axisY->min()), QPointF(m_sliceX, m_axisY->max())});
+    }
+    updateLegendMarkers();
+}
+
+void DataChart::updateMargins()
+{
+    // The colour bar sits right of the plot; without a density the plot takes that room back.
+    QMargins m = chart()->margins();
+    const int right = m_overlays.density && m_density->hasDensity() ? DensityItem::kBarReserve : m.left();
+    if (m.right() != right) {
+        m.setRight(right);
+        chart()->setMargins(m);
+    }
+}
+
+double DataChart::xAtViewportPos(const QPoint &pos) const
+{
+    const QPointF scenePos = mapToScene(pos);
+    const QPointF chartPos = chart()->mapFromScene(scenePos);
+    if (!chart()->plotArea().contains(chartPos))
+        return std::numeric_limits<double>::quiet_NaN();
+    return chart()->mapToValue(chartPos, m_data).x();
+}
+
+void DataChart::mousePressEvent(QMouseEvent *event)
+{
+    QChartView::mousePressEvent(event);
+    if (event->button() == Qt::LeftButton) {
+        const double x = xAtViewportPos(event->position().toPoint());
+        if (std::isfinite(x))
+            emit sliceRequested(x);
+    }
+}
+
+void DataChart::mouseMoveEvent(QMouseEvent *event)
+{
+    QChartView::mouseMoveEvent(event);
+    if (event->buttons() & Qt::LeftButton) {
+        const double x = xAtViewportPos(event->position().toPoint());
+        if (std::isfinite(x))
+            emit sliceRequested(x);
+    }
 }
 
 void DataChart::fitAxes()
@@ -233,14 +369,18 @@ void DataChart::fitAxes()
     y.maxTicks = ticksForLength(area.height(), 32.0);
     applyTicks(m_axisX, niceAxis(m_xMin, m_xMax, x));
     applyTicks(m_axisY, niceAxis(m_yMin, m_yMax, y));
+    if (m_slice && std::isfinite(m_sliceX))
+        updateSliceLine();
 }
 
 void DataChart::updateLegendMarkers()
 {
     // An empty series in the legend would promise something the plot does not show.
     for (QXYSeries *s : {static_cast<QXYSeries *>(m_data), static_cast<QXYSeries *>(m_samples),
-                         static_cast<QXYSeries *>(m_mse)}) {
-        const bool show = s->count() > 0;
+                         static_cast<QXYSeries *>(m_mse), static_cast<QXYSeries *>(m_mean),
+                         static_cast<QXYSeries *>(m_mode), static_cast<QXYSeries *>(m_slice)}) {
+        // The slice cursor explains itself; the legend has enough entries.
+        const bool show = s->count() > 0 && s != m_slice;
         const auto markers = chart()->legend()->markers(s);
         for (QLegendMarker *m : markers)
             m->setVisible(show);

@@ -1,17 +1,22 @@
 #pragma once
-// The "Data & fits" chart: the dataset as points, the MSE net's curve and the MDN's samples.
+// The "Data & fits" chart: the dataset as points, the MSE net's curve and the MDN's samples, over
+// the MDN's density p(y|x) as a colour image, with its conditional mean, approximate mode and
+// component bands when asked for. A click or a drag in the plot picks the x of the slice view.
 
 #include "dataset.h"
 #include "snapshot.h"
 
 #include <QChartView>
 #include <QColor>
+#include <QList>
+#include <QPointF>
 
 QT_BEGIN_NAMESPACE
 class QLineSeries;
 class QScatterSeries;
 class QValueAxis;
 QT_END_NAMESPACE
+class DensityItem;
 
 class DataChart : public QChartView {
     Q_OBJECT
@@ -26,11 +31,32 @@ public:
     // Removes the curve and the samples, keeps the data.
     void clearFits();
 
+    // What is drawn of the MDN besides its samples.
+    struct Overlays {
+        bool density = true;
+        bool logScale = true;
+        bool mean = false;
+        bool mode = true;
+        bool bands = false;
+    };
+    void setOverlays(const Overlays &overlays);
+    Overlays overlays() const { return m_overlays; }
+
+    // The vertical cursor of the slice view at x (NaN hides it).
+    void setSliceX(double x);
+    double sliceX() const { return m_sliceX; }
+    // The data x at a point of this view's viewport (NaN outside the plot area).
+    double xAtViewportPos(const QPoint &pos) const;
+
     QValueAxis *axisX() const { return m_axisX; }
     QValueAxis *axisY() const { return m_axisY; }
     QScatterSeries *dataSeries() const { return m_data; }
     QLineSeries *mseSeries() const { return m_mse; }
     QScatterSeries *sampleSeries() const { return m_samples; }
+    QLineSeries *meanSeries() const { return m_mean; }
+    QScatterSeries *modeSeries() const { return m_mode; }
+    QLineSeries *sliceSeries() const { return m_slice; }
+    DensityItem *densityItem() const { return m_density; }
 
     // More points than this are drawn as an evenly spread subset.
     static constexpr int maxShownPoints = 20000;
@@ -41,10 +67,22 @@ public:
     static QColor sampleColor();
     static int dataAlpha();
     static int sampleAlpha();
+    static QColor meanColor();
+    static QColor modeColor();
+
+signals:
+    // The user clicked or dragged in the plot at data x.
+    void sliceRequested(double x);
+
+protected:
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
 
 private:
     void fitAxes();
     void updateLegendMarkers();
+    void updateSliceLine();
+    void updateMargins();
 
     // The data's extent (finite points only), which alone decides the axis ranges.
     double m_xMin = -1.0, m_xMax = 1.0, m_yMin = -1.0, m_yMax = 1.0;
@@ -52,6 +90,13 @@ private:
     QScatterSeries *m_data = nullptr;
     QLineSeries *m_mse = nullptr;
     QScatterSeries *m_samples = nullptr;
+    QLineSeries *m_mean = nullptr;
+    QScatterSeries *m_mode = nullptr;
+    QLineSeries *m_slice = nullptr;
+    DensityItem *m_density = nullptr;
+    Overlays m_overlays;
+    QList<QPointF> m_meanPoints, m_modePoints; // kept while an overlay is off
+    double m_sliceX;
     QValueAxis *m_axisX = nullptr;
     QValueAxis *m_axisY = nullptr;
 };

@@ -40,7 +40,8 @@ void LossChart::Trace::add(const QPointF &p)
         points.append(p);
 }
 
-LossChart::LossChart(QWidget *parent) : QChartView(parent)
+LossChart::LossChart(QWidget *parent)
+    : QChartView(parent), m_bayes(std::numeric_limits<double>::quiet_NaN())
 {
     setRenderHint(QPainter::Antialiasing);
     setMinimumSize(320, 200);
@@ -56,8 +57,20 @@ LossChart::LossChart(QWidget *parent) : QChartView(parent)
     m_nll = new QLineSeries;
     m_nll->setName(tr("MDN: negative log-likelihood"));
     m_nll->setPen(QPen(DataChart::sampleColor(), 2.0));
+    m_validationMse = new QLineSeries;
+    m_validationMse->setName(tr("MSE net, validation"));
+    m_validationMse->setPen(QPen(DataChart::mseColor().darker(115), 2.0, Qt::DashLine));
+    m_validationNll = new QLineSeries;
+    m_validationNll->setName(tr("MDN, validation"));
+    m_validationNll->setPen(QPen(DataChart::sampleColor().darker(130), 2.0, Qt::DashLine));
+    m_bayesLine = new QLineSeries;
+    m_bayesLine->setName(tr("Bayes-optimal NLL (validation)"));
+    m_bayesLine->setPen(QPen(QColor(60, 60, 60), 1.5, Qt::DashDotLine));
     c->addSeries(m_mse);
     c->addSeries(m_nll);
+    c->addSeries(m_validationMse);
+    c->addSeries(m_validationNll);
+    c->addSeries(m_bayesLine);
 
     m_axisEpoch = new QValueAxis;
     m_axisEpoch->setTitleText(tr("epoch"));
@@ -86,6 +99,12 @@ LossChart::LossChart(QWidget *parent) : QChartView(parent)
     m_mse->attachAxis(m_axisMse);
     m_nll->attachAxis(m_axisEpoch);
     m_nll->attachAxis(m_axisNll);
+    m_validationMse->attachAxis(m_axisEpoch);
+    m_validationMse->attachAxis(m_axisMse);
+    for (QLineSeries *s : {m_validationNll, m_bayesLine}) {
+        s->attachAxis(m_axisEpoch);
+        s->attachAxis(m_axisNll);
+    }
     clear();
     // The tick density follows the plot's size in pixels, on screen and in exports alike.
     connect(c, &QChart::plotAreaChanged, this, &LossChart::updateAxes);
@@ -101,6 +120,10 @@ void LossChart::appendLosses(const std::vector<mdn::LossPoint> &losses)
             m_mseTrace.add(QPointF(epoch, l.mse));
         if (std::isfinite(l.nll))
             m_nllTrace.add(QPointF(epoch, l.nll));
+        if (std::isfinite(l.validationMse) && l.validationMse > 0.0)
+            m_validationMseTrace.add(QPointF(epoch, l.validationMse));
+        if (std::isfinite(l.validationNll))
+            m_validationNllTrace.add(QPointF(epoch, l.validationNll));
     }
     updateSeries();
     updateAxes();
@@ -110,6 +133,8 @@ void LossChart::clear()
 {
     m_mseTrace.reset();
     m_nllTrace.reset();
+    m_validationMseTrace.reset();
+    m_validationNllTrace.reset();
     updateSeries();
     updateAxes();
 }
@@ -118,18 +143,27 @@ void LossChart::updateSeries()
 {
     m_mse->replace(m_mseTrace.points);
     m_nll->replace(m_nllTrace.points);
+    m_validationMse->replace(m_validationMseTrace.points);
+    m_validationNll->replace(m_validationNllTrace.points);
     // A model that is not trained has no line; its legend entry would only confuse.
-    for (QLineSeries *s : {m_mse, m_nll}) {
+    for (QLineSeries *s : {m_mse, m_nll, m_validationMse, m_validationNll, m_bayesLine}) {
         const auto markers = chart()->legend()->markers(s);
         for (QLegendMarker *m : markers)
             m->setVisible(s->count() > 0);
     }
 }
 
+void LossChart::setBayesNll(double nll)
+{
+    m_bayes = nll;
+    updateAxes();
+    updateSeries();
+}
+
 void LossChart::updateAxes()
 {
     double lastEpoch = 0.0;
-    for (const Trace *t : {&m_mseTrace, &m_nllTrace})
+    for (const Trace *t : {&m_mseTrace, &m_nllTrace, &m_validationMseTrace, &m_validationNllTrace})
         if (!t->points.isEmpty())
             lastEpoch = std::max(lastEpoch, t->points.last().x());
     const QRectF area = chart()->plotArea();
@@ -142,10 +176,11 @@ void LossChart::updateAxes()
 
     // Log axis: whole decades around the data, at least one decade.
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    for (const QPointF &p : std::as_const(m_mseTrace.points)) {
-        lo = std::min(lo, p.y());
-        hi = std::max(hi, p.y());
-    }
+    for (const Trace *t : {&m_mseTrace, &m_validationMseTrace})
+        for (const QPointF &p : std::as_const(t->points)) {
+            lo = std::min(lo, p.y());
+            hi = std::max(hi, p.y());
+        }
     if (!(lo <= hi)) {
         lo = 0.1;
         hi = 10.0;
@@ -158,9 +193,14 @@ void LossChart::updateAxes()
 
     lo = std::numeric_limits<double>::infinity();
     hi = -lo;
-    for (const QPointF &p : std::as_const(m_nllTrace.points)) {
-        lo = std::min(lo, p.y());
-        hi = std::max(hi, p.y());
+    for (const Trace *t : {&m_nllTrace, &m_validationNllTrace})
+        for (const QPointF &p : std::as_const(t->points)) {
+            lo = std::min(lo, p.y());
+            hi = std::max(hi, p.y());
+        }
+    if (std::isfinite(m_bayes) && lo <= hi) {
+        lo = std::min(lo, m_bayes);
+        hi = std::max(hi, m_bayes);
     }
     if (!(lo <= hi)) {
         lo = 0.0;
@@ -169,4 +209,16 @@ void LossChart::updateAxes()
     AxisOptions nllOptions;
     nllOptions.maxTicks = ticksForLength(area.height(), 32.0, 8);
     applyTicks(m_axisNll, niceAxis(lo, hi, nllOptions));
+
+    // The Bayes line spans the epochs drawn; it waits for the first loss so that it does not
+    // stretch an empty chart.
+    const bool bayes = std::isfinite(m_bayes) && !m_nllTrace.points.isEmpty();
+    const QList<QPointF> line = bayes ? QList<QPointF>{QPointF(m_axisEpoch->min(), m_bayes),
+                                                       QPointF(m_axisEpoch->max(), m_bayes)}
+                                      : QList<QPointF>();
+    if (m_bayesLine->points() != line)
+        m_bayesLine->replace(line);
+    const auto markers = chart()->legend()->markers(m_bayesLine);
+    for (QLegendMarker *m : markers)
+        m->setVisible(bayes);
 }

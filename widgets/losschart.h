@@ -1,6 +1,8 @@
 #pragma once
 // The "Loss" chart: the MSE net's loss (log scale, left) and the MDN's NLL (linear, right)
-// against the epoch, thinned so that a run of millions of epochs stays cheap to draw.
+// against the epoch, on the training points (solid) and the held-out validation points (dashed),
+// with the Bayes-optimal NLL of the validation points as a horizontal line when it is known.
+// Thinned so that a run of millions of epochs stays cheap to draw.
 
 #include "snapshot.h"
 
@@ -26,9 +28,15 @@ public:
     // skipped per series.
     void appendLosses(const std::vector<mdn::LossPoint> &losses);
     void clear();
+    // The lowest NLL a model can reach on the validation points; NaN hides the line.
+    void setBayesNll(double nll);
+    double bayesNll() const { return m_bayes; }
 
     QLineSeries *mseSeries() const { return m_mse; }
     QLineSeries *nllSeries() const { return m_nll; }
+    QLineSeries *validationMseSeries() const { return m_validationMse; }
+    QLineSeries *validationNllSeries() const { return m_validationNll; }
+    QLineSeries *bayesSeries() const { return m_bayesLine; }
     QValueAxis *epochAxis() const { return m_axisEpoch; }
     QLogValueAxis *mseAxis() const { return m_axisMse; }
     QValueAxis *nllAxis() const { return m_axisNll; }
@@ -54,9 +62,15 @@ private:
 
     QLineSeries *m_mse = nullptr;
     QLineSeries *m_nll = nullptr;
+    QLineSeries *m_validationMse = nullptr;
+    QLineSeries *m_validationNll = nullptr;
+    QLineSeries *m_bayesLine = nullptr;
+    double m_bayes;
     QValueAxis *m_axisEpoch = nullptr;
     QLogValueAxis *m_axisMse = nullptr;
     QValueAxis *m_axisNll = nullptr;
     Trace m_mseTrace;
     Trace m_nllTrace;
+    Trace m_validationMseTrace;
+    Trace m_validationNllTrace;
 };

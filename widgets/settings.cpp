@@ -8,7 +8,10 @@ bool Settings::operator==(const Settings &o) const
            points == o.points && noise == o.noise && seed == o.seed && mseHidden == o.mseHidden &&
            mdnHidden == o.mdnHidden && mixtures == o.mixtures && optimizer == o.optimizer &&
            learningRate == o.learningRate && batch == o.batch && epochLimit == o.epochLimit &&
-           samplesPerX == o.samplesPerX;
+           validationPercent == o.validationPercent && samplesPerX == o.samplesPerX &&
+           piTemperature == o.piTemperature && sigmaTemperature == o.sigmaTemperature &&
+           showDensity == o.showDensity && densityLogScale == o.densityLogScale &&
+           showMean == o.showMean && showMode == o.showMode && showBands == o.showBands;
 }
 
 bool Settings::needsNewData(const Settings &before) const
@@ -22,10 +25,11 @@ bool Settings::needsModelReset(const Settings &before) const
 {
     // New data means new standardisation and a new problem: the old weights mean nothing.
     // A learning-rate change resets too: continuing with a different rate would mix two runs
-    // in one loss curve.
+    // in one loss curve. Another validation share is another training set.
     return needsNewData(before) || mseHidden != before.mseHidden || mdnHidden != before.mdnHidden ||
            mixtures != before.mixtures || optimizer != before.optimizer ||
-           learningRate != before.learningRate || batch != before.batch;
+           learningRate != before.learningRate || batch != before.batch ||
+           validationPercent != before.validationPercent;
 }
 
 } // namespace mdnviz

@@ -26,8 +26,18 @@ struct Settings {
     int batch = 0;          // 0 = full batch
     long epochLimit = 3000; // training pauses there; 0 = no limit
 
-    // Views.
+    // Held out of training to measure generalisation, drawn with the seed; 0 = none.
+    int validationPercent = 20;
+
+    // Views: none of these retrains anything.
     int samplesPerX = 10;
+    double piTemperature = 1.0;    // sampling temperature of the mixing weights
+    double sigmaTemperature = 1.0; // sampling temperature of the widths (variance scale)
+    bool showDensity = true;       // p(y|x) as a colour image behind the data
+    bool densityLogScale = true;   // colour by log p: faint branches stay visible
+    bool showMean = false;         // E[y|x]
+    bool showMode = true;          // Bishop's approximate conditional mode
+    bool showBands = false;        // mu_k +- sigma_k of each component, shaded by pi_k
 
     bool operator==(const Settings &o) const;
     bool operator!=(const Settings &o) const { return !(*this == o); }

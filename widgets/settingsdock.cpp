@@ -2,6 +2,7 @@
 
 #include "logspinbox.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
@@ -31,6 +32,8 @@ constexpr int kMaxMixtures = 64;
 constexpr int kMaxBatch = 1000000;
 constexpr int kMaxEpochLimit = 10000000;
 constexpr int kMaxSamplesPerX = 100;
+constexpr int kMaxValidationPercent = 50;
+constexpr double kMaxTemperature = 10.0;
 
 int indexOf(mdn::Generator g)
 {
@@ -68,6 +71,26 @@ QSpinBox *makeSpin(const char *name, int min, int max, const QString &tip)
     spin->setToolTip(tip);
     spin->setAccelerated(true);
     return spin;
+}
+
+QDoubleSpinBox *makeTemperature(const char *name, const QString &tip)
+{
+    auto *spin = new QDoubleSpinBox;
+    spin->setObjectName(QLatin1String(name));
+    spin->setRange(0.0, kMaxTemperature);
+    spin->setDecimals(2);
+    spin->setSingleStep(0.1);
+    spin->setKeyboardTracking(false);
+    spin->setToolTip(tip);
+    return spin;
+}
+
+QCheckBox *makeCheck(const char *name, const QString &text, const QString &tip)
+{
+    auto *check = new QCheckBox(text);
+    check->setObjectName(QLatin1String(name));
+    check->setToolTip(tip);
+    return check;
 }
 
 QGroupBox *makeGroup(const QString &title, QFormLayout *&form)
@@ -202,6 +225,12 @@ SettingsDock::SettingsDock(QWidget *parent) : QDockWidget(tr("Settings"), parent
         makeButton("regenerate", tr("Re&generate"), QStyle::SP_BrowserReload,
                    tr("Draw the data again (or reload the file) and reset the models"), style());
     form->addRow(m_regenerate);
+    m_validation = makeSpin("validation", 0, kMaxValidationPercent,
+                            tr("Share of the data held out of training to measure generalisation "
+                               "(drawn with the seed); 0 trains on every point"));
+    m_validation->setSuffix(QStringLiteral(" %"));
+    m_validation->setSpecialValueText(tr("none"));
+    form->addRow(tr("Validation"), m_validation);
 
     // The two models.
     layout->addWidget(makeGroup(tr("MSE net"), form));
@@ -248,6 +277,32 @@ SettingsDock::SettingsDock(QWidget *parent) : QDockWidget(tr("Settings"), parent
     m_samplesPerX = makeSpin("samplesPerX", 1, kMaxSamplesPerX,
                              tr("MDN samples drawn at each x of the plotting grid"));
     form->addRow(tr("Samples per x"), m_samplesPerX);
+    m_piTemperature = makeTemperature(
+        "piTemperature", tr("Sampling temperature of the mixing weights: pi^(1/T), renormalised. "
+                            "Below 1 favours the likeliest component (0: only it), above 1 "
+                            "evens them out. Changes the samples only, not the model"));
+    form->addRow(tr("π temperature"), m_piTemperature);
+    m_sigmaTemperature = makeTemperature(
+        "sigmaTemperature", tr("Sampling temperature of the widths: each variance times T "
+                               "(0: every sample on a component mean). Changes the samples only"));
+    form->addRow(tr("σ temperature"), m_sigmaTemperature);
+    m_showDensity = makeCheck("showDensity", tr("Density p(y|x)"),
+                              tr("The MDN's conditional density as a colour image behind the data"));
+    form->addRow(m_showDensity);
+    m_densityLog = makeCheck("densityLogScale", tr("Log colour scale"),
+                             tr("Colour by log p(y|x) over four decades, so that faint branches "
+                                "show next to sharp ones; off: linear from 0"));
+    form->addRow(m_densityLog);
+    m_showMean = makeCheck("showMean", tr("Conditional mean"),
+                           tr("E[y|x] = Σ π_k μ_k: what a least-squares fit converges to"));
+    form->addRow(m_showMean);
+    m_showMode = makeCheck("showMode", tr("Approximate mode"),
+                           tr("At each x the mean of the component with the largest π_k/σ_k "
+                              "(Bishop's approximation of the most probable y)"));
+    form->addRow(m_showMode);
+    m_showBands = makeCheck("showBands", tr("Component ±1σ bands"),
+                            tr("μ_k ± σ_k of every component, shaded by its weight π_k"));
+    form->addRow(m_showBands);
 
     layout->addStretch(1);
 
@@ -266,9 +321,13 @@ SettingsDock::SettingsDock(QWidget *parent) : QDockWidget(tr("Settings"), parent
     connect(m_dataset, &QComboBox::currentIndexChanged, this, &SettingsDock::onDatasetIndexChanged);
     connect(m_dataset, &QComboBox::activated, this, &SettingsDock::onDatasetActivated);
     for (QSpinBox *spin : {m_points, m_seed, m_mseHidden, m_mdnHidden, m_mixtures, m_batch,
-                           m_epochLimit, m_samplesPerX})
+                           m_epochLimit, m_samplesPerX, m_validation})
         connect(spin, &QSpinBox::valueChanged, this, &SettingsDock::onEdited);
-    connect(m_noise, &QDoubleSpinBox::valueChanged, this, &SettingsDock::onEdited);
+    for (QDoubleSpinBox *spin : {m_noise, m_piTemperature, m_sigmaTemperature})
+        connect(spin, &QDoubleSpinBox::valueChanged, this, &SettingsDock::onEdited);
+    for (QCheckBox *check : {m_showDensity, m_densityLog, m_showMean, m_showMode, m_showBands})
+        connect(check, &QCheckBox::toggled, this, &SettingsDock::onEdited);
+    connect(m_showDensity, &QCheckBox::toggled, this, &SettingsDock::updateEnabled);
     connect(m_learningRate, &QDoubleSpinBox::valueChanged, this, &SettingsDock::onEdited);
     connect(m_optimizer, &QComboBox::currentIndexChanged, this, &SettingsDock::onEdited);
 
@@ -296,7 +355,15 @@ Settings SettingsDock::settings() const
     s.learningRate = m_learningRate->value();
     s.batch = m_batch->value();
     s.epochLimit = m_epochLimit->value();
+    s.validationPercent = m_validation->value();
     s.samplesPerX = m_samplesPerX->value();
+    s.piTemperature = m_piTemperature->value();
+    s.sigmaTemperature = m_sigmaTemperature->value();
+    s.showDensity = m_showDensity->isChecked();
+    s.densityLogScale = m_densityLog->isChecked();
+    s.showMean = m_showMean->isChecked();
+    s.showMode = m_showMode->isChecked();
+    s.showBands = m_showBands->isChecked();
     return s;
 }
 
@@ -318,7 +385,15 @@ void SettingsDock::setSettings(const Settings &s)
     m_learningRate->setValue(s.learningRate);
     m_batch->setValue(s.batch);
     m_epochLimit->setValue(int(std::clamp<long>(s.epochLimit, 0, kMaxEpochLimit)));
+    m_validation->setValue(s.validationPercent);
     m_samplesPerX->setValue(s.samplesPerX);
+    m_piTemperature->setValue(s.piTemperature);
+    m_sigmaTemperature->setValue(s.sigmaTemperature);
+    m_showDensity->setChecked(s.showDensity);
+    m_densityLog->setChecked(s.densityLogScale);
+    m_showMean->setChecked(s.showMean);
+    m_showMode->setChecked(s.showMode);
+    m_showBands->setChecked(s.showBands);
     setDataFileName(s.fromFile ? QFileInfo(s.filePath).fileName() : QString());
     updateEnabled();
     m_updating = wasUpdating;
@@ -366,6 +441,14 @@ void SettingsDock::loadSettings(QSettings &store)
     readInteger(store, "batch", s.batch, 0, kMaxBatch);
     readInteger(store, "epochLimit", s.epochLimit, 0, kMaxEpochLimit);
     readInteger(store, "samplesPerX", s.samplesPerX, 1, kMaxSamplesPerX);
+    readInteger(store, "validationPercent", s.validationPercent, 0, kMaxValidationPercent);
+    readDouble(store, "piTemperature", s.piTemperature, 0.0, kMaxTemperature);
+    readDouble(store, "sigmaTemperature", s.sigmaTemperature, 0.0, kMaxTemperature);
+    readBool(store, "showDensity", s.showDensity);
+    readBool(store, "densityLogScale", s.densityLogScale);
+    readBool(store, "showMean", s.showMean);
+    readBool(store, "showMode", s.showMode);
+    readBool(store, "showBands", s.showBands);
 
     store.endGroup();
     setSettings(s);
@@ -391,6 +474,14 @@ void SettingsDock::saveSettings(QSettings &store) const
     store.setValue(QStringLiteral("batch"), s.batch);
     store.setValue(QStringLiteral("epochLimit"), qlonglong(s.epochLimit));
     store.setValue(QStringLiteral("samplesPerX"), s.samplesPerX);
+    store.setValue(QStringLiteral("validationPercent"), s.validationPercent);
+    store.setValue(QStringLiteral("piTemperature"), s.piTemperature);
+    store.setValue(QStringLiteral("sigmaTemperature"), s.sigmaTemperature);
+    store.setValue(QStringLiteral("showDensity"), s.showDensity);
+    store.setValue(QStringLiteral("densityLogScale"), s.densityLogScale);
+    store.setValue(QStringLiteral("showMean"), s.showMean);
+    store.setValue(QStringLiteral("showMode"), s.showMode);
+    store.setValue(QStringLiteral("showBands"), s.showBands);
     store.endGroup();
 }
 
@@ -429,4 +520,5 @@ void SettingsDock::updateEnabled()
     const bool file = m_dataset->currentIndex() == FromFile;
     m_points->setEnabled(!file);
     m_noise->setEnabled(!file);
+    m_densityLog->setEnabled(m_showDensity->isChecked());
 }

@@ -6,6 +6,7 @@
 #include <QDockWidget>
 
 QT_BEGIN_NAMESPACE
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -72,7 +73,16 @@ private:
     QSpinBox *m_batch = nullptr;
     QSpinBox *m_epochLimit = nullptr;
 
+    QSpinBox *m_validation = nullptr;
+
     QSpinBox *m_samplesPerX = nullptr;
+    QDoubleSpinBox *m_piTemperature = nullptr;
+    QDoubleSpinBox *m_sigmaTemperature = nullptr;
+    QCheckBox *m_showDensity = nullptr;
+    QCheckBox *m_densityLog = nullptr;
+    QCheckBox *m_showMean = nullptr;
+    QCheckBox *m_showMode = nullptr;
+    QCheckBox *m_showBands = nullptr;
 
     QPushButton *m_train = nullptr;
     QPushButton *m_pause = nullptr;

@@ -1,0 +1,201 @@
+#include "densityitem.h"
+
+#include <QAbstractAxis>
+#include <QAbstractSeries>
+#include <QChart>
+#include <QPainter>
+#include <QPolygonF>
+
+#include <algorithm>
+#include <cmath>
+
+namespace {
+
+// Bands of components lighter than this at both ends of a grid interval are not drawn: a
+// component without weight has a mean and a width that mean nothing.
+constexpr double kBandMinPi = 0.02;
+// Alpha of a band where pi_k = 1.
+constexpr double kBandAlpha = 110.0;
+
+QString superscript(int n)
+{
+    static const QChar digits[] = {u'⁰', u'¹', u'²', u'³', u'⁴', u'⁵', u'⁶', u'⁷', u'⁸', u'⁹'};
+    QString s = QString::number(std::abs(n));
+    QString out = n < 0 ? QStringLiteral("⁻") : QString();
+    for (QChar c : s)
+        out += digits[c.digitValue()];
+    return out;
+}
+
+} // namespace
+
+DensityItem::DensityItem(QChart *chart, QAbstractSeries *reference)
+    : QGraphicsObject(chart), m_chart(chart), m_reference(reference)
+{
+    // Above the plot area's background, below the grid lines and the series (Qt Charts stacks
+    // its plot area at 0, shades at 1, the grid at 2 and series from 4).
+    setZValue(1.5);
+    setFlag(QGraphicsItem::ItemIgnoresParentOpacity);
+    setAcceptedMouseButtons(Qt::NoButton);
+    connect(chart, &QChart::plotAreaChanged, this, &DensityItem::onPlotAreaChanged);
+    onPlotAreaChanged();
+}
+
+void DensityItem::setGrid(const mdn::DensityGrid &grid)
+{
+    m_grid = grid;
+    rebuildImage();
+}
+
+void DensityItem::setLogScale(bool log)
+{
+    if (log == m_log)
+        return;
+    m_log = log;
+    rebuildImage();
+}
+
+void DensityItem::setDensityShown(bool shown)
+{
+    m_densityShown = shown;
+    update();
+}
+
+void DensityItem::setBands(const std::vector<double> &xs, const mdn::Mixture &m)
+{
+    m_bandX = xs;
+    m_bands = m;
+    if (m_bandsShown)
+        update();
+}
+
+void DensityItem::setBandsShown(bool shown)
+{
+    m_bandsShown = shown;
+    update();
+}
+
+void DensityItem::clear()
+{
+    m_grid = mdn::DensityGrid();
+    m_image = QImage();
+    m_bandX.clear();
+    m_bands = mdn::Mixture();
+    update();
+}
+
+void DensityItem::rebuildImage()
+{
+    m_scale = DensityScale::forGrid(m_grid, m_log);
+    m_image = densityImage(m_grid, m_scale);
+    update();
+}
+
+void DensityItem::onPlotAreaChanged()
+{
+    prepareGeometryChange();
+    m_bounds = m_chart->plotArea().adjusted(0, -24, kBarReserve, 24);
+    update();
+}
+
+QRectF DensityItem::boundingRect() const { return m_bounds; }
+
+void DensityItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
+{
+    const QRectF area = m_chart->plotArea();
+    if (area.isEmpty())
+        return;
+    const bool density = m_densityShown && !m_image.isNull();
+    if (density) {
+        painter->save();
+        painter->setClipRect(area);
+        // Column j is centred on its x, so the image reaches half a column beyond the end
+        // columns; rows are cells whose edges are yLo .. yHi.
+        const double dx = m_grid.cols > 1 ? (m_grid.xHi - m_grid.xLo) / (m_grid.cols - 1) : 1.0;
+        const QPointF topLeft = m_chart->mapToPosition(QPointF(m_grid.xLo - dx / 2, m_grid.yHi), m_reference);
+        const QPointF bottomRight = m_chart->mapToPosition(QPointF(m_grid.xHi + dx / 2, m_grid.yLo), m_reference);
+        painter->setRenderHint(QPainter::SmoothPixmapTransform);
+        painter->drawImage(QRectF(topLeft, bottomRight), m_image);
+        painter->restore();
+    }
+    if (m_bandsShown && m_bands.points() > 1) {
+        painter->save();
+        painter->setClipRect(area);
+        paintBands(painter);
+        painter->restore();
+    }
+    if (density)
+        paintColourBar(painter);
+}
+
+void DensityItem::paintBands(QPainter *painter) const
+{
+    // One quadrilateral per component and grid interval, from mu - sigma to mu + sigma, its
+    // opacity following pi_k. Not antialiased: neighbouring quads share edges, and antialiased
+    // translucent edges would show as seams.
+    painter->setRenderHint(QPainter::Antialiasing, false);
+    painter->setPen(Qt::NoPen);
+    const Eigen::Index n = std::min<Eigen::Index>(m_bands.points(), Eigen::Index(m_bandX.size()));
+    for (int k = 0; k < m_bands.components(); ++k) {
+        QColor c = componentColour(k);
+        for (Eigen::Index j = 0; j + 1 < n; ++j) {
+            const double p0 = m_bands.pi(k, j), p1 = m_bands.pi(k, j + 1);
+            if (std::max(p0, p1) < kBandMinPi)
+                continue;
+            const auto at = [&](Eigen::Index i, double sign) {
+                return m_chart->mapToPosition(
+                    QPointF(m_bandX[std::size_t(i)], m_bands.mu(k, i) + sign * m_bands.sigma(k, i)),
+                    m_reference);
+            };
+            c.setAlpha(int(std::lround(kBandAlpha * std::clamp(0.5 * (p0 + p1), 0.0, 1.0))) + 20);
+            painter->setBrush(c);
+            const QPolygonF quad({at(j, -1), at(j + 1, -1), at(j + 1, 1), at(j, 1)});
+            painter->drawPolygon(quad);
+        }
+    }
+}
+
+void DensityItem::paintColourBar(QPainter *painter) const
+{
+    const QRectF area = m_chart->plotArea();
+    const QList<QAbstractAxis *> axes = m_chart->axes(Qt::Vertical);
+    const QFont font = axes.isEmpty() ? m_chart->font() : axes.first()->labelsFont();
+    const QColor text = axes.isEmpty() ? QColor(Qt::black) : axes.first()->labelsColor();
+    const QFontMetricsF metrics(font);
+    const QRectF bar(area.right() + 14, area.top() + metrics.height() + 6, 12,
+                     std::max(20.0, area.height() - metrics.height() - 6));
+
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing, false);
+    QLinearGradient ramp(bar.bottomLeft(), bar.topLeft());
+    for (int i = 0; i <= 16; ++i)
+        ramp.setColorAt(i / 16.0, densityColour(i / 16.0));
+    painter->fillRect(bar, ramp);
+    painter->setPen(QPen(QColor(120, 120, 120), 0));
+    painter->setBrush(Qt::NoBrush);
+    painter->drawRect(bar);
+
+    painter->setFont(font);
+    painter->setPen(text);
+    painter->drawText(QRectF(bar.left() - 10, area.top(), kBarReserve, metrics.height()),
+                      Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("p(y|x)"));
+    // Ticks: every decade on the log scale, five even steps on the linear one.
+    const auto tick = [&](double t, const QString &label) {
+        const double y = bar.bottom() - t * bar.height();
+        painter->drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 4, y));
+        painter->drawText(QRectF(bar.right() + 6, y - metrics.height() / 2, kBarReserve - 30,
+                                 metrics.height()),
+                          Qt::AlignLeft | Qt::AlignVCenter, label);
+    };
+    if (m_scale.log) {
+        for (int d = int(std::ceil(std::log10(m_scale.lo) - 1e-9)); d <= int(std::floor(std::log10(m_scale.hi) + 1e-9)); ++d)
+            tick(m_scale.position(std::pow(10.0, d)), QStringLiteral("10") + superscript(d));
+    } else {
+        const double step = std::pow(10.0, std::floor(std::log10(m_scale.hi / 4.0)));
+        const double nice = m_scale.hi / step >= 20 ? 5 * step : m_scale.hi / step >= 8 ? 2 * step : step;
+        const int decimals = std::max(0, -int(std::floor(std::log10(nice) + 1e-9)));
+        for (double v = 0.0; v <= m_scale.hi * (1 + 1e-9); v += nice)
+            tick(m_scale.position(v), QString::number(v, 'f', decimals));
+    }
+    painter->restore();
+}

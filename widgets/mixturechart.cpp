@@ -1,0 +1,252 @@
+#include "mixturechart.h"
+
+#include "axisformat.h"
+#include "chartexport.h"
+#include "colormap.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QGraphicsLayout>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QPainter>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace {
+
+// The charts' own left margin; alignPlotAreas() adds to it.
+constexpr int kLeftMargin = 12;
+
+} // namespace
+
+MixtureChart::MixtureChart(QWidget *parent) : QWidget(parent)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    const QString titles[3] = {tr("Mixing weights π_k(x)"), tr("Means μ_k(x)"),
+                               tr("Widths σ_k(x)")};
+    const QString axisTitles[3] = {tr("π"), tr("μ (y units)"), tr("σ (y units, log)")};
+    for (int p = 0; p < 3; ++p) {
+        auto *view = new QChartView;
+        view->setRenderHint(QPainter::Antialiasing);
+        view->setMinimumSize(320, 140);
+        QChart *c = view->chart();
+        c->setTitle(titles[p]);
+        c->setAnimationOptions(QChart::NoAnimation);
+        c->setMargins(QMargins(kLeftMargin, 4, 20, 4));
+        // One legend for the three charts, under the last, so that the plot areas above stay
+        // the same height.
+        c->legend()->setVisible(p == Sigma);
+        c->legend()->setAlignment(Qt::AlignBottom);
+        m_x[p] = new QValueAxis;
+        m_x[p]->setTitleText(p == Sigma ? QStringLiteral("x") : QString());
+        c->addAxis(m_x[p], Qt::AlignBottom);
+        m_views[p] = view;
+        layout->addWidget(view, p == Sigma ? 5 : 4);
+        connect(c, &QChart::plotAreaChanged, this, &MixtureChart::updateAxes);
+        connect(c, &QChart::plotAreaChanged, this, &MixtureChart::alignPlotAreas);
+    }
+    m_piAxis = new QValueAxis;
+    m_muAxis = new QValueAxis;
+    m_sigmaAxis = new QLogValueAxis;
+    m_sigmaAxis->setBase(10.0);
+    m_sigmaAxis->setLabelFormat(QStringLiteral("%g"));
+    // No minor grid: the widths span decades and the dashed lines would crowd out the curves.
+    m_sigmaAxis->setMinorTickCount(0);
+    m_piAxis->setTitleText(axisTitles[Pi]);
+    m_muAxis->setTitleText(axisTitles[Mu]);
+    m_sigmaAxis->setTitleText(axisTitles[Sigma]);
+    chart(Pi)->addAxis(m_piAxis, Qt::AlignLeft);
+    chart(Mu)->addAxis(m_muAxis, Qt::AlignLeft);
+    chart(Sigma)->addAxis(m_sigmaAxis, Qt::AlignLeft);
+    updateAxes();
+}
+
+QChart *MixtureChart::chart(Part part) const { return m_views[part]->chart(); }
+QChartView *MixtureChart::chartView(Part part) const { return m_views[part]; }
+QList<QChart *> MixtureChart::charts() const { return {chart(Pi), chart(Mu), chart(Sigma)}; }
+
+void MixtureChart::setComponents(int k)
+{
+    if (k == components())
+        return;
+    QAbstractAxis *yAxes[3] = {m_piAxis, m_muAxis, m_sigmaAxis};
+    for (int p = 0; p < 3; ++p) {
+        for (QLineSeries *s : std::as_const(m_series[p])) {
+            chart(Part(p))->removeSeries(s);
+            delete s;
+        }
+        m_series[p].clear();
+        for (int i = 0; i < k; ++i) {
+            auto *s = new QLineSeries;
+            s->setName(QString::number(i + 1));
+            s->setPen(QPen(componentColour(i), 2.0));
+            chart(Part(p))->addSeries(s);
+            s->attachAxis(m_x[p]);
+            s->attachAxis(yAxes[p]);
+            m_series[p].append(s);
+        }
+    }
+    if (k > 0)
+        m_series[Sigma].first()->setName(tr("component 1"));
+}
+
+void MixtureChart::setSnapshot(const mdn::Snapshot &s)
+{
+    const mdn::Mixture &m = s.mixture;
+    const Eigen::Index n = std::min<Eigen::Index>(m.points(), Eigen::Index(s.gridX.size()));
+    if (n < 2) {
+        clear();
+        return;
+    }
+    setComponents(m.components());
+    m_xLo = s.gridX.front();
+    m_xHi = s.gridX[std::size_t(n - 1)];
+    m_muLo = m_sigmaLo = std::numeric_limits<double>::infinity();
+    m_muHi = m_sigmaHi = -m_muLo;
+    for (int k = 0; k < m.components(); ++k) {
+        QList<QPointF> pi, mu, sigma;
+        pi.reserve(n);
+        mu.reserve(n);
+        sigma.reserve(n);
+        for (Eigen::Index j = 0; j < n; ++j) {
+            const double x = s.gridX[std::size_t(j)];
+            const double p = m.pi(k, j), u = m.mu(k, j), w = m.sigma(k, j);
+            if (std::isfinite(p))
+                pi.append(QPointF(x, p));
+            if (std::isfinite(u)) {
+                mu.append(QPointF(x, u));
+                m_muLo = std::min(m_muLo, u);
+                m_muHi = std::max(m_muHi, u);
+            }
+            if (std::isfinite(w) && w > 0.0) {
+                sigma.append(QPointF(x, w));
+                // The range follows the components that carry weight where they do: the width
+                // of a component without weight means nothing and would stretch the axis.
+                if (p >= 1e-3) {
+                    m_sigmaLo = std::min(m_sigmaLo, w);
+                    m_sigmaHi = std::max(m_sigmaHi, w);
+                }
+            }
+        }
+        m_series[Pi][k]->replace(pi);
+        m_series[Mu][k]->replace(mu);
+        m_series[Sigma][k]->replace(sigma);
+    }
+    updateAxes();
+}
+
+void MixtureChart::clear()
+{
+    for (auto &list : m_series)
+        for (QLineSeries *s : std::as_const(list))
+            s->clear();
+    m_muLo = m_sigmaLo = std::numeric_limits<double>::infinity();
+    m_muHi = m_sigmaHi = -m_muLo;
+    updateAxes();
+}
+
+void MixtureChart::updateAxes()
+{
+    for (int p = 0; p < 3; ++p) {
+        AxisOptions o;
+        o.padding = 0.0;
+        o.maxTicks = ticksForLength(chart(Part(p))->plotArea().width(), 70.0);
+        applyTicks(m_x[p], niceAxis(m_xLo, m_xHi, o));
+    }
+    AxisOptions piOptions;
+    piOptions.padding = 0.0;
+    piOptions.maxTicks = std::min(6, ticksForLength(chart(Pi)->plotArea().height(), 28.0, 6));
+    applyTicks(m_piAxis, niceAxis(0.0, 1.0, piOptions));
+
+    AxisOptions muOptions;
+    muOptions.maxTicks = std::min(7, ticksForLength(chart(Mu)->plotArea().height(), 28.0, 6));
+    if (m_muLo <= m_muHi)
+        applyTicks(m_muAxis, niceAxis(m_muLo, m_muHi, muOptions));
+    else
+        applyTicks(m_muAxis, niceAxis(-1.0, 1.0, muOptions));
+
+    // Whole decades around the widths, at least two: a collapsing width drops by decades.
+    double lo = 0.1, hi = 10.0;
+    if (m_sigmaLo <= m_sigmaHi) {
+        lo = std::pow(10.0, std::floor(std::log10(m_sigmaLo)));
+        hi = std::pow(10.0, std::ceil(std::log10(m_sigmaHi)));
+        if (hi / lo < 100.0)
+            lo = hi / 100.0;
+    }
+    m_sigmaAxis->setRange(lo, hi);
+}
+
+void MixtureChart::alignPlotAreas()
+{
+    // The three plot areas must start at the same pixel, so that one x is one vertical line
+    // through all three charts, as the comparison needs; their y labels differ in width. Each
+    // chart's left margin is its base plus the difference between the widest labels and its own.
+    if (m_aligning)
+        return;
+    m_aligning = true;
+    double natural[3], widest = 0.0;
+    for (int p = 0; p < 3; ++p) {
+        QChart *c = chart(Part(p));
+        natural[p] = c->plotArea().left() - (c->margins().left() - kLeftMargin);
+        widest = std::max(widest, natural[p]);
+    }
+    for (int p = 0; p < 3; ++p) {
+        QChart *c = chart(Part(p));
+        QMargins m = c->margins();
+        const int wanted = kLeftMargin + int(std::lround(widest - natural[p]));
+        if (m.left() != wanted) {
+            m.setLeft(wanted);
+            c->setMargins(m);
+        }
+    }
+    m_aligning = false;
+}
+
+QImage MixtureChart::render(QSize pixelSize)
+{
+    if (pixelSize.isEmpty())
+        return QImage();
+    QImage out(pixelSize, QImage::Format_ARGB32_Premultiplied);
+    out.fill(Qt::white);
+    QPainter painter(&out);
+    // The same proportions as on screen: the last chart carries the x title and the legend.
+    const int h = pixelSize.height();
+    const int top = h * 4 / 13, middle = h * 4 / 13;
+    const int heights[3] = {top, middle, h - top - middle};
+    // All three at their export sizes first, so that the plot areas are aligned for that width
+    // (each resize re-aligns the others); then each is drawn, and put back as it was.
+    QSizeF old[3];
+    for (int round = 0; round < 3; ++round)
+        for (int p = 0; p < 3; ++p) {
+            QChart *c = chart(Part(p));
+            if (round == 0)
+                old[p] = c->size();
+            c->resize(QSizeF(pixelSize.width(), heights[p]));
+            if (c->layout())
+                c->layout()->activate();
+            if (p == 2)
+                alignPlotAreas();
+        }
+    int y = 0;
+    for (int p = 0; p < 3; ++p) {
+        const QImage part = renderChart(chart(Part(p)), QSize(pixelSize.width(), heights[p]));
+        painter.drawImage(QPoint(0, y), part);
+        y += heights[p];
+    }
+    for (int p = 0; p < 3; ++p) {
+        chart(Part(p))->resize(old[p]);
+        if (chart(Part(p))->layout())
+            chart(Part(p))->layout()->activate();
+    }
+    alignPlotAreas();
+    return out;
+}

@@ -1,0 +1,53 @@
+#pragma once
+// The MDN's mixture parameters against x, as in Bishop's figure of the MDN (PRML fig. 5.21):
+// three stacked charts of pi_k(x), mu_k(x) and sigma_k(x) over one x range, one colour per
+// component, the same colour in all three (and in the slice view and the density's bands).
+
+#include "snapshot.h"
+
+#include <QList>
+#include <QWidget>
+
+QT_BEGIN_NAMESPACE
+class QChart;
+class QChartView;
+class QLineSeries;
+class QLogValueAxis;
+class QValueAxis;
+QT_END_NAMESPACE
+
+class MixtureChart : public QWidget {
+    Q_OBJECT
+public:
+    explicit MixtureChart(QWidget *parent = nullptr);
+
+    // Draws the snapshot's mixture at its gridX; the x range follows the grid.
+    void setSnapshot(const mdn::Snapshot &snapshot);
+    void clear();
+
+    enum Part { Pi, Mu, Sigma };
+    QChart *chart(Part part) const;
+    QChartView *chartView(Part part) const;
+    QList<QChart *> charts() const;          // top to bottom
+    const QList<QLineSeries *> &series(Part part) const { return m_series[part]; }
+    int components() const { return int(m_series[Pi].size()); }
+
+    // The three charts stacked into one picture of `pixelSize` (a third of the height each).
+    QImage render(QSize pixelSize);
+
+private:
+    void setComponents(int k);
+    void updateAxes();
+    void alignPlotAreas();
+
+    QChartView *m_views[3] = {};
+    QList<QLineSeries *> m_series[3];
+    QValueAxis *m_x[3] = {};
+    QValueAxis *m_piAxis = nullptr;
+    QValueAxis *m_muAxis = nullptr;
+    QLogValueAxis *m_sigmaAxis = nullptr;
+    double m_xLo = -1.0, m_xHi = 1.0;
+    double m_muLo = -1.0, m_muHi = 1.0;
+    double m_sigmaLo = 0.1, m_sigmaHi = 1.0;
+    bool m_aligning = false;
+};
