@@ -1,9 +1,13 @@
 #include "cli.h"
 
 #include "chartexport.h"
+#include "chartset.h"
 #include "csv.h"
 #include "datachart.h"
 #include "losschart.h"
+#include "mixturechart.h"
+#include "slicechart.h"
+#include "split.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -56,6 +60,8 @@ const OptionName kOptions[] = {
     {"export-png", "After training, render the Data & fits chart into this PNG file.", "file"},
     {"export-dir", "After training, render every chart into this folder, one PNG each.", "dir"},
     {"size", "Pixel size of exported charts (default 1600x1000).", "WxH"},
+    {"validation", "Percentage of the data held out of training to measure generalisation, "
+                   "drawn with the seed; 0 trains on every point (default 20).", "PERCENT"},
 };
 
 void printError(const QString &message)
@@ -116,18 +122,25 @@ struct RunResult {
     double seconds = 0.0;
     long epochs = 0;
     std::vector<double> losses; // per epoch, data units
+    std::vector<double> validation; // per epoch with losses; NaN where not evaluated
 };
 
-RunResult timedTrain(mdn::Trainer &t, long epochs, bool keepLosses)
+RunResult timedTrain(mdn::Trainer &t, long epochs, bool keepLosses, const mdn::Dataset *validation)
 {
     RunResult r;
     if (keepLosses)
         r.losses.reserve(std::size_t(std::min(epochs, 10'000'000L)));
+    // The exported loss chart's validation curve: about 300 evaluations over the run, a few
+    // percent of the training time.
+    const long every = std::max(1L, epochs / 300);
     QElapsedTimer timer;
     timer.start();
-    r.epochs = t.train(epochs, nullptr, [&r, keepLosses](long, double loss) {
-        if (keepLosses)
+    r.epochs = t.train(epochs, nullptr, [&r, &t, keepLosses, validation, every, epochs](long epoch, double loss) {
+        if (keepLosses) {
             r.losses.push_back(loss);
+            const bool due = validation && !validation->empty() && (epoch % every == 0 || epoch == epochs);
+            r.validation.push_back(due ? t.loss(*validation) : std::nan(""));
+        }
         return true;
     });
     r.seconds = double(timer.nsecsElapsed()) * 1e-9;
@@ -137,7 +150,7 @@ RunResult timedTrain(mdn::Trainer &t, long epochs, bool keepLosses)
 // Renders the charts as the window shows them after training.
 bool exportCharts(const Options &o, const mdn::Dataset &data, const mdn::Trainer *mse,
                   const mdn::Trainer *mdnModel, const RunResult &mseRun, const RunResult &mdnRun,
-                  QString &error)
+                  double bayes, QString &error)
 {
     mdn::Snapshot s;
     const std::size_t epochs = std::max(mseRun.losses.size(), mdnRun.losses.size());
@@ -148,7 +161,12 @@ bool exportCharts(const Options &o, const mdn::Dataset &data, const mdn::Trainer
             s.losses[i].mse = mseRun.losses[i];
         if (i < mdnRun.losses.size())
             s.losses[i].nll = mdnRun.losses[i];
+        if (i < mseRun.validation.size())
+            s.losses[i].validationMse = mseRun.validation[i];
+        if (i < mdnRun.validation.size())
+            s.losses[i].validationNll = mdnRun.validation[i];
     }
+    s.bayesNll = bayes;
     mdn::SnapshotRequest r;
     r.samplesPerX = o.samplesPerX;
     r.sampleSeed = o.generator.seed + 1;
@@ -157,23 +175,17 @@ bool exportCharts(const Options &o, const mdn::Dataset &data, const mdn::Trainer
     mdn::fillSnapshot(s, mse, mdnModel, data, r);
 
     DataChart dataChart;
-    dataChart.setDataset(data);
-    dataChart.setSnapshot(s);
     LossChart lossChart;
-    lossChart.appendLosses(s.losses);
+    MixtureChart mixtureChart;
+    SliceChart sliceChart;
+    ChartSet charts{&dataChart, &lossChart, &mixtureChart, &sliceChart};
+    charts.applyView(Settings());
+    charts.setDataset(data, o.dataFile.isEmpty() ? std::optional(o.generator.generator) : std::nullopt,
+                      o.generator.noise);
+    charts.showSnapshot(s);
     if (!o.exportPng.isEmpty() && !exportChartPng(dataChart.chart(), o.exportPng, o.exportSize, &error))
         return false;
-    if (!o.exportDir.isEmpty()) {
-        if (!QDir().mkpath(o.exportDir)) {
-            error = QStringLiteral("%1: cannot create the folder").arg(o.exportDir);
-            return false;
-        }
-        const QDir dir(o.exportDir);
-        if (!exportChartPng(dataChart.chart(), dir.filePath(QStringLiteral("data-and-fits.png")), o.exportSize, &error) ||
-            !exportChartPng(lossChart.chart(), dir.filePath(QStringLiteral("loss.png")), o.exportSize, &error))
-            return false;
-    }
-    return true;
+    return o.exportDir.isEmpty() || charts.exportAll(o.exportDir, o.exportSize, &error);
 }
 
 QJsonObject modelReport(const mdn::Trainer &t, const RunResult &r)
@@ -271,6 +283,8 @@ std::optional<Options> readOptions(const QCommandLineParser &p, QString &error)
     o.mse.optimizer = o.mdn.optimizer = mdn::optimizerDefaults(o.mdn.optimizer.kind, lr);
     o.mse.batch = o.mdn.batch = batch;
     o.mse.seed = o.mdn.seed = seed;
+    if (!readNumber<double>(p, "validation", 0.0, 90.0, o.validationPercent, error))
+        return std::nullopt;
     o.evalFile = p.value(QStringLiteral("eval"));
     o.reportFile = p.value(QStringLiteral("report"));
     o.saveDataFile = p.value(QStringLiteral("save-data"));
@@ -317,12 +331,21 @@ int runHeadless(const Options &o)
         }
     }
 
+    // The held-out points measure generalisation: the models never train on them.
+    const mdn::SplitIndices split = mdn::splitIndices(data.size(), o.validationPercent, o.generator.seed);
+    const mdn::Dataset train = mdn::subset(data, split.train);
+    const mdn::Dataset validation = mdn::subset(data, split.validation);
+    // The exact floor under the validation NLL, for a generator (a file's density is unknown).
+    const double bayes = o.dataFile.isEmpty() && !validation.empty()
+                             ? mdn::bayesNll(o.generator.generator, o.generator.noise, validation)
+                             : std::nan("");
+
     std::optional<mdn::Trainer> mse, mdnModel;
     try {
         if (o.trainsMse())
-            mse.emplace(data, o.mse);
+            mse.emplace(train, o.mse);
         if (o.trainsMdn())
-            mdnModel.emplace(data, o.mdn);
+            mdnModel.emplace(train, o.mdn);
     } catch (const std::exception &e) {
         printError(QString::fromUtf8(e.what()));
         return 1;
@@ -333,9 +356,9 @@ int runHeadless(const Options &o)
     RunResult mseRun, mdnRun;
     std::thread mseThread;
     if (mse)
-        mseThread = std::thread([&] { mseRun = timedTrain(*mse, o.epochs, keepLosses); });
+        mseThread = std::thread([&] { mseRun = timedTrain(*mse, o.epochs, keepLosses, &validation); });
     if (mdnModel)
-        mdnRun = timedTrain(*mdnModel, o.epochs, keepLosses);
+        mdnRun = timedTrain(*mdnModel, o.epochs, keepLosses, &validation);
     if (mseThread.joinable())
         mseThread.join();
 
@@ -348,6 +371,9 @@ int runHeadless(const Options &o)
         ds["noise"] = o.generator.noise;
         ds["seed"] = qint64(o.generator.seed);
     }
+    ds["train_points"] = qint64(train.size());
+    ds["validation_points"] = qint64(validation.size());
+    ds["validation_percent"] = o.validationPercent;
     report["dataset"] = ds;
     report["epochs"] = qint64(o.epochs);
 
@@ -366,6 +392,8 @@ int runHeadless(const Options &o)
     if (mse) {
         QJsonObject m = modelReport(*mse, mseRun);
         m["train_loss"] = finiteOrNull(mse->lastLoss());
+        if (!validation.empty())
+            m["validation_loss"] = finiteOrNull(mse->loss(validation));
         report["mse"] = m;
         collectFaults(*mse);
         out << QStringLiteral("mse: %1 epochs in %2 s, train MSE %3\n")
@@ -377,6 +405,13 @@ int runHeadless(const Options &o)
         QJsonObject m = modelReport(*mdnModel, mdnRun);
         m["mixtures"] = mdnModel->config().mixtures;
         m["train_nll"] = finiteOrNull(mdnModel->lastLoss());
+        // Present only where they exist: no validation points, or no known density (a file).
+        if (!validation.empty())
+            m["validation_nll"] = finiteOrNull(mdnModel->loss(validation));
+        if (!validation.empty() && std::isfinite(bayes)) {
+            m["bayes_nll"] = bayes;
+            m["bayes_gap"] = finiteOrNull(mdnModel->loss(validation) - bayes);
+        }
         report["mdn"] = m;
         collectFaults(*mdnModel);
         out << QStringLiteral("mdn: %1 epochs in %2 s (%3 epochs/s), train NLL %4 nats\n")
@@ -384,6 +419,18 @@ int runHeadless(const Options &o)
                    .arg(mdnRun.seconds, 0, 'f', 3)
                    .arg(mdnRun.seconds > 0 ? mdnRun.epochs / mdnRun.seconds : 0.0, 0, 'f', 0)
                    .arg(mdnModel->lastLoss(), 0, 'g', 5);
+    }
+    if (!validation.empty()) {
+        out << QStringLiteral("validation: %1 points").arg(validation.size());
+        if (mse)
+            out << QStringLiteral(", MSE %1").arg(mse->loss(validation), 0, 'g', 5);
+        if (mdnModel) {
+            const double nll = mdnModel->loss(validation);
+            out << QStringLiteral(", NLL %1 nats").arg(nll, 0, 'g', 5);
+            if (std::isfinite(bayes))
+                out << QStringLiteral(" (Bayes-optimal %1, gap %2)").arg(bayes, 0, 'g', 5).arg(nll - bayes, 0, 'f', 4);
+        }
+        out << "\n";
     }
     QJsonObject faults;
     faults["count"] = events.size();
@@ -433,7 +480,7 @@ int runHeadless(const Options &o)
         }
     }
     if (keepLosses && !exportCharts(o, data, mse ? &*mse : nullptr, mdnModel ? &*mdnModel : nullptr,
-                                    mseRun, mdnRun, error)) {
+                                    mseRun, mdnRun, bayes, error)) {
         printError(error);
         return 1;
     }

@@ -24,6 +24,7 @@ struct Options {
     mdn::TrainConfig mse = mdn::defaultConfig(mdn::ModelKind::Mse);
     mdn::TrainConfig mdn = mdn::defaultConfig(mdn::ModelKind::Mdn);
     QString evalFile, reportFile, saveDataFile, exportSamplesFile, exportPng, exportDir;
+    double validationPercent = 20.0; // held out of training, drawn with the seed; 0 = none
     int samplesPerX = 10;
     double piTemperature = 1.0, sigmaTemperature = 1.0;
     QSize exportSize{1600, 1000};

@@ -1,0 +1,477 @@
+// The views of the mixture as a person meets them: the density behind the data in an exported
+// PNG, the mixture-parameter charts, the slice following a click, Export All, the dock's new
+// settings, the temperatures and the validation split reaching the worker, and the headless
+// report and exports.
+
+#include "chartexport.h"
+#include "cli.h"
+#include "colormap.h"
+#include "datachart.h"
+#include "densityitem.h"
+#include "healthpanel.h"
+#include "losschart.h"
+#include "mainwindow.h"
+#include "mixturechart.h"
+#include "settings.h"
+#include "settingsdock.h"
+#include "slicechart.h"
+#include "split.h"
+#include "worker.h"
+
+#include <QAreaSeries>
+#include <QChart>
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QGraphicsLayout>
+#include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineSeries>
+#include <QScatterSeries>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QValueAxis>
+#include <QtTest/QTest>
+
+#include <cmath>
+
+using mdnviz::Settings;
+
+namespace {
+
+mdn::Dataset inverseData(std::size_t points, std::uint64_t seed = 1)
+{
+    mdn::GeneratorSpec g;
+    g.generator = mdn::Generator::InverseSinusoid;
+    g.points = points;
+    g.seed = seed;
+    return mdn::generate(g);
+}
+
+// A snapshot of an MDN trained for a while on `data`.
+mdn::Snapshot trainedSnapshot(const mdn::Dataset &data, long epochs = 400)
+{
+    mdn::Trainer t(data, mdn::defaultConfig(mdn::ModelKind::Mdn));
+    t.train(epochs);
+    mdn::Snapshot s;
+    mdn::fillSnapshot(s, nullptr, &t, data, mdn::SnapshotRequest());
+    return s;
+}
+
+// Pixels of `image` inside `area` within `tolerance` of one of the density colormap's colours
+// (sampled finely; white excluded).
+int countColormap(const QImage &image, const QRect &area, int tolerance)
+{
+    QList<QColor> ramp;
+    for (int i = 4; i <= 64; ++i)
+        ramp << densityColour(i / 64.0);
+    const QImage rgb = image.convertToFormat(QImage::Format_RGB32);
+    const QRect r = area.intersected(rgb.rect());
+    int n = 0;
+    for (int y = r.top(); y <= r.bottom(); ++y) {
+        const QRgb *line = reinterpret_cast<const QRgb *>(rgb.constScanLine(y));
+        for (int x = r.left(); x <= r.right(); ++x)
+            for (const QColor &c : std::as_const(ramp)) {
+                const int dr = qRed(line[x]) - c.red(), dg = qGreen(line[x]) - c.green(),
+                          db = qBlue(line[x]) - c.blue();
+                if (dr * dr + dg * dg + db * db <= tolerance * tolerance) {
+                    ++n;
+                    break;
+                }
+            }
+    }
+    return n;
+}
+
+bool isPng(const QString &path, QSize size)
+{
+    QImage image;
+    return image.load(path, "png") && image.size() == size;
+}
+
+} // namespace
+
+class TestViews : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void densityAppearsInExportedPng();
+    void colormapIsLightAndMonotone();
+    void mixtureChartsHaveOneSeriesPerComponent();
+    void sliceShowsTheMixtureTheDataAndTheTruth();
+    void sliceFollowsAClickInTheDataChart();
+    void exportAllWritesEveryChart();
+    void healthPanelFlagsACollapse();
+    void lossChartDrawsValidationAndBayes();
+    void viewSettingsDoNotResetTheModels();
+    void dockKeepsTheNewSettings();
+    void workerSplitsAndScoresTheValidationPoints();
+    void workerAppliesTheTemperaturesToTheSamples();
+    void headlessReportsValidationAndExportsEveryChart();
+};
+
+void TestViews::densityAppearsInExportedPng()
+{
+    const mdn::Dataset data = inverseData(600);
+    DataChart chart;
+    chart.setDataset(data);
+    chart.setSnapshot(trainedSnapshot(data));
+    QVERIFY(chart.densityItem()->hasDensity());
+    const QSize size(900, 600);
+    const QImage with = renderChart(chart.chart(), size);
+    // renderChart restores the chart's size: lay it out at the export size to find its plot area.
+    chart.chart()->resize(QSizeF(size));
+    for (int i = 0; i < 4 && !chart.chart()->layout()->isActivated(); ++i)
+        chart.chart()->layout()->activate();
+    const QRect area = chart.chart()->plotArea().toRect();
+    const int shown = countColormap(with, area, 4);
+    // The branches of the inverse sinusoid cover a good part of the plot.
+    QVERIFY2(shown > area.width() * area.height() / 10, qPrintable(QString::number(shown)));
+
+    DataChart::Overlays off = chart.overlays();
+    off.density = false;
+    chart.setOverlays(off);
+    const int hidden = countColormap(renderChart(chart.chart(), size), area, 4);
+    QVERIFY2(hidden < shown / 20, qPrintable(QStringLiteral("%1 vs %2").arg(hidden).arg(shown)));
+}
+
+void TestViews::colormapIsLightAndMonotone()
+{
+    // Luma (Rec. 601) falls with density, and the darkest colour stays light enough for the
+    // data and the samples drawn on it.
+    const auto luma = [](const QColor &c) { return 0.299 * c.red() + 0.587 * c.green() + 0.114 * c.blue(); };
+    double previous = 256.0;
+    for (int i = 0; i <= 100; ++i) {
+        const double l = luma(densityColour(i / 100.0));
+        QVERIFY2(l <= previous + 0.5, qPrintable(QString::number(i)));
+        previous = l;
+    }
+    QVERIFY(luma(densityColour(1.0)) > 140.0);
+    QCOMPARE(densityColour(0.0), QColor(Qt::white));
+    DensityScale log;
+    log.log = true;
+    log.lo = 1e-4;
+    log.hi = 1.0;
+    QCOMPARE(log.position(1e-2), 0.5);
+    QCOMPARE(log.position(1e-6), 0.0);
+    QCOMPARE(log.position(10.0), 1.0);
+}
+
+void TestViews::mixtureChartsHaveOneSeriesPerComponent()
+{
+    const mdn::Dataset data = inverseData(400);
+    const mdn::Snapshot s = trainedSnapshot(data, 100);
+    MixtureChart mc;
+    mc.setSnapshot(s);
+    QCOMPARE(mc.components(), 10);
+    for (auto part : {MixtureChart::Pi, MixtureChart::Mu, MixtureChart::Sigma}) {
+        QCOMPARE(mc.series(part).size(), 10);
+        for (QLineSeries *series : mc.series(part))
+            QCOMPARE(series->count(), int(s.gridX.size()));
+    }
+    // One colour per component, the same in the three charts and in the slice view.
+    for (int k = 0; k < 10; ++k) {
+        QCOMPARE(mc.series(MixtureChart::Pi)[k]->pen().color(), componentColour(k));
+        QCOMPARE(mc.series(MixtureChart::Sigma)[k]->pen().color(), componentColour(k));
+    }
+    // Another K rebuilds the series.
+    mdn::Trainer t3(data, [] {
+        mdn::TrainConfig c = mdn::defaultConfig(mdn::ModelKind::Mdn);
+        c.mixtures = 3;
+        return c;
+    }());
+    mdn::Snapshot s3;
+    mdn::fillSnapshot(s3, nullptr, &t3, data, mdn::SnapshotRequest());
+    mc.setSnapshot(s3);
+    QCOMPARE(mc.series(MixtureChart::Mu).size(), 3);
+    // The stacked export has the requested size and something in each third.
+    const QImage image = mc.render(QSize(800, 900));
+    QCOMPARE(image.size(), QSize(800, 900));
+}
+
+void TestViews::sliceShowsTheMixtureTheDataAndTheTruth()
+{
+    const mdn::Dataset data = inverseData(2000);
+    SliceChart slice;
+    slice.setDataset(data, mdn::Generator::InverseSinusoid, 1.0);
+    QVERIFY(slice.trueSeries()->count() > 100);
+    QVERIFY(slice.windowCount() > 20);
+    QCOMPARE(slice.mixtureSeries()->count(), 0); // no model yet
+    const mdn::Snapshot s = trainedSnapshot(data, 200);
+    slice.setSnapshot(s);
+    QVERIFY(slice.mixtureSeries()->count() > 100);
+    QCOMPARE(slice.componentSeries().size(), 10);
+    // The slice snaps to a grid column, and its curve is the mixture there.
+    slice.setSliceX(3.3);
+    const auto it = std::find(s.gridX.begin(), s.gridX.end(), slice.sliceX());
+    QVERIFY(it != s.gridX.end());
+    QVERIFY(std::abs(slice.sliceX() - 3.3) <= (s.gridX[1] - s.gridX[0]) / 2 + 1e-12);
+    // The histogram integrates to the share of the window's points inside the plotted y range.
+    const QList<QPointF> steps = slice.histogramSeries()->upperSeries()->points();
+    double area = 0.0;
+    for (qsizetype i = 1; i + 1 < steps.size(); i += 2)
+        area += steps[i].y() * (steps[i + 1].x() - steps[i].x());
+    QVERIFY2(std::abs(area - 1.0) < 1e-9, qPrintable(QString::number(area)));
+    // A file has no true density.
+    slice.setDataset(data, std::nullopt, 1.0);
+    QCOMPARE(slice.trueSeries()->count(), 0);
+}
+
+void TestViews::sliceFollowsAClickInTheDataChart()
+{
+    mdnviz::MainWindow w(false);
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QSignalSpy shown(&w, &mdnviz::MainWindow::snapshotShown);
+    w.step();
+    QTRY_VERIFY(shown.count() >= 1 && w.epoch() == 1);
+    QTRY_VERIFY(w.sliceChart()->mixtureSeries()->count() > 0);
+
+    DataChart *chart = w.dataChart();
+    const QPointF inChart = chart->chart()->mapToPosition(QPointF(5.0, 0.0), chart->dataSeries());
+    const QPoint pos = chart->mapFromScene(chart->chart()->mapToScene(inChart));
+    const QString before = w.sliceChart()->chart()->title();
+    QTest::mouseClick(chart->viewport(), Qt::LeftButton, Qt::NoModifier, pos);
+    QTRY_VERIFY(std::abs(w.sliceChart()->sliceX() - 5.0) < 0.2);
+    QVERIFY(w.sliceChart()->chart()->title() != before);
+    QVERIFY(w.sliceChart()->chart()->title().contains(QStringLiteral("x = 5")) ||
+            w.sliceChart()->chart()->title().contains(QStringLiteral("x = 4.9")));
+    // The cursor line in the data chart moved with it.
+    QCOMPARE(chart->sliceX(), w.sliceChart()->sliceX());
+    QCOMPARE(chart->sliceSeries()->count(), 2);
+    QCOMPARE(chart->sliceSeries()->at(0).x(), w.sliceChart()->sliceX());
+    // And the slice follows the model as training goes on.
+    const QList<QPointF> first = w.sliceChart()->mixtureSeries()->points();
+    w.step();
+    QTRY_VERIFY(w.epoch() == 2);
+    QTRY_VERIFY(w.sliceChart()->mixtureSeries()->points() != first);
+    w.close();
+}
+
+void TestViews::exportAllWritesEveryChart()
+{
+    mdnviz::MainWindow w(false);
+    w.show();
+    QSignalSpy shown(&w, &mdnviz::MainWindow::snapshotShown);
+    w.step();
+    QTRY_VERIFY(w.epoch() == 1);
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY2(w.exportAllCharts(dir.filePath(QStringLiteral("out")), QSize(640, 480), &error),
+             qPrintable(error));
+    const QStringList names = ChartSet::fileNames();
+    QCOMPARE(names, (QStringList{"data-and-fits.png", "loss.png", "mixture-parameters.png", "slice.png"}));
+    for (const QString &name : names)
+        QVERIFY2(isPng(dir.filePath(QStringLiteral("out/") + name), QSize(640, 480)), qPrintable(name));
+    // The density is in the exported Data & fits chart.
+    QImage fits(dir.filePath(QStringLiteral("out/data-and-fits.png")));
+    QVERIFY(countColormap(fits, fits.rect(), 4) > 1000);
+    w.close();
+}
+
+void TestViews::healthPanelFlagsACollapse()
+{
+    HealthPanel panel;
+    mdn::Snapshot s;
+    s.minSigma = 0.5;
+    s.effectiveComponents = 4.25;
+    s.gradientNorm = 0.0123;
+    s.mdnFaults = 2;
+    s.mixture.pi = Eigen::ArrayXXd::Constant(10, 3, 0.1);
+    panel.setSnapshot(s, 20.0);
+    QVERIFY(panel.minSigmaLabel()->text().contains(QStringLiteral("0.5")));
+    QVERIFY(panel.componentsLabel()->text().contains(QStringLiteral("4.2 of 10")) ||
+            panel.componentsLabel()->text().contains(QStringLiteral("4.3 of 10")));
+    QVERIFY(panel.gradientLabel()->text().contains(QStringLiteral("0.0123")));
+    QVERIFY(panel.faultsLabel()->text().contains(QStringLiteral("2 (MDN)")));
+    QVERIFY(panel.minSigmaLabel()->styleSheet().isEmpty());
+    s.minSigma = 0.01; // 0.05% of the y range: a component is closing in on single points
+    panel.setSnapshot(s, 20.0);
+    QVERIFY(!panel.minSigmaLabel()->styleSheet().isEmpty());
+}
+
+void TestViews::lossChartDrawsValidationAndBayes()
+{
+    LossChart chart;
+    std::vector<mdn::LossPoint> points;
+    for (long e = 1; e <= 100; ++e) {
+        mdn::LossPoint p;
+        p.epoch = e;
+        p.mse = 30.0 - 0.05 * double(e);
+        p.nll = 2.0 - 0.005 * double(e);
+        if (e % 10 == 0) {
+            p.validationMse = p.mse + 1.0;
+            p.validationNll = p.nll + 0.1;
+        }
+        points.push_back(p);
+    }
+    chart.appendLosses(points);
+    chart.setBayesNll(1.0);
+    QCOMPARE(chart.validationNllSeries()->count(), 10);
+    QCOMPARE(chart.validationMseSeries()->count(), 10);
+    QCOMPARE(chart.bayesSeries()->count(), 2);
+    QCOMPARE(chart.bayesSeries()->at(0).y(), 1.0);
+    QVERIFY(chart.nllAxis()->min() <= 1.0); // the line is inside the NLL axis
+    chart.setBayesNll(std::nan(""));
+    QCOMPARE(chart.bayesSeries()->count(), 0);
+}
+
+void TestViews::viewSettingsDoNotResetTheModels()
+{
+    const Settings before;
+    QCOMPARE(before.validationPercent, 20);
+    QVERIFY(before.showDensity);
+    for (int field = 0; field < 8; ++field) {
+        Settings after = before;
+        switch (field) {
+        case 0: after.piTemperature = 0.5; break;
+        case 1: after.sigmaTemperature = 2.0; break;
+        case 2: after.showDensity = false; break;
+        case 3: after.densityLogScale = false; break;
+        case 4: after.showMean = true; break;
+        case 5: after.showMode = false; break;
+        case 6: after.showBands = true; break;
+        case 7: after.samplesPerX = 3; break;
+        }
+        QVERIFY(after != before);
+        QVERIFY(!after.needsModelReset(before));
+        QVERIFY(!after.needsNewData(before));
+    }
+    Settings split = before;
+    split.validationPercent = 0;
+    QVERIFY(split != before);
+    QVERIFY(split.needsModelReset(before)); // another training set
+    QVERIFY(!split.needsNewData(before));   // the same data
+}
+
+void TestViews::dockKeepsTheNewSettings()
+{
+    Settings s;
+    s.validationPercent = 35;
+    s.piTemperature = 0.25;
+    s.sigmaTemperature = 3.5;
+    s.showDensity = false;
+    s.densityLogScale = false;
+    s.showMean = true;
+    s.showMode = false;
+    s.showBands = true;
+    QTemporaryDir dir;
+    const QString ini = dir.filePath(QStringLiteral("views.ini"));
+    {
+        SettingsDock dock;
+        dock.setSettings(s);
+        QCOMPARE(dock.settings(), s);
+        QSettings store(ini, QSettings::IniFormat);
+        dock.saveSettings(store);
+    }
+    SettingsDock dock;
+    QSettings store(ini, QSettings::IniFormat);
+    dock.loadSettings(store);
+    QCOMPARE(dock.settings(), s);
+    // Editing a view control emits the change once.
+    QSignalSpy changed(&dock, &SettingsDock::settingsChanged);
+    dock.findChild<QCheckBox *>(QStringLiteral("showBands"))->setChecked(false);
+    QCOMPARE(changed.count(), 1);
+    dock.findChild<QDoubleSpinBox *>(QStringLiteral("piTemperature"))->setValue(2.0);
+    QCOMPARE(changed.count(), 2);
+    QCOMPARE(changed.last().at(0).value<Settings>().piTemperature, 2.0);
+    dock.findChild<QSpinBox *>(QStringLiteral("validation"))->setValue(10);
+    QCOMPARE(changed.last().at(0).value<Settings>().validationPercent, 10);
+}
+
+void TestViews::workerSplitsAndScoresTheValidationPoints()
+{
+    qRegisterMetaType<mdn::Snapshot>("mdn::Snapshot");
+    mdnviz::TrainingWorker worker;
+    QSignalSpy progress(&worker, &mdnviz::TrainingWorker::progress);
+    Settings s;
+    const mdn::Dataset data = inverseData(1000);
+    worker.configure(s, data);
+    worker.step();
+    mdn::Snapshot last = progress.last().at(0).value<mdn::Snapshot>();
+    QCOMPARE(last.trainPoints, std::size_t(800));
+    QCOMPARE(last.validationPoints, std::size_t(200));
+    QVERIFY(std::isfinite(last.validationNll) && std::isfinite(last.validationMse));
+    QCOMPARE(last.losses.back().validationNll, last.validationNll);
+    // The Bayes NLL of exactly the held-out points.
+    const mdn::SplitIndices split = mdn::splitIndices(1000, 20.0, s.seed);
+    QCOMPARE(last.bayesNll, mdn::bayesNll(s.generator, s.noise, mdn::subset(data, split.validation)));
+    QVERIFY(last.density.rows >= 200 && last.density.cols >= 200);
+
+    s.validationPercent = 0;
+    worker.configure(s, data);
+    last = progress.last().at(0).value<mdn::Snapshot>();
+    QCOMPARE(last.trainPoints, std::size_t(1000));
+    QCOMPARE(last.validationPoints, std::size_t(0));
+    QVERIFY(std::isnan(last.bayesNll));
+
+    s.validationPercent = 20;
+    s.fromFile = true; // a file's density is unknown: no Bayes line
+    s.filePath = QStringLiteral("points.csv");
+    worker.configure(s, data);
+    worker.step();
+    last = progress.last().at(0).value<mdn::Snapshot>();
+    QCOMPARE(last.validationPoints, std::size_t(200));
+    QVERIFY(std::isfinite(last.validationNll));
+    QVERIFY(std::isnan(last.bayesNll));
+}
+
+void TestViews::workerAppliesTheTemperaturesToTheSamples()
+{
+    qRegisterMetaType<mdn::Snapshot>("mdn::Snapshot");
+    mdnviz::TrainingWorker worker;
+    QSignalSpy progress(&worker, &mdnviz::TrainingWorker::progress);
+    worker.configure(Settings(), inverseData(500));
+    for (int i = 0; i < 20; ++i)
+        worker.step();
+    const mdn::Snapshot warm = progress.last().at(0).value<mdn::Snapshot>();
+    worker.setSamplingTemperatures(0.0, 0.0); // no retraining: the same epoch, new samples
+    const mdn::Snapshot cold = progress.last().at(0).value<mdn::Snapshot>();
+    QCOMPARE(cold.epoch, warm.epoch);
+    QVERIFY(cold.sampleY != warm.sampleY);
+    const int perX = int(cold.sampleY.size() / cold.gridX.size());
+    for (std::size_t i = 0; i < cold.sampleY.size(); ++i) {
+        const Eigen::Index j = Eigen::Index(i / std::size_t(perX));
+        Eigen::Index k = 0;
+        cold.mixture.pi.col(j).maxCoeff(&k);
+        QCOMPARE(cold.sampleY[i], cold.mixture.mu(int(k), j));
+    }
+    worker.setSamplingTemperatures(1.0, 1.0);
+    QVERIFY(progress.last().at(0).value<mdn::Snapshot>().sampleY == warm.sampleY);
+}
+
+void TestViews::headlessReportsValidationAndExportsEveryChart()
+{
+    QTemporaryDir dir;
+    mdnviz::Options o;
+    o.headless = true;
+    o.epochs = 200;
+    o.generator.points = 500;
+    o.reportFile = dir.filePath(QStringLiteral("report.json"));
+    o.exportDir = dir.filePath(QStringLiteral("charts"));
+    o.exportSize = QSize(480, 320);
+    o.piTemperature = 0.5;
+    QCOMPARE(mdnviz::runHeadless(o), 0);
+    QFile f(o.reportFile);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonObject r = QJsonDocument::fromJson(f.readAll()).object();
+    QCOMPARE(r["dataset"].toObject()["points"].toInt(), 500);
+    QCOMPARE(r["dataset"].toObject()["validation_points"].toInt(), 100);
+    QCOMPARE(r["dataset"].toObject()["train_points"].toInt(), 400);
+    const QJsonObject mdnReport = r["mdn"].toObject();
+    QVERIFY(mdnReport["bayes_nll"].isDouble());
+    QVERIFY(mdnReport["validation_nll"].isDouble());
+    QVERIFY(mdnReport["validation_nll"].toDouble() > mdnReport["bayes_nll"].toDouble());
+    QVERIFY(r["mse"].toObject()["validation_loss"].isDouble());
+    for (const QString &name : ChartSet::fileNames())
+        QVERIFY2(isPng(dir.filePath(QStringLiteral("charts/") + name), o.exportSize), qPrintable(name));
+}
+
+QTEST_MAIN(TestViews)
+#include "tst_views.moc"
