@@ -11,6 +11,8 @@
 #include "worker.h"
 
 #include <QAction>
+#include <QChart>
+#include <QChartView>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -72,18 +74,23 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent) : QMainWindow(p
     m_health = new HealthPanel;
     m_charts = ChartSet{m_dataChart, m_lossChart, m_mixtureChart, m_sliceChart};
 
-    // The data with its slice beside it (a click in the one moves the other), the losses below;
-    // Bishop's mixture parameters on a second tab; the health line under both.
-    auto *top = new QSplitter(Qt::Horizontal);
-    top->addWidget(m_dataChart);
-    top->addWidget(m_sliceChart);
-    top->setStretchFactor(0, 3);
-    top->setStretchFactor(1, 2);
+    // The data across the top, the losses and the slice (a click in the data moves it) below;
+    // Bishop's mixture parameters on a second tab; the health line under both. The data chart
+    // keeps the full width: its density image and cursor are what one reads most closely.
+    auto *bottom = new QSplitter(Qt::Horizontal);
+    bottom->addWidget(m_lossChart);
+    bottom->addWidget(m_sliceChart);
+    bottom->setStretchFactor(0, 3);
+    bottom->setStretchFactor(1, 2);
     auto *splitter = new QSplitter(Qt::Vertical);
-    splitter->addWidget(top);
-    splitter->addWidget(m_lossChart);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    splitter->addWidget(m_dataChart);
+    splitter->addWidget(bottom);
+    splitter->setStretchFactor(0, 4);
+    splitter->setStretchFactor(1, 3);
+    // At 1280 x 800 every pixel of height counts: the lower charts give up the default 20-pixel
+    // margins around them.
+    for (QChartView *view : {static_cast<QChartView *>(m_lossChart), static_cast<QChartView *>(m_sliceChart)})
+        view->chart()->setMargins(QMargins(6, 4, 6, 4));
     m_tabs = new QTabWidget;
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(splitter, tr("Fits && &loss"));
@@ -227,8 +234,24 @@ void MainWindow::resetModels()
     if (!m_worker)
         return;
     m_lossChart->clear();
+    TrainingWorker *w = m_worker;
+    replaceModels([w] { w->reset(); });
+}
+
+// Snapshots the worker sent before it rebuilt the models are still on their way when new models
+// are asked for; drawn after the charts were cleared they would show the old models' losses. So
+// each request takes a number, which the worker thread posts back just before building the new
+// models: until it arrives, queueSnapshot drops what comes in, and from then on everything is
+// from the new ones (events posted from one thread arrive in order).
+void MainWindow::replaceModels(std::function<void()> onWorker)
+{
+    const quint64 ticket = ++m_modelsRequested;
     m_pending.reset();
-    QMetaObject::invokeMethod(m_worker, &TrainingWorker::reset, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(m_worker, [this, ticket, onWorker] {
+        QMetaObject::invokeMethod(this, [this, ticket] { m_modelsBuilt = ticket; },
+                                  Qt::QueuedConnection);
+        onWorker();
+    }, Qt::QueuedConnection);
 }
 
 void MainWindow::regenerate()
@@ -266,11 +289,11 @@ void MainWindow::applySettings(const Settings &s)
         const mdn::Dataset data = m_data;
         TrainingWorker *w = m_worker;
         const bool wasRunning = m_running;
-        QMetaObject::invokeMethod(m_worker, [w, cs, data, wasRunning] {
+        replaceModels([w, cs, data, wasRunning] {
             w->configure(cs, data);
             if (wasRunning)
                 w->start();
-        }, Qt::QueuedConnection);
+        });
         statusBar()->showMessage(tr("Model settings changed: models reset"), 8000);
         return;
     }
@@ -303,17 +326,19 @@ void MainWindow::setDataset(mdn::Dataset data, const Settings &settings)
         const Settings cs = m_settings;
         const mdn::Dataset copy = m_data;
         const bool wasRunning = m_running;
-        QMetaObject::invokeMethod(m_worker, [w, cs, copy, wasRunning] {
+        replaceModels([w, cs, copy, wasRunning] {
             w->configure(cs, copy);
             if (wasRunning)
                 w->start();
-        }, Qt::QueuedConnection);
+        });
     }
     emit datasetChanged();
 }
 
 void MainWindow::queueSnapshot(const mdn::Snapshot &s)
 {
+    if (m_modelsBuilt != m_modelsRequested)
+        return; // from models being replaced (see replaceModels)
     // Drawing a snapshot costs the GUI thread several milliseconds (more on a slow display); if
     // the worker's ~30 a second arrived faster than that, they would queue up and the window
     // would lag ever further behind training. So only the newest is drawn, once the queued

@@ -39,7 +39,8 @@ void fillSnapshot(Snapshot &out, const Trainer *mse, const Trainer *mdn, const D
     out.mixture = mdn->mixture(out.gridX);
     out.meanCurve = mixtureMean(out.mixture);
     out.modeCurve = mixtureMode(out.mixture);
-    const MixtureHealth health = mixtureHealth(out.mixture);
+    // Components below 1% weight everywhere take no part in the fit; their widths mean nothing.
+    const MixtureHealth health = mixtureHealth(out.mixture, 0.01);
     out.minSigma = health.minSigma;
     out.effectiveComponents = health.effectiveComponents;
     out.gradientNorm = mdn->gradientNorm();

@@ -46,7 +46,7 @@ struct Snapshot {
     DensityGrid density;            // p(y|x) over the data's range plus a margin on every side
 
     // Training health of the MDN.
-    double minSigma = std::numeric_limits<double>::quiet_NaN(); // data units, see MixtureHealth
+    double minSigma = std::numeric_limits<double>::quiet_NaN(); // data units, pi_k >= 0.01
     double effectiveComponents = std::numeric_limits<double>::quiet_NaN();
     double gradientNorm = std::numeric_limits<double>::quiet_NaN(); // standardised units
     std::size_t mdnFaults = 0, mseFaults = 0; // recovered numerical faults so far

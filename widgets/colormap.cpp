@@ -24,7 +24,7 @@ constexpr std::array<Stop, 7> kStops = {{
 
 // Share of the colormap's colour in the final one; the rest is white. Light enough for the
 // translucent data and samples drawn on top to keep their contrast.
-constexpr double kStrength = 0.72;
+constexpr double kStrength = 0.6;
 
 } // namespace
 

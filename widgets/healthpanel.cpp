@@ -32,9 +32,9 @@ HealthPanel::HealthPanel(QWidget *parent) : QWidget(parent)
     layout->addWidget(title);
     m_minSigma = makeLabel("minSigma",
                            tr("The smallest width σ_k (y units) among the components that carry "
-                              "weight (π_k ≥ 0.001) anywhere on the x grid. A width falling by "
+                              "weight (π_k ≥ 0.01) anywhere on the x grid. A width falling by "
                               "decades means a component is closing in on single points; it "
-                              "turns red below 0.2% of the data's y range"));
+                              "turns red below 0.1% of the data's y range"));
     m_components = makeLabel("effectiveComponents",
                              tr("exp(entropy) of the mixing weights averaged over x: how many of "
                                 "the K components the network really uses"));

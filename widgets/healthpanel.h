@@ -27,7 +27,7 @@ public:
 
     // A width below this fraction of the y range is flagged: no generator here has noise that
     // fine, so such a component is fitting single points.
-    static constexpr double kCollapseFraction = 0.002;
+    static constexpr double kCollapseFraction = 0.001;
 
 private:
     QLabel *m_minSigma = nullptr;

@@ -52,19 +52,19 @@ LossChart::LossChart(QWidget *parent)
     c->setAnimationOptions(QChart::NoAnimation);
 
     m_mse = new QLineSeries;
-    m_mse->setName(tr("MSE net: mean squared error"));
+    m_mse->setName(tr("MSE, train"));
     m_mse->setPen(QPen(DataChart::mseColor(), 2.0));
     m_nll = new QLineSeries;
-    m_nll->setName(tr("MDN: negative log-likelihood"));
+    m_nll->setName(tr("MDN NLL, train"));
     m_nll->setPen(QPen(DataChart::sampleColor(), 2.0));
     m_validationMse = new QLineSeries;
-    m_validationMse->setName(tr("MSE net, validation"));
+    m_validationMse->setName(tr("MSE, validation"));
     m_validationMse->setPen(QPen(DataChart::mseColor().darker(115), 2.0, Qt::DashLine));
     m_validationNll = new QLineSeries;
-    m_validationNll->setName(tr("MDN, validation"));
+    m_validationNll->setName(tr("MDN NLL, validation"));
     m_validationNll->setPen(QPen(DataChart::sampleColor().darker(130), 2.0, Qt::DashLine));
     m_bayesLine = new QLineSeries;
-    m_bayesLine->setName(tr("Bayes-optimal NLL (validation)"));
+    m_bayesLine->setName(tr("Bayes NLL"));
     m_bayesLine->setPen(QPen(QColor(60, 60, 60), 1.5, Qt::DashDotLine));
     c->addSeries(m_mse);
     c->addSeries(m_nll);
@@ -75,12 +75,12 @@ LossChart::LossChart(QWidget *parent)
     m_axisEpoch = new QValueAxis;
     m_axisEpoch->setTitleText(tr("epoch"));
     m_axisMse = new QLogValueAxis;
-    m_axisMse->setTitleText(tr("MSE (squared units)"));
+    m_axisMse->setTitleText(tr("MSE"));
     m_axisMse->setBase(10.0);
     m_axisMse->setLabelFormat(QStringLiteral("%g"));
     m_axisMse->setMinorTickCount(-1); // the default minor ticks of a log axis: 2..9 per decade
     m_axisNll = new QValueAxis;
-    m_axisNll->setTitleText(tr("NLL (nats/point)"));
+    m_axisNll->setTitleText(tr("NLL (nats)"));
 
     // Each y axis in its series' colour, so that two scales on one plot can be told apart.
     m_axisMse->setTitleBrush(DataChart::mseColor());
@@ -145,11 +145,15 @@ void LossChart::updateSeries()
     m_nll->replace(m_nllTrace.points);
     m_validationMse->replace(m_validationMseTrace.points);
     m_validationNll->replace(m_validationNllTrace.points);
-    // A model that is not trained has no line; its legend entry would only confuse.
+    // A model that is not trained has no line; its legend entry would only confuse. Markers
+    // change here only, never from the plot-area handler: a legend changed in the middle of a
+    // layout pass is not laid out again and loses its entries.
+    const bool bayes = std::isfinite(m_bayes) && !m_nllTrace.points.isEmpty();
     for (QLineSeries *s : {m_mse, m_nll, m_validationMse, m_validationNll, m_bayesLine}) {
+        const bool show = s == m_bayesLine ? bayes : s->count() > 0;
         const auto markers = chart()->legend()->markers(s);
         for (QLegendMarker *m : markers)
-            m->setVisible(s->count() > 0);
+            m->setVisible(show);
     }
 }
 
@@ -218,7 +222,4 @@ void LossChart::updateAxes()
                                       : QList<QPointF>();
     if (m_bayesLine->points() != line)
         m_bayesLine->replace(line);
-    const auto markers = chart()->legend()->markers(m_bayesLine);
-    for (QLegendMarker *m : markers)
-        m->setVisible(bayes);
 }

@@ -182,7 +182,8 @@ void MixtureChart::updateAxes()
         if (hi / lo < 100.0)
             lo = hi / 100.0;
     }
-    m_sigmaAxis->setRange(lo, hi);
+    // A hair beyond the decades, so that the end labels are not lost to rounding.
+    m_sigmaAxis->setRange(lo * 0.999, hi * 1.001);
 }
 
 void MixtureChart::alignPlotAreas()
@@ -192,6 +193,13 @@ void MixtureChart::alignPlotAreas()
     // chart's left margin is its base plus the difference between the widest labels and its own.
     if (m_aligning)
         return;
+    // Until all three are laid out at one width (a hidden tab is not), there is nothing to match.
+    const double width = chart(Pi)->size().width();
+    for (int p = 0; p < 3; ++p) {
+        const QChart *c = chart(Part(p));
+        if (c->plotArea().width() < 50.0 || std::abs(c->size().width() - width) > 0.5)
+            return;
+    }
     m_aligning = true;
     double natural[3], widest = 0.0;
     for (int p = 0; p < 3; ++p) {
@@ -202,7 +210,8 @@ void MixtureChart::alignPlotAreas()
     for (int p = 0; p < 3; ++p) {
         QChart *c = chart(Part(p));
         QMargins m = c->margins();
-        const int wanted = kLeftMargin + int(std::lround(widest - natural[p]));
+        // Labels differ by a few characters at most; more means a layout in progress.
+        const int wanted = kLeftMargin + std::clamp(int(std::lround(widest - natural[p])), 0, 80);
         if (m.left() != wanted) {
             m.setLeft(wanted);
             c->setMargins(m);

@@ -40,11 +40,11 @@ SliceChart::SliceChart(QWidget *parent)
     m_histogram->setPen(QPen(DataChart::dataColor(), 1.0));
 
     m_true = new QLineSeries;
-    m_true->setName(tr("true p(y|x)"));
+    m_true->setName(tr("true"));
     m_true->setPen(QPen(QColor(40, 40, 40), 2.0, Qt::DashLine));
 
     m_mixture = new QLineSeries;
-    m_mixture->setName(tr("MDN p(y|x)"));
+    m_mixture->setName(tr("MDN"));
     m_mixture->setPen(QPen(DataChart::sampleColor(), 2.5));
 
     c->addSeries(m_histogram);
@@ -137,7 +137,12 @@ void SliceChart::setSliceX(double x)
 
 void SliceChart::updateData()
 {
-    chart()->setTitle(std::isfinite(m_x) ? tr("Slice at x = %1").arg(m_x, 0, 'g', 4) : tr("Slice"));
+    // The title says what the histogram holds: the legend has no room for it in a narrow pane.
+    const double halfWidth = kWindow * (m_xHi - m_xLo);
+    chart()->setTitle(std::isfinite(m_x) ? tr("Slice at x = %1 (data within ±%2)")
+                                               .arg(m_x, 0, 'g', 4)
+                                               .arg(halfWidth, 0, 'g', 2)
+                                         : tr("Slice"));
     const double span = m_yHi - m_yLo > 0.0 ? m_yHi - m_yLo : 1.0;
     const double lo = m_yLo - 0.05 * span, hi = m_yHi + 0.05 * span;
 
@@ -163,8 +168,9 @@ void SliceChart::updateData()
         steps.append(QPointF(hi, 0.0));
     }
     m_histogramLine->replace(steps);
-    m_histogram->setName(tr("data within x ± %1 (%Ln points)", nullptr, int(m_windowCount))
-                             .arg(half, 0, 'g', 2));
+    const QString name = tr("data (%Ln)", nullptr, int(m_windowCount));
+    if (m_histogram->name() != name)
+        m_histogram->setName(name);
 
     // The true density: the generator's own, integrated over its hidden variable.
     QList<QPointF> truth;
@@ -222,8 +228,8 @@ void SliceChart::updateModel()
             s->clear();
     }
     m_mixture->replace(total);
-    if (!m_components.isEmpty())
-        m_components.first()->setName(tr("components π_k N_k"));
+    if (!m_components.isEmpty() && m_components.first()->name().isEmpty())
+        m_components.first()->setName(tr("π_k N_k"));
     updateAxes();
     updateLegend();
 }
@@ -258,6 +264,6 @@ void SliceChart::updateLegend()
             show = xy->count() > 0 && (!m_components.contains(xy) || xy == m_components.first());
         else if (m->series() == m_histogram)
             show = m_windowCount > 0;
-        m->setVisible(show);
+        m->setVisible(show); // also lays the legend out again after a name change
     }
 }
