@@ -12,6 +12,7 @@
 #include <QThread>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -90,6 +91,7 @@ private:
     void createWorker();
     void setDataset(mdn::Dataset data, const Settings &settings);
     void queueSnapshot(const mdn::Snapshot &s);
+    void replaceModels(std::function<void()> onWorker);
     void showSnapshot(const mdn::Snapshot &s);
     void showError(const QString &title, const QString &text);
     void onRunningChanged(bool running);
@@ -110,6 +112,7 @@ private:
     QTabWidget *m_tabs = nullptr;
     ChartSet m_charts;
     std::optional<mdn::Snapshot> m_pending; // arrived, not drawn yet
+    quint64 m_modelsRequested = 0, m_modelsBuilt = 0; // see replaceModels
     SettingsDock *m_dock = nullptr;
     QLabel *m_statusLabel = nullptr;
     QThread m_thread;
