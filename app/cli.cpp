@@ -13,11 +13,11 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 
 #include <algorithm>
 #include <cmath>
@@ -94,15 +94,14 @@ bool readNumber(const QCommandLineParser &p, const char *name, T lo, T hi, T &ou
 
 QJsonValue finiteOrNull(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); }
 
+// Not QSaveFile: Qt 6.4's loses the error of a buffered write that fails at commit (disk full)
+// and then renames the empty temporary file over the report, and it ignores a failed fsync.
 bool writeText(const QString &path, const QByteArray &bytes, QString &error)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        error = QStringLiteral("%1: cannot write: %2").arg(path, file.errorString());
-        return false;
-    }
-    if (file.write(bytes) != bytes.size() || !file.commit()) {
-        error = QStringLiteral("%1: cannot write: %2").arg(path, file.errorString());
+    std::string e;
+    if (!mdn::writeFileAtomically(QFile::encodeName(path).toStdString(),
+                                  std::string_view(bytes.constData(), std::size_t(bytes.size())), e)) {
+        error = QString::fromStdString(e);
         return false;
     }
     return true;

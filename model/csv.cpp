@@ -3,13 +3,16 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <memory>
 #include <system_error>
 #include <utility>
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -842,21 +845,93 @@ void appendNumber(std::string &buffer, double value)
     buffer.append(text, result.ptr);
 }
 
+// Temporary files are named ".<target name><kTemporaryMarker><pid>-<n>": hidden, next to their
+// target, and recognisable with their writer's process id, so that the leftovers of a writer that
+// was killed (kill -9, power loss) can be told from the files of a save still at work.
+constexpr std::string_view kTemporaryMarker = ".mdnviz-tmp-";
+// A long target name is shortened in the temporary name, which must stay under NAME_MAX (255).
+constexpr std::size_t kTemporaryBaseBytes = 180;
+
+// When this process started, near enough: a temporary file older than that is not from one of
+// its own saves, nor from any save that began after it.
+const std::chrono::system_clock::time_point kProcessStart = std::chrono::system_clock::now();
+
+std::string directoryOf(const std::string &path)
+{
+    const std::size_t slash = path.find_last_of('/');
+    return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+}
+
 // Creates a new, unique file next to `path` with the usual permissions (0666 minus umask).
 int createTemporary(const std::string &path, std::string &temporary)
 {
     static std::atomic<unsigned> counter{0};
-    const std::size_t slash = path.find_last_of('/');
-    const std::string dir = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
-    const std::string base = path.substr(dir.size());
+    const std::string dir = directoryOf(path);
+    std::string base = path.substr(dir.size());
+    if (base.size() > kTemporaryBaseBytes) {
+        std::size_t cut = kTemporaryBaseBytes;
+        while (cut > 0 && (static_cast<unsigned char>(base[cut]) & 0xC0) == 0x80)
+            --cut; // not inside a UTF-8 sequence
+        base.resize(cut);
+    }
     for (int attempt = 0; attempt < 100; ++attempt) {
-        temporary = dir + "." + base + ".tmp-" + std::to_string(::getpid()) + "-" +
-                    std::to_string(counter.fetch_add(1));
+        temporary = dir + "." + base + std::string(kTemporaryMarker) + std::to_string(::getpid()) +
+                    "-" + std::to_string(counter.fetch_add(1));
         const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd >= 0 || errno != EEXIST)
             return fd;
     }
     return -1;
+}
+
+// The writer's process id in a temporary file's name, or 0 when the name is not one of ours.
+pid_t temporaryOwner(std::string_view name)
+{
+    const std::size_t at = name.rfind(kTemporaryMarker);
+    if (name.size() < 2 || name[0] != '.' || at == std::string_view::npos || at == 0)
+        return 0;
+    std::string_view rest = name.substr(at + kTemporaryMarker.size());
+    const std::size_t dash = rest.find('-');
+    if (dash == 0 || dash == std::string_view::npos || dash > 9 || dash + 1 == rest.size())
+        return 0;
+    for (std::size_t i = 0; i < rest.size(); ++i)
+        if (i != dash && !isDigit(rest[i]))
+            return 0;
+    pid_t pid = 0;
+    for (std::size_t i = 0; i < dash; ++i)
+        pid = pid * 10 + (rest[i] - '0');
+    return pid;
+}
+
+// Removes the temporary files a killed writer left in `dir`: those whose writer process no
+// longer exists and which are older than this process. A file whose writer is alive (another
+// instance saving right now) or cannot be checked (another user's process) stays. Best effort:
+// the save itself has succeeded whatever happens here.
+void removeStaleTemporaries(const std::string &dir)
+{
+    DIR *listing = ::opendir(dir.empty() ? "." : dir.c_str());
+    if (!listing)
+        return;
+    const int dirFd = ::dirfd(listing);
+    const pid_t self = ::getpid();
+    while (const dirent *entry = ::readdir(listing)) {
+        const pid_t owner = temporaryOwner(entry->d_name);
+        if (owner <= 0 || owner == self) // kill(0, ...) would mean our own process group
+            continue;
+        if (::kill(owner, 0) == 0 || errno != ESRCH)
+            continue;
+        struct stat info {};
+        if (::fstatat(dirFd, entry->d_name, &info, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISREG(info.st_mode))
+            continue;
+        const auto modified = std::chrono::system_clock::time_point(
+            std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                std::chrono::seconds(info.st_mtim.tv_sec) +
+                std::chrono::nanoseconds(info.st_mtim.tv_nsec)));
+        if (modified < kProcessStart)
+            ::unlinkat(dirFd, entry->d_name, 0);
+    }
+    ::closedir(listing);
 }
 
 // Best effort: makes the rename itself durable. The data is already safe when this fails.
@@ -894,14 +969,18 @@ bool checkWritable(const Dataset &data, std::string &why)
 
 } // namespace
 
-bool writeCsv(const std::string &path, const Dataset &data, std::string &err)
+namespace {
+
+// The atomic replacement behind every writer: produce(write) hands the content to write(data,
+// size), which appends it to a temporary file next to `path` and returns false on an error;
+// produce returns false to give up. Then fsync, close and rename over `path`, each checked. On
+// any failure `path` is untouched, the temporary file is removed and err says which step failed
+// on which file, and why. Afterwards the temporary files of killed writers are removed.
+bool replaceAtomically(const std::string &path,
+                       const std::function<bool(const std::function<bool(const char *, std::size_t)> &)> &produce,
+                       std::string &err)
 {
     const std::string prefix = "cannot write '" + path + "': ";
-    std::string why;
-    if (!checkWritable(data, why)) {
-        err = prefix + why;
-        return false;
-    }
     if (path.empty() || path.back() == '/') {
         err = prefix + "not a file name";
         return false;
@@ -932,19 +1011,8 @@ bool writeCsv(const std::string &path, const Dataset &data, std::string &err)
     if (exists)
         ::fchmod(file.get(), existing.st_mode & 07777);
 
-    std::string buffer = "x,y\n";
-    buffer.reserve(kChunkBytes + 64);
-    for (std::size_t i = 0; i < data.x.size(); ++i) {
-        appendNumber(buffer, data.x[i]);
-        buffer += ',';
-        appendNumber(buffer, data.y[i]);
-        buffer += '\n';
-        if (buffer.size() >= kChunkBytes || i + 1 == data.x.size()) {
-            if (!writeAll(file.get(), buffer.data(), buffer.size()))
-                return failWith("writing");
-            buffer.clear();
-        }
-    }
+    if (!produce([&](const char *data, std::size_t size) { return writeAll(file.get(), data, size); }))
+        return failWith("writing");
     if (::fsync(file.get()) != 0)
         return failWith("fsync of");
     if (file.close() != 0)
@@ -952,7 +1020,48 @@ bool writeCsv(const std::string &path, const Dataset &data, std::string &err)
     if (::rename(temporary.c_str(), path.c_str()) != 0)
         return failWith("renaming", " over it");
     syncDirectoryOf(path);
+    removeStaleTemporaries(directoryOf(path));
     return true;
+}
+
+} // namespace
+
+bool writeCsv(const std::string &path, const Dataset &data, std::string &err)
+{
+    std::string why;
+    if (!checkWritable(data, why)) {
+        err = "cannot write '" + path + "': " + why;
+        return false;
+    }
+    return replaceAtomically(
+        path,
+        [&data](const std::function<bool(const char *, std::size_t)> &write) {
+            std::string buffer = "x,y\n";
+            buffer.reserve(kChunkBytes + 64);
+            for (std::size_t i = 0; i < data.x.size(); ++i) {
+                appendNumber(buffer, data.x[i]);
+                buffer += ',';
+                appendNumber(buffer, data.y[i]);
+                buffer += '\n';
+                if (buffer.size() >= kChunkBytes || i + 1 == data.x.size()) {
+                    if (!write(buffer.data(), buffer.size()))
+                        return false;
+                    buffer.clear();
+                }
+            }
+            return true;
+        },
+        err);
+}
+
+bool writeFileAtomically(const std::string &path, std::string_view bytes, std::string &err)
+{
+    return replaceAtomically(
+        path,
+        [bytes](const std::function<bool(const char *, std::size_t)> &write) {
+            return write(bytes.data(), bytes.size());
+        },
+        err);
 }
 
 } // namespace mdn

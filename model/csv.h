@@ -53,8 +53,15 @@ bool readCsv(const std::string &path, Dataset &out, CsvError &err, const CsvLimi
 // bit-identical. Atomic: a temporary file in the same directory is written, checked, flushed,
 // fsynced and renamed over the target; on failure the target is untouched, no temporary file is
 // left, and err names the file and the OS reason. Refuses non-finite values, mismatched x/y
-// lengths and an empty dataset (which readCsv would refuse).
+// lengths and an empty dataset (which readCsv would refuse). The temporary file is hidden and named
+// ".<name>.mdnviz-tmp-<pid>-<n>"; a writer killed mid-save (kill -9, power loss) leaves it behind,
+// and the next successful writeCsv into the same folder removes such files whose process is gone.
 bool writeCsv(const std::string &path, const Dataset &data, std::string &err);
+
+// Replaces the file at `path` with `bytes` exactly as writeCsv does (temporary file, every write,
+// fsync, close and rename checked; on failure the old file untouched and err naming the step, the
+// file and the OS reason). Every file the application writes goes through here or writeCsv.
+bool writeFileAtomically(const std::string &path, std::string_view bytes, std::string &err);
 
 // Strict number parser for one field (already unquoted and trimmed): optional sign, digits,
 // optional '.', optional exponent ("1", "-2.5", ".5", "5.", "+1e-3"). Refuses empty text,

@@ -1,5 +1,7 @@
 #include "chartexport.h"
 
+#include "csv.h"
+
 #include <QChart>
 #include <QCoreApplication>
 #include <QDir>
@@ -7,7 +9,8 @@
 #include <QGraphicsScene>
 #include <QImageWriter>
 #include <QPainter>
-#include <QSaveFile>
+#include <QBuffer>
+#include <QFile>
 
 namespace {
 
@@ -84,15 +87,23 @@ bool writePng(const QImage &image, const QString &path, QString *error)
     };
     if (image.isNull())
         return fail(QCoreApplication::translate("ChartExport", "the chart could not be drawn"));
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return fail(file.errorString());
-    QImageWriter writer(&file, "png");
-    if (!writer.write(image)) {
-        file.cancelWriting();
+    // Encoded in memory, then written by the writer the datasets use: QSaveFile (Qt 6.4) loses
+    // the error of a buffered write that fails at commit (disk full) and then renames the empty
+    // temporary file over the old picture, and it ignores a failed fsync.
+    QByteArray png;
+    QBuffer buffer(&png);
+    buffer.open(QIODevice::WriteOnly);
+    QImageWriter writer(&buffer, "png");
+    if (!writer.write(image))
         return fail(writer.errorString());
+    const std::string file = QFile::encodeName(path).toStdString();
+    std::string why;
+    if (!mdn::writeFileAtomically(file, std::string_view(png.constData(), std::size_t(png.size())),
+                                  why)) {
+        const std::string prefix = "cannot write '" + file + "': "; // fail() names the file
+        return fail(QString::fromStdString(why.compare(0, prefix.size(), prefix) == 0
+                                               ? why.substr(prefix.size())
+                                               : why));
     }
-    if (!file.commit())
-        return fail(file.errorString());
     return true;
 }
