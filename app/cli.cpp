@@ -20,9 +20,12 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <thread>
+
+#include <signal.h>
 
 namespace mdnviz {
 
@@ -62,7 +65,29 @@ const OptionName kOptions[] = {
     {"size", "Pixel size of exported charts (default 1600x1000).", "WxH"},
     {"validation", "Percentage of the data held out of training to measure generalisation, "
                    "drawn with the seed; 0 trains on every point (default 20).", "PERCENT"},
+    {"max-rows", "Refuse CSV files with more than N data rows (default 50000000).", "N"},
 };
+
+// Set by SIGINT in headless mode: loading, both training threads and nothing else stop, and the
+// report of what was done is still written. A lock-free atomic is safe to store from a handler.
+std::atomic<bool> g_interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void onInterrupt(int) { g_interrupted.store(true, std::memory_order_relaxed); }
+
+// SA_RESETHAND: a second Ctrl-C ends the process at once, as users expect when the first one
+// seems slow to act (every file is written atomically, so that loses nothing already saved).
+void catchInterrupt()
+{
+    g_interrupted.store(false);
+    struct sigaction action {};
+    action.sa_handler = onInterrupt;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESETHAND;
+    ::sigaction(SIGINT, &action, nullptr);
+}
+
+constexpr int kInterruptedExitCode = 128 + SIGINT; // 130, what shells report for Ctrl-C
 
 void printError(const QString &message)
 {
@@ -107,10 +132,12 @@ bool writeText(const QString &path, const QByteArray &bytes, QString &error)
     return true;
 }
 
-bool loadCsv(const QString &path, mdn::Dataset &out, QString &error)
+bool loadCsv(const QString &path, mdn::Dataset &out, QString &error, std::size_t maxRows)
 {
     mdn::CsvError e;
-    if (!mdn::readCsv(path.toStdString(), out, e)) {
+    mdn::CsvLimits limits;
+    limits.maxRows = maxRows;
+    if (!mdn::readCsv(path.toStdString(), out, e, limits, nullptr, &g_interrupted)) {
         error = QString::fromStdString(e.toString());
         return false;
     }
@@ -124,7 +151,8 @@ struct RunResult {
     std::vector<double> validation; // per epoch with losses; NaN where not evaluated
 };
 
-RunResult timedTrain(mdn::Trainer &t, long epochs, bool keepLosses, const mdn::Dataset *validation)
+RunResult timedTrain(mdn::Trainer &t, long epochs, bool keepLosses, const std::atomic<bool> *stop,
+                     const mdn::Dataset *validation)
 {
     RunResult r;
     if (keepLosses)
@@ -134,7 +162,7 @@ RunResult timedTrain(mdn::Trainer &t, long epochs, bool keepLosses, const mdn::D
     const long every = std::max(1L, epochs / 300);
     QElapsedTimer timer;
     timer.start();
-    r.epochs = t.train(epochs, nullptr, [&r, &t, keepLosses, validation, every, epochs](long epoch, double loss) {
+    r.epochs = t.train(epochs, stop, [&r, &t, keepLosses, validation, every, epochs](long epoch, double loss) {
         if (keepLosses) {
             r.losses.push_back(loss);
             const bool due = validation && !validation->empty() && (epoch % every == 0 || epoch == epochs);
@@ -272,7 +300,8 @@ std::optional<Options> readOptions(const QCommandLineParser &p, QString &error)
         readNumber<std::size_t>(p, "batch", 0, 50'000'000, batch, error) &&
         readNumber<int>(p, "samples-per-x", 1, 1000, o.samplesPerX, error) &&
         readNumber<double>(p, "pi-temperature", 0.0, 100.0, o.piTemperature, error) &&
-        readNumber<double>(p, "sigma-temperature", 0.0, 100.0, o.sigmaTemperature, error);
+        readNumber<double>(p, "sigma-temperature", 0.0, 100.0, o.sigmaTemperature, error) &&
+        readNumber<std::size_t>(p, "max-rows", 1, 2'000'000'000, o.maxRows, error);
     if (!ok)
         return std::nullopt;
     o.generator.points = points;
@@ -308,19 +337,20 @@ std::optional<Options> readOptions(const QCommandLineParser &p, QString &error)
 int runHeadless(const Options &o)
 {
     QString error;
+    catchInterrupt();
     mdn::Dataset data;
     if (!o.dataFile.isEmpty()) {
-        if (!loadCsv(o.dataFile, data, error)) {
+        if (!loadCsv(o.dataFile, data, error, o.maxRows)) {
             printError(error);
-            return 1;
+            return g_interrupted.load() ? kInterruptedExitCode : 1;
         }
     } else {
         data = mdn::generate(o.generator);
     }
     mdn::Dataset evalData;
-    if (!o.evalFile.isEmpty() && !loadCsv(o.evalFile, evalData, error)) {
+    if (!o.evalFile.isEmpty() && !loadCsv(o.evalFile, evalData, error, o.maxRows)) {
         printError(error);
-        return 1;
+        return g_interrupted.load() ? kInterruptedExitCode : 1;
     }
     if (!o.saveDataFile.isEmpty()) {
         std::string e;
@@ -355,9 +385,9 @@ int runHeadless(const Options &o)
     RunResult mseRun, mdnRun;
     std::thread mseThread;
     if (mse)
-        mseThread = std::thread([&] { mseRun = timedTrain(*mse, o.epochs, keepLosses, &validation); });
+        mseThread = std::thread([&] { mseRun = timedTrain(*mse, o.epochs, keepLosses, &g_interrupted, &validation); });
     if (mdnModel)
-        mdnRun = timedTrain(*mdnModel, o.epochs, keepLosses, &validation);
+        mdnRun = timedTrain(*mdnModel, o.epochs, keepLosses, &g_interrupted, &validation);
     if (mseThread.joinable())
         mseThread.join();
 
@@ -375,6 +405,8 @@ int runHeadless(const Options &o)
     ds["validation_percent"] = o.validationPercent;
     report["dataset"] = ds;
     report["epochs"] = qint64(o.epochs);
+    const bool interrupted = g_interrupted.load();
+    report["interrupted"] = interrupted; // then mse.epochs and mdn.epochs say how far each got
 
     QJsonArray events;
     auto collectFaults = [&](const mdn::Trainer &t) {
@@ -487,6 +519,11 @@ int runHeadless(const Options &o)
         !writeText(o.reportFile, QJsonDocument(report).toJson(QJsonDocument::Indented), error)) {
         printError(error);
         return 1;
+    }
+    if (interrupted) {
+        std::fprintf(stderr, "mdnviz: interrupted: stopped after %ld epochs; outputs written\n",
+                     std::max(mseRun.epochs, mdnRun.epochs));
+        return kInterruptedExitCode;
     }
     return 0;
 }

@@ -28,6 +28,7 @@ struct Options {
     int samplesPerX = 10;
     double piTemperature = 1.0, sigmaTemperature = 1.0;
     QSize exportSize{1600, 1000};
+    std::size_t maxRows = 50'000'000; // CsvLimits::maxRows of every CSV file read
 
     bool trainsMse() const { return modelSelection != QLatin1String("mdn"); }
     bool trainsMdn() const { return modelSelection != QLatin1String("mse"); }
@@ -39,7 +40,9 @@ void addOptions(QCommandLineParser &parser);
 std::optional<Options> readOptions(const QCommandLineParser &parser, QString &error);
 
 // Trains without a window as the options say; prints a summary on stdout. Returns the exit code
-// (0 on success, 1 with a one-line message on stderr on any error).
+// (0 on success, 1 with a one-line message on stderr on any error). SIGINT stops loading or both
+// training threads; the outputs asked for are then written for the epochs done, and the code is
+// 130 (128 + SIGINT).
 int runHeadless(const Options &options);
 
 } // namespace mdnviz
