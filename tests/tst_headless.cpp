@@ -1,0 +1,305 @@
+// The headless trainer under numerical and operational stress, run as users run it: a learning
+// rate of 1e6, targets scaled by 1e12 or constant, and Ctrl-C in the middle of training. Nothing
+// non-finite may reach the JSON report, the sample CSV, the charts or the console.
+
+#include "headless.h"
+
+#include "csv.h"
+#include "datachart.h"
+#include "dataset.h"
+#include "losschart.h"
+#include "snapshot.h"
+#include "trainer.h"
+
+#include <QImage>
+#include <QLineSeries>
+#include <QRegularExpression>
+#include <QScatterSeries>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QValueAxis>
+#include <QtTest/QTest>
+
+#include <csignal>
+
+namespace {
+
+// "nan", "inf", "infinity" as words, in any case: what printf and QString::number write for
+// non-finite values.
+bool mentionsNonFinite(const QByteArray &text)
+{
+    static const QRegularExpression word(QStringLiteral("\\b(nan|inf|infinity)\\b"),
+                                         QRegularExpression::CaseInsensitiveOption);
+    return word.match(QString::fromUtf8(text)).hasMatch();
+}
+
+mdn::Dataset hostile(const QString &kind)
+{
+    mdn::GeneratorSpec g;
+    g.points = 1000;
+    mdn::Dataset d = mdn::generate(g);
+    for (std::size_t i = 0; i < d.size(); ++i) {
+        if (kind == QLatin1String("y x 1e12"))
+            d.y[i] *= 1e12;
+        else if (kind == QLatin1String("y x 1e-12"))
+            d.y[i] *= 1e-12;
+        else if (kind == QLatin1String("constant y"))
+            d.y[i] = 42.0;
+        else if (kind == QLatin1String("constant x"))
+            d.x[i] = -3.0;
+        else if (kind == QLatin1String("x and y x 1e12"))
+            d.x[i] *= 1e12, d.y[i] *= 1e12;
+        else if (kind == QLatin1String("y + 1e15"))
+            d.y[i] += 1e15;
+    }
+    d.name = kind.toStdString();
+    return d;
+}
+
+QStringList hostileKinds()
+{
+    return {QStringLiteral("y x 1e12"), QStringLiteral("y x 1e-12"), QStringLiteral("constant y"),
+            QStringLiteral("constant x"), QStringLiteral("x and y x 1e12"),
+            QStringLiteral("y + 1e15")};
+}
+
+template <typename Series>
+bool allPointsFinite(const Series *s)
+{
+    for (const QPointF &p : s->points())
+        if (!std::isfinite(p.x()) || !std::isfinite(p.y()))
+            return false;
+    return true;
+}
+
+bool axisFinite(const QValueAxis *a)
+{
+    return std::isfinite(a->min()) && std::isfinite(a->max()) && a->min() <= a->max();
+}
+
+// Checks a report written by the headless trainer: valid JSON, every number finite, no null
+// (a non-finite loss would have been written as null) and the text free of nan/inf.
+void checkReport(const QString &path, bool allowNullLosses = false)
+{
+    const QByteArray text = headless::readFile(path);
+    QVERIFY2(!text.isEmpty(), qPrintable(path));
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(text, &error);
+    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+    QVERIFY(doc.isObject());
+    QVERIFY2(!mentionsNonFinite(text), text.constData());
+    const QString bad = headless::firstNonFinite(doc.object());
+    QVERIFY2(bad.isEmpty(), qPrintable(bad));
+    if (!allowNullLosses) {
+        const QStringList nulls = headless::nullMembers(doc.object());
+        QVERIFY2(nulls.isEmpty(), qPrintable(nulls.join(", ") + "\n" + text));
+    }
+}
+
+} // namespace
+
+class TestHeadless : public QObject {
+    Q_OBJECT
+private slots:
+    void divergingTrainingEndsWithAFiniteReport_data();
+    void divergingTrainingEndsWithAFiniteReport();
+    void hostileTargetsKeepEveryOutputFinite_data();
+    void hostileTargetsKeepEveryOutputFinite();
+    void hostileTargetsKeepTheChartsFinite_data();
+    void hostileTargetsKeepTheChartsFinite();
+    void interruptStopsBothModelsAndWritesTheReport();
+    void interruptWhileLoadingStopsTheRead();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestHeadless::divergingTrainingEndsWithAFiniteReport_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("adam") << QStringList{};
+    QTest::newRow("sgd") << QStringList{"--optimizer", "sgd"};
+    QTest::newRow("rmsprop") << QStringList{"--optimizer", "rmsprop"};
+    QTest::newRow("adam, batch 64") << QStringList{"--batch", "64"};
+    QTest::newRow("mdn only, K=1") << QStringList{"--model", "mdn", "--mixtures", "1"};
+}
+
+void TestHeadless::divergingTrainingEndsWithAFiniteReport()
+{
+    QFETCH(QStringList, args);
+    const QString report = m_dir.filePath("lr1e6.json");
+    const QString samples = m_dir.filePath("lr1e6-samples.csv");
+    const QString charts = m_dir.filePath("lr1e6-charts");
+    const headless::Run r = headless::run(
+        QStringList{"--headless", "--lr", "1e6", "--epochs", "300", "--report", report,
+                    "--export-samples", samples, "--export-dir", charts, "--size", "400x300"} +
+        args);
+    QVERIFY2(r.endedCleanly() && !r.sanitizerSpoke(), qPrintable(r.describe()));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    QVERIFY2(!mentionsNonFinite(r.out), r.out.constData());
+    checkReport(report);
+
+    const QJsonObject o = QJsonDocument::fromJson(headless::readFile(report)).object();
+    const QJsonObject faults = o["faults"].toObject();
+    QVERIFY2(faults["count"].toInt() >= 1, qPrintable(headless::readFile(report)));
+    QCOMPARE(faults["events"].toArray().size(), faults["count"].toInt());
+    for (const QJsonValue &e : faults["events"].toArray()) {
+        QVERIFY(e.toObject()["epoch"].toInt() >= 1);
+        QVERIFY(e.toObject()["message"].toString().contains("rolled back to epoch"));
+    }
+    QVERIFY(r.out.contains("fault: "));
+    // The rates were halved from 1e6 on every fault.
+    for (const char *model : {"mse", "mdn"})
+        if (o.contains(model))
+            QVERIFY(o[model].toObject()["learning_rate"].toDouble() < 1e6);
+
+    // The samples were written (the writer refuses non-finite values) and read back.
+    mdn::Dataset back;
+    mdn::CsvError e;
+    QVERIFY2(mdn::readCsv(samples.toStdString(), back, e), e.toString().c_str());
+    QCOMPARE(back.size(), std::size_t(200 * 10));
+    QCOMPARE(QImage(charts + "/data-and-fits.png").size(), QSize(400, 300));
+    QCOMPARE(QImage(charts + "/loss.png").size(), QSize(400, 300));
+}
+
+void TestHeadless::hostileTargetsKeepEveryOutputFinite_data()
+{
+    QTest::addColumn<QString>("kind");
+    for (const QString &k : hostileKinds())
+        QTest::newRow(qPrintable(k)) << k;
+}
+
+void TestHeadless::hostileTargetsKeepEveryOutputFinite()
+{
+    QFETCH(QString, kind);
+    const QString data = m_dir.filePath("hostile.csv");
+    std::string err;
+    QVERIFY2(mdn::writeCsv(data.toStdString(), hostile(kind), err), err.c_str());
+    const QString report = m_dir.filePath("hostile.json");
+    const QString samples = m_dir.filePath("hostile-samples.csv");
+    const QString charts = m_dir.filePath("hostile-charts");
+    const headless::Run r = headless::run(
+        {"--headless", "--data", data, "--eval", data, "--epochs", "400", "--report", report,
+         "--export-samples", samples, "--export-dir", charts, "--size", "400x300"});
+    QVERIFY2(r.endedCleanly() && !r.sanitizerSpoke(), qPrintable(r.describe()));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    QVERIFY2(!mentionsNonFinite(r.out), r.out.constData());
+    checkReport(report);
+    mdn::Dataset back;
+    mdn::CsvError e;
+    QVERIFY2(mdn::readCsv(samples.toStdString(), back, e), e.toString().c_str());
+    QCOMPARE(QImage(charts + "/data-and-fits.png").size(), QSize(400, 300));
+    QCOMPARE(QImage(charts + "/loss.png").size(), QSize(400, 300));
+}
+
+void TestHeadless::hostileTargetsKeepTheChartsFinite_data() { hostileTargetsKeepEveryOutputFinite_data(); }
+
+// The window's path: the worker's snapshot of models trained on hostile data, drawn by the charts.
+void TestHeadless::hostileTargetsKeepTheChartsFinite()
+{
+    QFETCH(QString, kind);
+    const mdn::Dataset d = hostile(kind);
+    mdn::TrainConfig lr = mdn::defaultConfig(mdn::ModelKind::Mdn);
+    for (const double rate : {0.01, 1e6}) {
+        mdn::Trainer mse(d, mdn::defaultConfig(mdn::ModelKind::Mse));
+        lr.optimizer.learningRate = rate;
+        mdn::Trainer mdnModel(d, lr);
+        mdn::Snapshot s;
+        for (long epoch = 1; epoch <= 200; ++epoch) {
+            mse.train(1);
+            mdnModel.train(1);
+            s.losses.push_back({epoch, mse.lastLoss(), mdnModel.lastLoss()});
+        }
+        mdn::fillSnapshot(s, &mse, &mdnModel, d, mdn::SnapshotRequest());
+        for (const double v : s.mseCurve)
+            QVERIFY(std::isfinite(v));
+        for (std::size_t i = 0; i < s.sampleY.size(); ++i)
+            QVERIFY2(std::isfinite(s.sampleX[i]) && std::isfinite(s.sampleY[i]),
+                     qPrintable(QString::number(s.sampleY[i])));
+        QVERIFY(s.mixture.pi.allFinite() && s.mixture.mu.allFinite() && s.mixture.sigma.allFinite());
+        QVERIFY((s.mixture.sigma > 0).all());
+        const Eigen::ArrayXXd density = mdnModel.density({d.x.front(), d.x.back()}, {0.0, d.y[3]});
+        QVERIFY(density.allFinite());
+        QVERIFY(mse.net().parameters().allFinite() && mdnModel.net().parameters().allFinite());
+
+        DataChart dataChart;
+        dataChart.setDataset(d);
+        dataChart.setSnapshot(s);
+        QVERIFY(allPointsFinite(dataChart.dataSeries()));
+        QVERIFY(allPointsFinite(dataChart.mseSeries()));
+        QVERIFY(allPointsFinite(dataChart.sampleSeries()));
+        QVERIFY(axisFinite(dataChart.axisX()) && axisFinite(dataChart.axisY()));
+        LossChart lossChart;
+        lossChart.appendLosses(s.losses);
+        QVERIFY(allPointsFinite(lossChart.mseSeries()));
+        QVERIFY(allPointsFinite(lossChart.nllSeries()));
+        QVERIFY(axisFinite(lossChart.epochAxis()) && axisFinite(lossChart.nllAxis()));
+    }
+}
+
+void TestHeadless::interruptStopsBothModelsAndWritesTheReport()
+{
+    const QString report = m_dir.filePath("interrupted.json");
+    const QString samples = m_dir.filePath("interrupted-samples.csv");
+    QFile::remove(report);
+    qint64 sentAt = 0;
+    QElapsedTimer clock;
+    const headless::Run r = headless::run(
+        {"--headless", "--epochs", "100000000", "--points", "2000", "--report", report,
+         "--export-samples", samples},
+        60000, headless::environment(), headless::binary(), [&](QProcess &p) {
+            QThread::msleep(1500); // well into training
+            clock.start();
+            ::kill(pid_t(p.processId()), SIGINT);
+        });
+    sentAt = clock.elapsed();
+    // 130 = 128 + SIGINT, as a shell reports an interrupted command; it ended by itself.
+    QVERIFY2(!r.crashed && !r.timedOut && !r.sanitizerSpoke(), qPrintable(r.describe()));
+    QVERIFY2(r.exitCode == 130, qPrintable(r.describe()));
+    QVERIFY2(r.err.contains("interrupted"), r.err.constData());
+    qInfo("SIGINT to exit (report and samples written): %lld ms", sentAt);
+    QVERIFY2(sentAt < 10000, qPrintable(QString::number(sentAt)));
+
+    checkReport(report);
+    const QJsonObject o = QJsonDocument::fromJson(headless::readFile(report)).object();
+    QCOMPARE(o["interrupted"].toBool(), true);
+    for (const char *model : {"mse", "mdn"}) {
+        const qint64 epochs = o[model].toObject()["epochs"].toInteger();
+        QVERIFY2(epochs > 0 && epochs < 100000000, qPrintable(QString::number(epochs)));
+    }
+    mdn::Dataset back;
+    mdn::CsvError e;
+    QVERIFY2(mdn::readCsv(samples.toStdString(), back, e), e.toString().c_str());
+}
+
+void TestHeadless::interruptWhileLoadingStopsTheRead()
+{
+    // About 150 MB of rows: reading takes long enough to be interrupted.
+    const QString big = m_dir.filePath("big.csv");
+    {
+        QFile f(big);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QByteArray block;
+        for (int i = 0; i < 100000; ++i)
+            block += QByteArray::number(i) + ",0.123456789012\n";
+        while (f.size() < (150 << 20))
+            QVERIFY(f.write(block) == block.size());
+    }
+    const headless::Run r = headless::run(
+        {"--headless", "--data", big, "--epochs", "0"}, 60000, headless::environment(),
+        headless::binary(), [&](QProcess &p) {
+            QThread::msleep(400);
+            ::kill(pid_t(p.processId()), SIGINT);
+        });
+    QFile::remove(big);
+    QVERIFY2(!r.crashed && !r.timedOut && !r.sanitizerSpoke(), qPrintable(r.describe()));
+    // Either the read was cut short ("cancelled", 130), or it was already done and the run ended
+    // normally or as interrupted; never a crash or a hang.
+    if (r.err.contains("cancelled"))
+        QCOMPARE(r.exitCode, 130);
+    else
+        QVERIFY2(r.exitCode == 0 || r.exitCode == 130, qPrintable(r.describe()));
+}
+
+QTEST_MAIN(TestHeadless)
+#include "tst_headless.moc"
