@@ -46,6 +46,7 @@ struct Case {
 struct Tally {
     int passed = 0, total = 0, skipped = 0;
     qint64 peakRssKib = 0; // the largest of the runs
+    int racesLoaded = 0, racesRefused = 0; // how the races ended
 };
 
 QMap<QString, Tally> &tallies()
@@ -227,11 +228,16 @@ void TestHostile::runCategory(const QString &category, const QList<Case> &cases)
             ++tally.passed;
         else
             failures << c.name + ": " + why;
+        if (c.anyOutcome)
+            ++(r.exitCode == 0 ? tally.racesLoaded : tally.racesRefused);
         if (c.fixedPath.isEmpty() && !c.asNobody)
             QFile::remove(path); // the huge ones must not pile up
         QFile::remove(path + ".report.json");
     }
     qInfo("%s: %d/%d passed", qPrintable(category), tally.passed, tally.total);
+    if (tally.racesLoaded + tally.racesRefused > 0)
+        qInfo("%s: %d loaded the file as it was when opened, %d refused it naming the file",
+              qPrintable(category), tally.racesLoaded, tally.racesRefused);
     QVERIFY2(failures.isEmpty(), qPrintable(failures.join(QStringLiteral("\n"))));
 }
 
