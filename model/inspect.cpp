@@ -87,8 +87,9 @@ DensityGrid densityGrid(const Mixture &m, double xLo, double xHi, double yLo, do
                 continue;
             }
             // Only the cells within kTailSigmas of mu get mass; their edges are a, a + dy, ...
-            const int first = std::max(0, int(std::floor((mu - kTailSigmas * s - yLo) / dy)));
-            const int last = std::min(rows - 1, int(std::floor((mu + kTailSigmas * s - yLo) / dy)));
+            // Clamped while still doubles: a diverged model's mu lies far outside int's range.
+            const int first = int(std::clamp(std::floor((mu - kTailSigmas * s - yLo) / dy), 0.0, double(rows)));
+            const int last = int(std::clamp(std::floor((mu + kTailSigmas * s - yLo) / dy), -1.0, double(rows - 1)));
             if (first > last)
                 continue;
             if (s >= kMidpointSigmaCells * dy) {

@@ -54,6 +54,8 @@ private slots:
     void hostileTargetsStayFinite();
     void stopFlagInterruptsTraining();
     void badInputIsRefused();
+    void divergenceGivesUpAfterMaxRecoveriesWithFiniteWeights();
+    void miniBatchDivergenceRollsBackMidEpoch();
 };
 
 void TestModel::generatorsFollowTheirDefinition_data()
@@ -421,6 +423,54 @@ void TestModel::badInputIsRefused()
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Trainer(inverseData(10, 1), c));
     Trainer mse(inverseData(10, 1), defaultConfig(ModelKind::Mse));
     QVERIFY_THROWS_EXCEPTION(std::logic_error, mse.mixture({0.0}));
+}
+
+// A rate no halving can rescue within the recovery budget: training stops with a message, and
+// what is left is the last good checkpoint, finite, still usable for predictions and samples.
+void TestModel::divergenceGivesUpAfterMaxRecoveriesWithFiniteWeights()
+{
+    const Dataset d = inverseData(300, 2);
+    for (ModelKind kind : {ModelKind::Mse, ModelKind::Mdn}) {
+        TrainConfig c = defaultConfig(kind);
+        c.optimizer = optimizerDefaults(OptimizerKind::SGD, 1e30);
+        Trainer t(d, c);
+        t.train(10000);
+        QVERIFY(t.failed());
+        QCOMPARE(int(t.faults().size()), c.maxRecoveries);
+        QVERIFY2(t.faults().back().message.find("stopped after 32 faults") != std::string::npos,
+                 t.faults().back().message.c_str());
+        QVERIFY(t.net().parameters().allFinite());
+        QCOMPARE(t.train(10), 0L); // stays stopped
+        QVERIFY(std::isfinite(t.loss(d)));
+        for (double y : t.predict({-10.0, 0.0, 10.0}))
+            QVERIFY(std::isfinite(y));
+        if (kind == ModelKind::Mdn)
+            for (const auto &[x, y] : t.sample({-5.0, 5.0}, 20, 3))
+                QVERIFY(std::isfinite(x) && std::isfinite(y));
+    }
+}
+
+// With mini-batches the fault strikes in the middle of an epoch: the rest of that epoch is
+// dropped, the epoch is not counted, and the weights are those of the checkpoint.
+void TestModel::miniBatchDivergenceRollsBackMidEpoch()
+{
+    const Dataset d = inverseData(2000, 3);
+    TrainConfig c = defaultConfig(ModelKind::Mdn);
+    c.batch = 50;
+    c.optimizer.learningRate = 1e6;
+    Trainer t(d, c);
+    long callbacks = 0;
+    const long done = t.train(30, nullptr, [&](long, double loss) {
+        ++callbacks;
+        return std::isfinite(loss) || t.epoch() == 0; // NaN only before the first epoch
+    });
+    QVERIFY(!t.faults().empty());
+    QVERIFY(t.net().parameters().allFinite());
+    QCOMPARE(t.epoch(), done);
+    QVERIFY(callbacks >= done + long(t.faults().size()) - 1);
+    if (t.epoch() > 0)
+        QVERIFY(std::isfinite(t.lastLoss()));
+    QVERIFY(std::isfinite(t.loss(d)));
 }
 
 QTEST_APPLESS_MAIN(TestModel)
