@@ -101,6 +101,34 @@ void MixtureChart::setComponents(int k)
 
 void MixtureChart::setSnapshot(const mdn::Snapshot &s)
 {
+    if (!isVisible() && window() != this && window()->isVisible()) {
+        if (!m_deferred)
+            m_deferred.emplace();
+        m_deferred->gridX = s.gridX;
+        m_deferred->mixture = s.mixture;
+        return;
+    }
+    m_deferred.reset();
+    apply(s);
+}
+
+void MixtureChart::applyDeferred()
+{
+    if (!m_deferred)
+        return;
+    const mdn::Snapshot s = std::move(*m_deferred);
+    m_deferred.reset();
+    apply(s);
+}
+
+void MixtureChart::showEvent(QShowEvent *event)
+{
+    applyDeferred();
+    QWidget::showEvent(event);
+}
+
+void MixtureChart::apply(const mdn::Snapshot &s)
+{
     const mdn::Mixture &m = s.mixture;
     const Eigen::Index n = std::min<Eigen::Index>(m.points(), Eigen::Index(s.gridX.size()));
     if (n < 2) {
@@ -146,6 +174,7 @@ void MixtureChart::setSnapshot(const mdn::Snapshot &s)
 
 void MixtureChart::clear()
 {
+    m_deferred.reset();
     for (auto &list : m_series)
         for (QLineSeries *s : std::as_const(list))
             s->clear();
@@ -224,6 +253,7 @@ QImage MixtureChart::render(QSize pixelSize)
 {
     if (pixelSize.isEmpty())
         return QImage();
+    applyDeferred();
     QImage out(pixelSize, QImage::Format_ARGB32_Premultiplied);
     out.fill(Qt::white);
     QPainter painter(&out);

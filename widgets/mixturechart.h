@@ -8,6 +8,8 @@
 #include <QList>
 #include <QWidget>
 
+#include <optional>
+
 QT_BEGIN_NAMESPACE
 class QChart;
 class QChartView;
@@ -21,7 +23,10 @@ class MixtureChart : public QWidget {
 public:
     explicit MixtureChart(QWidget *parent = nullptr);
 
-    // Draws the snapshot's mixture at its gridX; the x range follows the grid.
+    // Draws the snapshot's mixture at its gridX; the x range follows the grid. While the chart
+    // is hidden behind another tab of a shown window, only the mixture is kept, and drawn when
+    // the chart is shown or rendered: redrawing three hidden charts at every snapshot would
+    // cost the GUI thread for nothing.
     void setSnapshot(const mdn::Snapshot &snapshot);
     void clear();
 
@@ -35,7 +40,13 @@ public:
     // The three charts stacked into one picture of `pixelSize` (a third of the height each).
     QImage render(QSize pixelSize);
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
+    void apply(const mdn::Snapshot &snapshot);
+    void applyDeferred();
+
     void setComponents(int k);
     void updateAxes();
     void alignPlotAreas();
@@ -50,4 +61,5 @@ private:
     double m_muLo = -1.0, m_muHi = 1.0;
     double m_sigmaLo = 0.1, m_sigmaHi = 1.0;
     bool m_aligning = false;
+    std::optional<mdn::Snapshot> m_deferred; // gridX and mixture only
 };
