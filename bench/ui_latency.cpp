@@ -2,16 +2,27 @@
 // timer on the GUI thread (p50, p99, max), and the time from a Train click to the first chart
 // update. Runs the real main window (offscreen unless a display is set).
 //
-// Usage: ui_latency [--seconds S] [--points N]
+// With --breakdown, the GUI thread's cost per view is printed too: after the measurement,
+// training is paused and each view repainted 30 times (median ms).
+//
+// Usage: ui_latency [--seconds S] [--points N] [--breakdown]
 
+#include "datachart.h"
+#include "healthpanel.h"
+#include "losschart.h"
 #include "mainwindow.h"
+#include "mixturechart.h"
 #include "settings.h"
+#include "slicechart.h"
+#include "snapshot.h"
+#include "trainer.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QTimer>
 
 #include <algorithm>
+#include <utility>
 #include <cstdio>
 #include <vector>
 
@@ -25,6 +36,20 @@ double percentile(std::vector<double> v, double p)
     return v[std::min(v.size() - 1, std::size_t(p * double(v.size() - 1) + 0.5))];
 }
 
+// Median milliseconds of `f` over `runs` calls.
+template <class F>
+double medianMs(int runs, F &&f)
+{
+    std::vector<double> ms;
+    for (int i = 0; i < runs; ++i) {
+        QElapsedTimer t;
+        t.start();
+        f();
+        ms.push_back(double(t.nsecsElapsed()) * 1e-6);
+    }
+    return percentile(ms, 0.5);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -34,9 +59,14 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     double seconds = 5.0;
     int points = 1000;
+    bool breakdown = false;
     const QStringList args = app.arguments();
-    for (int i = 1; i + 1 < args.size(); ++i) {
-        if (args[i] == "--seconds")
+    for (int i = 1; i < args.size(); ++i) {
+        if (args[i] == "--breakdown")
+            breakdown = true;
+        else if (i + 1 == args.size())
+            break;
+        else if (args[i] == "--seconds")
             seconds = args[i + 1].toDouble();
         else if (args[i] == "--points")
             points = args[i + 1].toInt();
@@ -82,6 +112,35 @@ int main(int argc, char **argv)
         app.quit();
     });
     app.exec();
+    w.pause();
+    if (breakdown) {
+        // The GUI thread's cost of one snapshot, per view: taking it in (series replaced, the
+        // density image rebuilt) and drawing it (the view rendered into an image). A snapshot
+        // of models trained for a while on the window's data, as the worker makes them.
+        mdn::Trainer mse(w.dataset(), mdn::defaultConfig(mdn::ModelKind::Mse));
+        mdn::Trainer mdnT(w.dataset(), mdn::defaultConfig(mdn::ModelKind::Mdn));
+        mse.train(500);
+        mdnT.train(500);
+        mdn::Snapshot snap;
+        snap.epoch = 500;
+        mdn::fillSnapshot(snap, &mse, &mdnT, w.dataset(), mdn::SnapshotRequest());
+        const auto [yLo, yHi] = std::minmax_element(w.dataset().y.begin(), w.dataset().y.end());
+        const double span = *yHi - *yLo;
+        const int runs = 20;
+        std::printf("per_snapshot_ms_median:");
+        std::printf(" data_set=%.2f", medianMs(runs, [&] { w.dataChart()->setSnapshot(snap); }));
+        std::printf(" data_draw=%.2f", medianMs(runs, [&] { w.dataChart()->grab(); }));
+        std::printf(" loss_draw=%.2f", medianMs(runs, [&] { w.lossChart()->grab(); }));
+        std::printf(" slice_set=%.2f", medianMs(runs, [&] { w.sliceChart()->setSnapshot(snap); }));
+        std::printf(" slice_draw=%.2f", medianMs(runs, [&] { w.sliceChart()->grab(); }));
+        std::printf(" health=%.2f", medianMs(runs, [&] {
+            w.healthPanel()->setSnapshot(snap, span);
+            w.healthPanel()->grab();
+        }));
+        std::printf(" mixture_set=%.2f", medianMs(runs, [&] { w.mixtureChart()->setSnapshot(snap); }));
+        std::printf(" mixture_draw=%.2f", medianMs(runs, [&] { w.mixtureChart()->grab(); }));
+        std::printf(" window_draw=%.2f\n", medianMs(5, [&] { w.grab(); }));
+    }
     w.shutdown();
     std::printf("train_click_to_first_update_ms=%.1f updates=%ld update_rate_hz=%.1f epochs=%ld "
                 "epochs_per_second=%.0f timer_lateness_ms_p50=%.2f p99=%.2f max=%.2f samples=%zu\n",
