@@ -105,6 +105,7 @@ private slots:
     void mixtureChartsHaveOneSeriesPerComponent();
     void sliceShowsTheMixtureTheDataAndTheTruth();
     void sliceFollowsAClickInTheDataChart();
+    void hiddenMixtureTabCatchesUpWhenShown();
     void exportAllWritesEveryChart();
     void healthPanelFlagsACollapse();
     void lossChartDrawsValidationAndBayes();
@@ -251,6 +252,43 @@ void TestViews::sliceFollowsAClickInTheDataChart()
     w.step();
     QTRY_VERIFY(w.epoch() == 2);
     QTRY_VERIFY(w.sliceChart()->mixtureSeries()->points() != first);
+    w.close();
+}
+
+// Behind the first tab the mixture charts are not redrawn at every snapshot; shown, they draw
+// the newest mixture, the same as the slice's.
+void TestViews::hiddenMixtureTabCatchesUpWhenShown()
+{
+    mdnviz::MainWindow w(false);
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QCOMPARE(w.tabs()->currentIndex(), 0);
+    w.step();
+    QTRY_VERIFY(w.epoch() == 1 && w.sliceChart()->mixtureSeries()->count() > 0);
+    MixtureChart *mc = w.mixtureChart();
+    QVERIFY(!mc->isVisible());
+    QVERIFY(mc->series(MixtureChart::Pi).isEmpty() || mc->series(MixtureChart::Pi).first()->count() == 0);
+    w.step();
+    QTRY_VERIFY(w.epoch() == 2);
+    QTest::qWait(50);
+    w.tabs()->setCurrentWidget(mc);
+    QVERIFY(mc->isVisible());
+    QTRY_COMPARE(mc->components(), w.settings().mixtures);
+    QVERIFY(mc->series(MixtureChart::Pi).first()->count() > 100);
+    // The drawn weights sum to 1 at every grid x, as the newest snapshot's do.
+    const int n = int(mc->series(MixtureChart::Pi).first()->count());
+    for (int j = 0; j < n; j += 37) {
+        double sum = 0.0;
+        for (QLineSeries *s : mc->series(MixtureChart::Pi))
+            sum += s->at(j).y();
+        QVERIFY2(std::abs(sum - 1.0) < 1e-6, qPrintable(QString::number(sum)));
+    }
+    // Shown, it follows training again directly.
+    const QList<QPointF> before = mc->series(MixtureChart::Mu).first()->points();
+    w.step();
+    QTRY_VERIFY(w.epoch() == 3);
+    QTRY_VERIFY(mc->series(MixtureChart::Mu).first()->points() != before);
     w.close();
 }
 

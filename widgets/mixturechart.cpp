@@ -10,6 +10,7 @@
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QTimer>
 #include <QLogValueAxis>
 #include <QPainter>
 #include <QValueAxis>
@@ -123,8 +124,10 @@ void MixtureChart::applyDeferred()
 
 void MixtureChart::showEvent(QShowEvent *event)
 {
-    applyDeferred();
     QWidget::showEvent(event);
+    // Once the charts have their shown sizes: the axes' ticks follow the plot areas.
+    if (m_deferred)
+        QTimer::singleShot(0, this, &MixtureChart::applyDeferred);
 }
 
 void MixtureChart::apply(const mdn::Snapshot &s)
