@@ -271,19 +271,33 @@ Trainer::Matrix Trainer::outputs(const std::vector<double> &xs) const
     return m_net.forward(X, ws);
 }
 
+// In blocks of kBlock points, like training: one pass over a large validation set in a single
+// piece would page in tens of megabytes of fresh outputs and run several times slower.
 double Trainer::loss(const Dataset &d) const
 {
     if (d.empty())
         return std::numeric_limits<double>::quiet_NaN();
-    const Matrix out = outputs(d.x);
-    Matrix T(Eigen::Index(d.size()), 1);
-    for (std::size_t i = 0; i < d.size(); ++i)
-        T(Eigen::Index(i), 0) = float((d.y[i] - m_std.yMean) / m_std.yScale);
-    if (m_config.kind == ModelKind::Mse)
-        return toDataUnits(double(mseLoss<float>(out, T, nullptr)));
-    MdnWorkspace<float> ws;
-    return toDataUnits(double(
-        mdnLoss<float>(out, T, m_config.mixtures, float(m_config.sigmaFloor), nullptr, ws)));
+    const Eigen::Index n = Eigen::Index(d.size());
+    const Eigen::Index block = std::min(n, kBlock);
+    Matrix X(1, block), T(block, 1);
+    Net::Workspace ws;
+    MdnWorkspace<float> mdnWs;
+    double sum = 0.0;
+    for (Eigen::Index start = 0; start < n; start += block) {
+        const Eigen::Index m = std::min(block, n - start);
+        for (Eigen::Index i = 0; i < m; ++i) {
+            const std::size_t j = std::size_t(start + i);
+            X(0, i) = float((d.x[j] - m_std.xMean) / m_std.xScale);
+            T(i, 0) = float((d.y[j] - m_std.yMean) / m_std.yScale);
+        }
+        const Matrix &out = m_net.forward(X.leftCols(m), ws);
+        const float mean = m_config.kind == ModelKind::Mse
+                               ? mseLoss<float>(out, T.topRows(m), nullptr)
+                               : mdnLoss<float>(out, T.topRows(m), m_config.mixtures,
+                                                float(m_config.sigmaFloor), nullptr, mdnWs);
+        sum += double(mean) * double(m);
+    }
+    return toDataUnits(sum / double(n));
 }
 
 Mixture Trainer::mixture(const std::vector<double> &xs, double piTemperature,
