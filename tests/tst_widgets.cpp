@@ -489,7 +489,7 @@ void TestWidgets::largeDatasetIsDecimated()
     DataChart view;
     view.setDataset(d);
     QCOMPARE(view.dataSeries()->count(), DataChart::maxShownPoints);
-    QVERIFY2(view.dataSeries()->name().contains(QLatin1String("20,000 of 1,000,000")),
+    QVERIFY2(view.dataSeries()->name().contains(QLatin1String("8,000 of 1,000,000")),
              qPrintable(view.dataSeries()->name()));
     QVERIFY(view.axisY()->max() >= 100.0);
     QVERIFY(view.axisX()->min() <= -50.0);

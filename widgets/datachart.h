@@ -59,7 +59,7 @@ public:
     DensityItem *densityItem() const { return m_density; }
 
     // More points than this are drawn as an evenly spread subset.
-    static constexpr int maxShownPoints = 20000;
+    static constexpr int maxShownPoints = 8000;
 
     // The opaque colour of each series, and the alpha the translucent ones are drawn with.
     static QColor dataColor();
