@@ -28,6 +28,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QScatterSeries>
 #include <QSettings>
@@ -109,6 +111,7 @@ private slots:
     void exportAllWritesEveryChart();
     void healthPanelFlagsACollapse();
     void lossChartDrawsValidationAndBayes();
+    void lossLegendComesBackAfterAReset();
     void viewSettingsDoNotResetTheModels();
     void dockKeepsTheNewSettings();
     void workerSplitsAndScoresTheValidationPoints();
@@ -358,6 +361,47 @@ void TestViews::lossChartDrawsValidationAndBayes()
     QVERIFY(chart.nllAxis()->min() <= 1.0); // the line is inside the NLL axis
     chart.setBayesNll(std::nan(""));
     QCOMPARE(chart.bayesSeries()->count(), 0);
+}
+
+// A new window's loss legend is laid out empty (nothing trained yet); once training has drawn
+// losses it must be laid out again with every entry, not keep its empty size. The same after a
+// reset.
+void TestViews::lossLegendComesBackAfterAReset()
+{
+    mdnviz::MainWindow w(false);
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QLegend *legend = w.lossChart()->chart()->legend();
+    const auto entries = [legend] {
+        int n = 0;
+        for (QLegendMarker *m : legend->markers())
+            n += m->isVisible() ? 1 : 0;
+        return n;
+    };
+    for (int round = 0; round < 2; ++round) {
+        QTRY_COMPARE(entries(), 0);
+        QTest::qWait(50); // laid out empty
+        for (int i = 0; i < 3; ++i) {
+            w.step();
+            QTRY_COMPARE(w.epoch(), long(i + 1));
+        }
+        QTRY_COMPARE(entries(), 5);
+        // Drawn: the legend's band holds the five entries' marks and texts, not one mark.
+        const auto inked = [&w, legend] {
+            const QImage image = w.lossChart()->grab().toImage();
+            const QRect band = w.lossChart()->mapFromScene(legend->sceneBoundingRect()).boundingRect()
+                                   .intersected(image.rect());
+            int n = 0;
+            for (int y = band.top(); y <= band.bottom(); ++y)
+                for (int x = band.left(); x <= band.right(); ++x)
+                    n += qGray(image.pixel(x, y)) < 160 ? 1 : 0;
+            return n;
+        };
+        QTRY_VERIFY2(inked() > 600, qPrintable(QString::number(inked())));
+        w.resetModels();
+    }
+    w.close();
 }
 
 void TestViews::viewSettingsDoNotResetTheModels()

@@ -4,6 +4,7 @@
 #include "datachart.h"
 
 #include <QChart>
+#include <QGraphicsLayout>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -149,12 +150,19 @@ void LossChart::updateSeries()
     // change here only, never from the plot-area handler: a legend changed in the middle of a
     // layout pass is not laid out again and loses its entries.
     const bool bayes = std::isfinite(m_bayes) && !m_nllTrace.points.isEmpty();
+    bool changed = false;
     for (QLineSeries *s : {m_mse, m_nll, m_validationMse, m_validationNll, m_bayesLine}) {
         const bool show = s == m_bayesLine ? bayes : s->count() > 0;
         const auto markers = chart()->legend()->markers(s);
-        for (QLegendMarker *m : markers)
+        for (QLegendMarker *m : markers) {
+            changed = changed || m->isVisible() != show;
             m->setVisible(show);
+        }
     }
+    // Qt Charts 6.4 keeps the legend's old size when markers appear: a legend laid out empty
+    // (after a reset) would stay a few pixels wide and show one marker without its text.
+    if (changed)
+        chart()->legend()->layout()->invalidate();
 }
 
 void LossChart::setBayesNll(double nll)
