@@ -383,7 +383,6 @@ void MainWindow::showSnapshotStage(int stage, quint64 generation)
     const mdn::Snapshot &s = *m_showing;
     m_charts.showSnapshotStage(stage, s);
     if (stage == 0) {
-        m_lastEpoch = s.epoch;
         QString text = tr("epoch %L1  ·  MSE %2  ·  NLL %3 nats")
                            .arg(s.epoch)
                            .arg(formatLoss(s.mseLoss), formatLoss(s.mdnLoss));
@@ -406,9 +405,9 @@ void MainWindow::showSnapshotStage(int stage, quint64 generation)
         });
         return;
     }
-    const long epoch = s.epoch;
+    m_lastEpoch = s.epoch; // epoch() and snapshotShown speak of the same, wholly drawn snapshot
     m_showing.reset();
-    emit snapshotShown(epoch);
+    emit snapshotShown(m_lastEpoch);
     if (m_pending)
         QTimer::singleShot(0, this, &MainWindow::showPendingSnapshot);
 }

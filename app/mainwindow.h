@@ -39,7 +39,7 @@ public:
 
     const mdn::Dataset &dataset() const { return m_data; }
     Settings settings() const { return m_settings; }
-    long epoch() const { return m_lastEpoch; }
+    long epoch() const { return m_lastEpoch; } // of the last snapshot drawn
     bool isTraining() const { return m_running; }
     QString lastError() const { return m_lastError; }
     DataChart *dataChart() const { return m_dataChart; }

@@ -47,7 +47,8 @@ void TestMainWindow::trainingUpdatesTheWindow()
     QTRY_VERIFY(w.epoch() > 100);
     w.pause();
     QTRY_VERIFY(!w.isTraining());
-    QVERIFY(shown.count() >= 2);
+    QTRY_VERIFY(shown.count() >= 2);
+    QCOMPARE(shown.last().at(0).toLongLong(), w.epoch());
 }
 
 void TestMainWindow::closingWhileTrainingStopsTheThreadPromptly()
