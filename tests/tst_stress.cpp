@@ -225,7 +225,7 @@ void TestStress::workerUnderRandomRequests()
         join.start();
         worker->interrupt();
         thread.quit();
-        QVERIFY2(thread.wait(10000), "the worker thread did not stop within 10 s");
+        QVERIFY2(thread.wait(10000 * MDNVIZ_TIME_SCALE), "the worker thread did not stop in time");
         worstJoinMs = std::max(worstJoinMs, join.elapsed());
         QCoreApplication::processEvents(); // deliver what the worker sent before it stopped
         snapshots += checker.snapshots;
@@ -354,7 +354,7 @@ void TestStress::windowUnderRandomRequests()
         w.pause();
         expectZero = true;
         w.resetModels();
-        QTRY_VERIFY_WITH_TIMEOUT(sawZero, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(sawZero, 10000 * MDNVIZ_TIME_SCALE);
     }
     QElapsedTimer close;
     close.start();
@@ -393,7 +393,7 @@ void TestStress::closingWhileTrainingHundredTimes()
     }
     qInfo("closing while training, 100 windows: worst shutdown %lld ms (%ld points), mean %.1f ms",
           worstMs, worstPoints, double(totalMs) / 100.0);
-    QVERIFY2(worstMs < 2000, qPrintable(QString::number(worstMs)));
+    QVERIFY2(worstMs < 2000 * MDNVIZ_TIME_SCALE, qPrintable(QString::number(worstMs)));
 }
 
 QTEST_MAIN(TestStress)
