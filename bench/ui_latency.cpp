@@ -22,7 +22,6 @@
 #include <QTimer>
 
 #include <algorithm>
-#include <utility>
 #include <cstdio>
 #include <vector>
 
