@@ -41,7 +41,7 @@ const OptionName kOptions[] = {
     {"headless", "Train without a window and exit (0 on success).", nullptr},
     {"dataset", "Built-in dataset: sinusoid, inverse-sinusoid or bishop (default inverse-sinusoid).", "name"},
     {"data", "Load (x, y) pairs from a CSV file instead of a built-in dataset.", "file"},
-    {"points", "Number of generated points (default 1000).", "N"},
+    {"points", "Number of generated points (default 4000).", "N"},
     {"noise", "Noise of the generator: the standard deviation for the sinusoids (default 1.0), the "
               "uniform half-width for bishop (default 0.1).", "SD"},
     {"seed", "Random seed of the data, the weights and the samples (default 1).", "S"},

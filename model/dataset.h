@@ -25,9 +25,15 @@ struct Dataset {
 //                   (Bishop 1994; noise is the half-width of the uniform term, 0.1 there)
 enum class Generator { Sinusoid, InverseSinusoid, Bishop };
 
+// Generated points by default. With 20% held out the default MDN trains on 3,200 and comes within
+// about 0.05 nats of the Bayes-optimal NLL on the held-out points (40 seeds: worst 0.08); on 800
+// (1,000 points) the gap is about 0.14, on 2,000 (2,500, Ha's MDN data) about 0.065. README,
+// "Defaults, chosen by measurement".
+constexpr std::size_t kDefaultPoints = 4000;
+
 struct GeneratorSpec {
     Generator generator = Generator::InverseSinusoid;
-    std::size_t points = 1000;
+    std::size_t points = kDefaultPoints;
     double noise = 1.0;
     std::uint64_t seed = 1;
 };

@@ -324,14 +324,18 @@ void TestModel::mdnBeatsSingleGaussianAndMseAveragesTheBranches()
 
 void TestModel::mdnGeneralisesOnHeldOutData()
 {
-    const Dataset train = inverseData(1000, 1);
+    // The default data size with 20% held out: 3200 training points. Scored on 5000 fresh points,
+    // the default MDN comes within 0.1 nats of the best any model can do (about 0.05 measured).
+    const Dataset train = inverseData(kDefaultPoints * 4 / 5, 1);
     const Dataset heldOut = inverseData(5000, 20231124);
     Trainer t(train, defaultConfig(ModelKind::Mdn));
     t.train(3000);
     const double nll = t.loss(heldOut);
     const double bayes = bayesNll(Generator::InverseSinusoid, 1.0, heldOut);
-    qInfo("held-out NLL %.4f nats, Bayes-optimal %.4f, train %.4f", nll, bayes, t.lastLoss());
-    QVERIFY2(nll <= 1.45, qPrintable(QString::number(nll)));
+    qInfo("held-out NLL %.4f nats, Bayes-optimal %.4f, gap %.4f, train %.4f", nll, bayes, nll - bayes,
+          t.lastLoss());
+    QVERIFY2(nll - bayes < 0.1, qPrintable(QString("gap %1").arg(nll - bayes)));
+    QVERIFY2(nll - bayes > -0.05, qPrintable(QString("gap %1").arg(nll - bayes))); // no model beats it
 
     // The samples follow the branches: a sample (x, y) of the inverse problem lies on the true
     // curve x = f(y) up to the noise.

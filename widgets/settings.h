@@ -13,7 +13,7 @@ struct Settings {
     mdn::Generator generator = mdn::Generator::InverseSinusoid;
     bool fromFile = false;
     QString filePath;
-    int points = 1000;
+    int points = int(mdn::kDefaultPoints);
     double noise = 1.0;
     quint64 seed = 1;
 
