@@ -53,16 +53,16 @@ LossChart::LossChart(QWidget *parent)
     c->setAnimationOptions(QChart::NoAnimation);
 
     m_mse = new QLineSeries;
-    m_mse->setName(tr("MSE, train"));
+    m_mse->setName(tr("MSE train"));
     m_mse->setPen(QPen(DataChart::mseColor(), 2.0));
     m_nll = new QLineSeries;
-    m_nll->setName(tr("MDN NLL, train"));
+    m_nll->setName(tr("NLL train"));
     m_nll->setPen(QPen(DataChart::sampleColor(), 2.0));
     m_validationMse = new QLineSeries;
-    m_validationMse->setName(tr("MSE, validation"));
+    m_validationMse->setName(tr("MSE validation"));
     m_validationMse->setPen(QPen(DataChart::mseColor().darker(115), 2.0, Qt::DashLine));
     m_validationNll = new QLineSeries;
-    m_validationNll->setName(tr("MDN NLL, validation"));
+    m_validationNll->setName(tr("NLL validation"));
     m_validationNll->setPen(QPen(DataChart::sampleColor().darker(130), 2.0, Qt::DashLine));
     m_bayesLine = new QLineSeries;
     m_bayesLine->setName(tr("Bayes NLL"));
