@@ -3,6 +3,7 @@
 #include "chartexport.h"
 #include "chartset.h"
 #include "csv.h"
+#include "figures.h"
 #include "datachart.h"
 #include "losschart.h"
 #include "mixturechart.h"
@@ -61,7 +62,7 @@ const OptionName kOptions[] = {
     {"pi-temperature", "Sampling temperature of the mixing weights (default 1).", "T"},
     {"sigma-temperature", "Sampling temperature of the widths (default 1).", "T"},
     {"export-png", "After training, render the Data & fits chart into this PNG file.", "file"},
-    {"export-dir", "After training, render every chart into this folder, one PNG each.", "dir"},
+    {"export-dir", "After training, render every chart into this folder, one file each (--format).", "dir"},
     {"size", "Pixel size of exported charts (default 1600x1000).", "WxH"},
     {"validation", "Percentage of the data held out of training to measure generalisation, "
                    "drawn with the seed; 0 trains on every point (default 20).", "PERCENT"},
@@ -152,7 +153,7 @@ struct RunResult {
 };
 
 RunResult timedTrain(mdn::Trainer &t, long epochs, bool keepLosses, const std::atomic<bool> *stop,
-                     const mdn::Dataset *validation)
+                     const mdn::Dataset *validation, HeadlessAnimation &animation)
 {
     RunResult r;
     if (keepLosses)
@@ -162,7 +163,9 @@ RunResult timedTrain(mdn::Trainer &t, long epochs, bool keepLosses, const std::a
     const long every = std::max(1L, epochs / 300);
     QElapsedTimer timer;
     timer.start();
-    r.epochs = t.train(epochs, stop, [&r, &t, keepLosses, validation, every, epochs](long epoch, double loss) {
+    animation.record(t);
+    r.epochs = t.train(epochs, stop, [&r, &t, keepLosses, validation, every, epochs, &animation](long epoch, double loss) {
+        animation.record(t);
         if (keepLosses) {
             r.losses.push_back(loss);
             const bool due = validation && !validation->empty() && (epoch % every == 0 || epoch == epochs);
@@ -177,7 +180,7 @@ RunResult timedTrain(mdn::Trainer &t, long epochs, bool keepLosses, const std::a
 // Renders the charts as the window shows them after training.
 bool exportCharts(const Options &o, const mdn::Dataset &data, const mdn::Trainer *mse,
                   const mdn::Trainer *mdnModel, const RunResult &mseRun, const RunResult &mdnRun,
-                  double bayes, QString &error)
+                  double bayes, const HeadlessAnimation &animation, QString &error)
 {
     mdn::Snapshot s;
     const std::size_t epochs = std::max(mseRun.losses.size(), mdnRun.losses.size());
@@ -194,12 +197,7 @@ bool exportCharts(const Options &o, const mdn::Dataset &data, const mdn::Trainer
             s.losses[i].validationNll = mdnRun.validation[i];
     }
     s.bayesNll = bayes;
-    mdn::SnapshotRequest r;
-    r.samplesPerX = o.samplesPerX;
-    r.sampleSeed = o.generator.seed + 1;
-    r.piTemperature = o.piTemperature;
-    r.sigmaTemperature = o.sigmaTemperature;
-    mdn::fillSnapshot(s, mse, mdnModel, data, r);
+    mdn::fillSnapshot(s, mse, mdnModel, data, snapshotRequest(o));
 
     DataChart dataChart;
     LossChart lossChart;
@@ -210,9 +208,7 @@ bool exportCharts(const Options &o, const mdn::Dataset &data, const mdn::Trainer
     charts.setDataset(data, o.dataFile.isEmpty() ? std::optional(o.generator.generator) : std::nullopt,
                       o.generator.noise);
     charts.showSnapshot(s);
-    if (!o.exportPng.isEmpty() && !exportChartPng(dataChart.chart(), o.exportPng, o.exportSize, &error))
-        return false;
-    return o.exportDir.isEmpty() || charts.exportAll(o.exportDir, o.exportSize, &error);
+    return exportFigures(o, charts, error) && animation.write(dataChart.overlays(), error);
 }
 
 QJsonObject modelReport(const mdn::Trainer &t, const RunResult &r)
@@ -245,6 +241,7 @@ void addOptions(QCommandLineParser &parser)
         else
             parser.addOption(QCommandLineOption(QLatin1String(o.name), QLatin1String(o.help)));
     }
+    parser.addOptions(figureOptions());
 }
 
 std::optional<Options> readOptions(const QCommandLineParser &p, QString &error)
@@ -331,6 +328,8 @@ std::optional<Options> readOptions(const QCommandLineParser &p, QString &error)
         }
         o.exportSize = QSize(w, h);
     }
+    if (!readFigureOptions(p, o, error))
+        return std::nullopt;
     return o;
 }
 
@@ -381,13 +380,14 @@ int runHeadless(const Options &o)
     }
 
     // The two models are independent: train them on both cores at once.
-    const bool keepLosses = !o.exportDir.isEmpty() || !o.exportPng.isEmpty();
+    const bool keepLosses = wantsFigures(o);
+    HeadlessAnimation animation(o, data);
     RunResult mseRun, mdnRun;
     std::thread mseThread;
     if (mse)
-        mseThread = std::thread([&] { mseRun = timedTrain(*mse, o.epochs, keepLosses, &g_interrupted, &validation); });
+        mseThread = std::thread([&] { mseRun = timedTrain(*mse, o.epochs, keepLosses, &g_interrupted, &validation, animation); });
     if (mdnModel)
-        mdnRun = timedTrain(*mdnModel, o.epochs, keepLosses, &g_interrupted, &validation);
+        mdnRun = timedTrain(*mdnModel, o.epochs, keepLosses, &g_interrupted, &validation, animation);
     if (mseThread.joinable())
         mseThread.join();
 
@@ -511,7 +511,7 @@ int runHeadless(const Options &o)
         }
     }
     if (keepLosses && !exportCharts(o, data, mse ? &*mse : nullptr, mdnModel ? &*mdnModel : nullptr,
-                                    mseRun, mdnRun, bayes, error)) {
+                                    mseRun, mdnRun, bayes, animation, error)) {
         printError(error);
         return 1;
     }

@@ -1,6 +1,7 @@
 #pragma once
 // The command line: options shared by the window and the headless trainer, and the headless run.
 
+#include "chartexport.h"
 #include "dataset.h"
 #include "trainer.h"
 
@@ -28,6 +29,11 @@ struct Options {
     int samplesPerX = 10;
     double piTemperature = 1.0, sigmaTemperature = 1.0;
     QSize exportSize{1600, 1000};
+    // Figures (app/figures.h).
+    QString exportSvg, exportPdf, exportAnimation;
+    ExportFormat exportDirFormat = ExportFormat::Png;
+    int animationFrames = 60, animationFps = 10;
+    QSize animationSize{800, 500};
     std::size_t maxRows = 50'000'000; // CsvLimits::maxRows of every CSV file read
 
     bool trainsMse() const { return modelSelection != QLatin1String("mdn"); }

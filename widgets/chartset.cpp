@@ -6,13 +6,12 @@
 #include "mixturechart.h"
 #include "slicechart.h"
 
-#include <QCoreApplication>
-#include <QDir>
-
 QStringList ChartSet::fileNames()
 {
-    return {QStringLiteral("data-and-fits.png"), QStringLiteral("loss.png"),
-            QStringLiteral("mixture-parameters.png"), QStringLiteral("slice.png")};
+    QStringList names;
+    for (ChartKind chart : kAllCharts)
+        names << chartFileName(chart, ExportFormat::Png);
+    return names;
 }
 
 void ChartSet::setDataset(const mdn::Dataset &d, std::optional<mdn::Generator> generator, double noise)
@@ -62,16 +61,5 @@ void ChartSet::applyView(const mdnviz::Settings &s)
 
 bool ChartSet::exportAll(const QString &dir, QSize size, QString *error) const
 {
-    if (!QDir().mkpath(dir)) {
-        if (error)
-            *error = QCoreApplication::translate("ChartExport", "%1: cannot create the folder")
-                         .arg(QDir::toNativeSeparators(dir));
-        return false;
-    }
-    const QDir d(dir);
-    const QStringList names = fileNames();
-    return exportChartPng(data->chart(), d.filePath(names[0]), size, error) &&
-           exportChartPng(loss->chart(), d.filePath(names[1]), size, error) &&
-           writePng(mixture->render(size), d.filePath(names[2]), error) &&
-           exportChartPng(slice->chart(), d.filePath(names[3]), size, error);
+    return exportCharts(*this, dir, size, ExportFormat::Png, error);
 }

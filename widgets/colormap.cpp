@@ -84,12 +84,14 @@ QImage densityImage(const mdn::DensityGrid &grid, const DensityScale &scale)
 {
     if (grid.empty())
         return QImage();
-    QImage image(grid.cols, grid.rows, QImage::Format_ARGB32_Premultiplied);
+    // Not premultiplied, with white where transparent: a PDF viewer that interpolates colour
+    // and alpha apart would otherwise draw a grey seam along the density's edge.
+    QImage image(grid.cols, grid.rows, QImage::Format_ARGB32);
     // The 256 colours of the ramp once, rather than an interpolation per pixel.
     std::array<QRgb, 256> lut;
     for (int i = 0; i < 256; ++i)
         lut[std::size_t(i)] = densityColour(i / 255.0).rgb();
-    lut[0] = qRgba(0, 0, 0, 0);
+    lut[0] = qRgba(255, 255, 255, 0);
     for (int row = 0; row < grid.rows; ++row) {
         QRgb *line = reinterpret_cast<QRgb *>(image.scanLine(grid.rows - 1 - row));
         for (int col = 0; col < grid.cols; ++col) {

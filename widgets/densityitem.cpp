@@ -3,6 +3,7 @@
 #include <QAbstractAxis>
 #include <QAbstractSeries>
 #include <QChart>
+#include <QPaintEngine>
 #include <QPainter>
 #include <QPolygonF>
 
@@ -115,7 +116,24 @@ void DensityItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWi
         const QPointF topLeft = m_chart->mapToPosition(QPointF(m_grid.xLo - dx / 2, m_grid.yHi), m_reference);
         const QPointF bottomRight = m_chart->mapToPosition(QPointF(m_grid.xHi + dx / 2, m_grid.yLo), m_reference);
         painter->setRenderHint(QPainter::SmoothPixmapTransform);
-        painter->drawImage(QRectF(topLeft, bottomRight), m_image);
+        const QRectF target(topLeft, bottomRight);
+        if (painter->paintEngine() && painter->paintEngine()->type() == QPaintEngine::SVG) {
+            // QSvgGenerator ignores both the clip and a source rectangle: it gets the whole
+            // pixels of the image that lie inside the plot area, cut out.
+            const double sx = m_image.width() / target.width(), sy = m_image.height() / target.height();
+            const QRectF inside = target.intersected(area);
+            const QRect pixels = QRect(QPoint(int(std::ceil((inside.left() - target.left()) * sx)),
+                                              int(std::ceil((inside.top() - target.top()) * sy))),
+                                       QPoint(int(std::floor((inside.right() - target.left()) * sx)) - 1,
+                                              int(std::floor((inside.bottom() - target.top()) * sy)) - 1))
+                                     .intersected(m_image.rect());
+            if (!pixels.isEmpty())
+                painter->drawImage(QRectF(target.left() + pixels.left() / sx, target.top() + pixels.top() / sy,
+                                          pixels.width() / sx, pixels.height() / sy),
+                                   m_image.copy(pixels));
+        } else {
+            painter->drawImage(target, m_image);
+        }
         painter->restore();
     }
     if (m_bandsShown && m_bands.points() > 1) {
@@ -135,6 +153,9 @@ void DensityItem::paintBands(QPainter *painter) const
     // translucent edges would show as seams.
     painter->setRenderHint(QPainter::Antialiasing, false);
     painter->setPen(Qt::NoPen);
+    // SVG export ignores the clip: the quads are cut to the plot area there.
+    const bool clipToArea = painter->paintEngine() && painter->paintEngine()->type() == QPaintEngine::SVG;
+    const QPolygonF area(m_chart->plotArea());
     const Eigen::Index n = std::min<Eigen::Index>(m_bands.points(), Eigen::Index(m_bandX.size()));
     for (int k = 0; k < m_bands.components(); ++k) {
         QColor c = componentColour(k);
@@ -150,7 +171,7 @@ void DensityItem::paintBands(QPainter *painter) const
             c.setAlpha(int(std::lround(kBandAlpha * std::clamp(0.5 * (p0 + p1), 0.0, 1.0))) + 20);
             painter->setBrush(c);
             const QPolygonF quad({at(j, -1), at(j + 1, -1), at(j + 1, 1), at(j, 1)});
-            painter->drawPolygon(quad);
+            painter->drawPolygon(clipToArea ? quad.intersected(area) : quad);
         }
     }
 }

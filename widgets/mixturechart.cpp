@@ -254,17 +254,20 @@ void MixtureChart::alignPlotAreas()
 
 QImage MixtureChart::render(QSize pixelSize)
 {
-    if (pixelSize.isEmpty())
-        return QImage();
+    return renderFigure([this](QPainter *painter, QSizeF size, double scale) { paint(painter, size, scale); },
+                        pixelSize);
+}
+
+void MixtureChart::paint(QPainter *painter, QSizeF size, double scale)
+{
+    if (size.isEmpty())
+        return;
     applyDeferred();
-    QImage out(pixelSize, QImage::Format_ARGB32_Premultiplied);
-    out.fill(Qt::white);
-    QPainter painter(&out);
     // The same proportions as on screen: the last chart carries the x title and the legend.
-    const int h = pixelSize.height();
-    const int top = h * 4 / 13, middle = h * 4 / 13;
-    const int heights[3] = {top, middle, h - top - middle};
-    // All three at their export sizes first, so that the plot areas are aligned for that width
+    const double h = size.height();
+    const double top = std::floor(h * 4 / 13), middle = std::floor(h * 4 / 13);
+    const double heights[3] = {top, middle, h - top - middle};
+    // All three at their layout sizes first, so that the plot areas are aligned for that width
     // (each resize re-aligns the others); then each is drawn, and put back as it was.
     QSizeF old[3];
     for (int round = 0; round < 3; ++round)
@@ -272,16 +275,18 @@ QImage MixtureChart::render(QSize pixelSize)
             QChart *c = chart(Part(p));
             if (round == 0)
                 old[p] = c->size();
-            c->resize(QSizeF(pixelSize.width(), heights[p]));
+            c->resize(QSizeF(size.width(), heights[p]) / scale);
             if (c->layout())
                 c->layout()->activate();
             if (p == 2)
                 alignPlotAreas();
         }
-    int y = 0;
+    double y = 0;
     for (int p = 0; p < 3; ++p) {
-        const QImage part = renderChart(chart(Part(p)), QSize(pixelSize.width(), heights[p]));
-        painter.drawImage(QPoint(0, y), part);
+        painter->save();
+        painter->translate(0, y);
+        paintChart(painter, chart(Part(p)), QSizeF(size.width(), heights[p]), scale);
+        painter->restore();
         y += heights[p];
     }
     for (int p = 0; p < 3; ++p) {
@@ -290,5 +295,4 @@ QImage MixtureChart::render(QSize pixelSize)
             chart(Part(p))->layout()->activate();
     }
     alignPlotAreas();
-    return out;
 }

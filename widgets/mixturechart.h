@@ -15,6 +15,7 @@ class QChart;
 class QChartView;
 class QLineSeries;
 class QLogValueAxis;
+class QPainter;
 class QValueAxis;
 QT_END_NAMESPACE
 
@@ -39,6 +40,8 @@ public:
 
     // The three charts stacked into one picture of `pixelSize` (a third of the height each).
     QImage render(QSize pixelSize);
+    // The same drawn into `painter` over (0, 0) .. size, laid out at size / scale (a figure).
+    void paint(QPainter *painter, QSizeF size, double scale);
 
 protected:
     void showEvent(QShowEvent *event) override;
