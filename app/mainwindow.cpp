@@ -3,6 +3,7 @@
 #include "chartexport.h"
 #include "csv.h"
 #include "datachart.h"
+#include "exportdialogs.h"
 #include "healthpanel.h"
 #include "losschart.h"
 #include "mixturechart.h"
@@ -149,10 +150,11 @@ void MainWindow::createActions()
     QAction *save = file->addAction(tr("&Save Dataset As…"), this, &MainWindow::saveDatasetDialog);
     save->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_S));
     file->addSeparator();
-    QAction *exportPng = file->addAction(tr("&Export Chart as PNG…"), this, &MainWindow::exportChartDialog);
-    exportPng->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    QAction *exportChart = file->addAction(tr("&Export Chart…"), this, &MainWindow::exportChartDialog);
+    exportChart->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     QAction *exportAll = file->addAction(tr("Export &All Charts…"), this, &MainWindow::exportAllDialog);
     exportAll->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    file->addAction(tr("Export Training A&nimation…"), this, &MainWindow::exportAnimationDialog);
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -247,6 +249,7 @@ void MainWindow::replaceModels(std::function<void()> onWorker)
 {
     const quint64 ticket = ++m_modelsRequested;
     dropQueuedSnapshots();
+    m_recorder.clear();
     QMetaObject::invokeMethod(m_worker, [this, ticket, onWorker] {
         QMetaObject::invokeMethod(this, [this, ticket] { m_modelsBuilt = ticket; },
                                   Qt::QueuedConnection);
@@ -347,6 +350,7 @@ void MainWindow::queueSnapshot(const mdn::Snapshot &s)
 {
     if (m_modelsBuilt != m_modelsRequested)
         return; // from models being replaced (see replaceModels)
+    m_recorder.record(s);
     // Drawing a snapshot costs the GUI thread ~15 ms in all (more on a slow display); if the
     // worker's ~30 a second arrived faster than that, they would queue up and the window would
     // lag ever further behind training. So only the newest is drawn, once the one being drawn
@@ -510,12 +514,19 @@ bool MainWindow::saveDataset(const QString &path, QString *error)
 
 bool MainWindow::exportDataChart(const QString &path, QSize size, QString *error)
 {
-    return exportChartPng(m_dataChart->chart(), path, size, error);
+    return exportChart(m_charts, ChartKind::DataAndFits, path, size,
+                       exportFormatForPath(path).value_or(ExportFormat::Png), error);
 }
 
-bool MainWindow::exportAllCharts(const QString &dir, QSize size, QString *error)
+bool MainWindow::exportAllCharts(const QString &dir, QSize size, QString *error, ExportFormat format)
 {
-    return m_charts.exportAll(dir, size, error);
+    return exportCharts(m_charts, dir, size, format, error);
+}
+
+bool MainWindow::exportTrainingAnimation(const QString &path, QString *error)
+{
+    return ::exportTrainingAnimation(m_data, m_dataChart->overlays(), m_recorder.frames(), path,
+                                     kDefaultAnimationSize, kDefaultAnimationFps, error);
 }
 
 void MainWindow::openDatasetDialog()
@@ -544,9 +555,7 @@ void MainWindow::saveDatasetDialog()
 
 void MainWindow::exportChartDialog()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Chart as PNG"),
-                                                      QStringLiteral("data-and-fits.png"),
-                                                      tr("PNG images (*.png)"));
+    const QString path = askChartFile(this, QStringLiteral("data-and-fits"));
     if (path.isEmpty())
         return;
     QString error;
@@ -558,14 +567,28 @@ void MainWindow::exportChartDialog()
 
 void MainWindow::exportAllDialog()
 {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export All Charts Into"));
-    if (dir.isEmpty())
+    const auto target = askChartFolder(this);
+    if (!target)
         return;
+    const auto &[dir, format] = *target;
     QString error;
-    if (exportAllCharts(dir, m_exportSize, &error))
+    if (exportAllCharts(dir, m_exportSize, &error, format))
         statusBar()->showMessage(tr("Exported every chart into %1").arg(QDir::toNativeSeparators(dir)), 8000);
     else
         showError(tr("Export All Charts"), error);
+}
+
+void MainWindow::exportAnimationDialog()
+{
+    const QString path = askAnimationFile(this);
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (exportTrainingAnimation(path, &error))
+        statusBar()->showMessage(tr("Exported %1 (%2 frames)")
+                                     .arg(QDir::toNativeSeparators(path)).arg(m_recorder.frameCount()), 8000);
+    else
+        showError(tr("Export Training Animation"), error);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)

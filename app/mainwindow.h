@@ -2,10 +2,13 @@
 // The main window: the charts in the centre, the settings dock, the menus, and the training
 // worker in its own thread. The GUI thread never trains and never reads a file.
 
+#include "animationexport.h"
+#include "chartexport.h"
 #include "chartset.h"
 #include "dataset.h"
 #include "settings.h"
 #include "snapshot.h"
+#include "trainingrecorder.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -57,10 +60,16 @@ public:
     void openDataset(const QString &path);
     // Writes the dataset atomically. Returns false with *error set on failure.
     bool saveDataset(const QString &path, QString *error);
-    // Renders the Data & fits chart at the pixel size into a PNG.
+    // Renders the Data & fits chart at the size into a PNG, SVG or PDF file (by its suffix;
+    // PNG for any other).
     bool exportDataChart(const QString &path, QSize size, QString *error);
-    // Renders every chart into dir, one PNG each named after the chart (ChartSet::fileNames()).
-    bool exportAllCharts(const QString &dir, QSize size, QString *error);
+    // Renders every chart into dir, one file each named after the chart (chartFileName()).
+    bool exportAllCharts(const QString &dir, QSize size, QString *error,
+                         ExportFormat format = ExportFormat::Png);
+    // Writes the Data & fits chart at the epochs recorded since the models were built (up to
+    // kDefaultAnimationFrames, evenly spread, and the newest) as an animated GIF.
+    bool exportTrainingAnimation(const QString &path, QString *error);
+    const TrainingRecorder &recorder() const { return m_recorder; }
     // Applies settings as if edited in the dock.
     void applySettings(const Settings &settings);
 
@@ -102,6 +111,7 @@ private:
     void saveDatasetDialog();
     void exportChartDialog();
     void exportAllDialog();
+    void exportAnimationDialog();
     void about();
 
     Settings m_settings;
@@ -127,6 +137,7 @@ private:
     std::shared_ptr<LoadJob> m_loadJob;
     QPointer<QProgressDialog> m_loadProgress;
     QSize m_exportSize{1600, 1000};
+    TrainingRecorder m_recorder{kDefaultAnimationFrames}; // for File ▸ Export Training Animation…
 };
 
 } // namespace mdnviz

@@ -2,6 +2,7 @@
 // animated GIF, and the command line that asks for them.
 
 #include "headless.h"
+#include "mainwindow.h"
 
 #include "animationexport.h"
 #include "chartexport.h"
@@ -99,6 +100,8 @@ class TestExport : public QObject {
 private slots:
     void formatsByNameAndSuffix_data();
     void formatsByNameAndSuffix();
+    void dialogAnswerChoosesTheFormat_data();
+    void dialogAnswerChoosesTheFormat();
     void svgKeepsTextCurvesAndOneDensityImage();
     void svgOfALargeScatterStaysSmall();
     void exportLeavesOutTheSliceCursor();
@@ -112,6 +115,7 @@ private slots:
     void recorderWithoutPlanStaysBoundedAndEven();
     void gifKeepsOneSharedPaletteAndFrames();
     void animationOfARecordedRun();
+    void windowRecordsWhileTrainingAndExports();
 
     void headlessWritesSvgPdfAndGif();
     void headlessRefusesMeaninglessOptions_data();
@@ -137,6 +141,29 @@ void TestExport::formatsByNameAndSuffix()
     QCOMPARE(f ? int(*f) : -1, format);
     if (f)
         QCOMPARE(exportFormatFromName(exportFormatName(*f)), f);
+}
+
+void TestExport::dialogAnswerChoosesTheFormat_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<int>("filter"); // index into exportNameFilters()
+    QTest::addColumn<QString>("written");
+    QTest::addColumn<int>("format");
+    QTest::newRow("the extension wins") << "/d/fit.pdf" << 0 << "/d/fit.pdf" << int(ExportFormat::Pdf);
+    QTest::newRow("the type adds its suffix") << "/d/fit" << 1 << "/d/fit.svg" << int(ExportFormat::Svg);
+    QTest::newRow("unknown suffix") << "/d/fit.v2" << 2 << "/d/fit.v2.pdf" << int(ExportFormat::Pdf);
+    QTest::newRow("png by default") << "/d/fit" << -1 << "/d/fit.png" << int(ExportFormat::Png);
+}
+
+void TestExport::dialogAnswerChoosesTheFormat()
+{
+    QFETCH(QString, path);
+    QFETCH(int, filter);
+    QFETCH(QString, written);
+    QFETCH(int, format);
+    const auto [file, f] = exportTargetFor(path, exportNameFilters().value(filter));
+    QCOMPARE(file, written);
+    QCOMPARE(int(f), format);
 }
 
 void TestExport::svgKeepsTextCurvesAndOneDensityImage()
@@ -495,6 +522,44 @@ void TestExport::animationOfARecordedRun()
     QVERIFY(!exportTrainingAnimation(data, DataChart::Overlays(), {}, path, size, 10, &error));
     QVERIFY(error.contains(QStringLiteral("train")));
     QVERIFY(!exportTrainingAnimation(data, DataChart::Overlays(), frames, path, size, 0, &error));
+}
+
+void TestExport::windowRecordsWhileTrainingAndExports()
+{
+    mdnviz::MainWindow w(false);
+    w.resize(1000, 700);
+    w.show();
+    w.train();
+    QTRY_VERIFY_WITH_TIMEOUT(w.epoch() >= 150, 60000 * MDNVIZ_TIME_SCALE);
+    w.pause();
+    QTRY_VERIFY(!w.isTraining());
+    // Kept from the snapshots the window was sent: bounded, in order, reaching the newest.
+    const std::vector<mdn::Snapshot> frames = w.recorder().frames();
+    QVERIFY2(frames.size() >= 5, qPrintable(QString::number(frames.size())));
+    QVERIFY(int(frames.size()) <= kDefaultAnimationFrames);
+    for (std::size_t i = 1; i < frames.size(); ++i)
+        QVERIFY(frames[i].epoch > frames[i - 1].epoch);
+    QTRY_COMPARE(w.recorder().frames().back().epoch, w.epoch());
+
+    QTemporaryDir dir;
+    QString error;
+    const QString gif = dir.filePath(QStringLiteral("training.gif"));
+    QVERIFY2(w.exportTrainingAnimation(gif, &error), qPrintable(error));
+    const QList<QImage> decoded = gifFrames(gif);
+    QCOMPARE(decoded.size(), int(w.recorder().frameCount()));
+    QVERIFY(decoded.front() != decoded.back());
+
+    const QString svg = dir.filePath(QStringLiteral("fit.svg"));
+    QVERIFY2(w.exportDataChart(svg, QSize(1200, 750), &error), qPrintable(error));
+    QVERIFY(parseSvg(readAll(svg)).texts.contains(QStringLiteral("Data & fits")));
+    QVERIFY2(w.exportAllCharts(dir.filePath(QStringLiteral("pdf")), QSize(800, 500), &error, ExportFormat::Pdf),
+             qPrintable(error));
+    QVERIFY(readAll(dir.filePath(QStringLiteral("pdf/loss.pdf"))).startsWith("%PDF-"));
+
+    // New models start a new recording.
+    w.resetModels();
+    QTRY_VERIFY(w.recorder().frameCount() <= 1);
+    w.close();
 }
 
 void TestExport::headlessWritesSvgPdfAndGif()

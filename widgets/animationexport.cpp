@@ -46,7 +46,9 @@ bool exportTrainingAnimation(const mdn::Dataset &data, const DataChart::Overlays
     for (const mdn::Snapshot &s : frames) {
         chart.setSnapshot(s);
         chart.chart()->setTitle(tr("Data & fits — epoch %L1").arg(s.epoch));
-        images << renderFigure(figure, size);
+        QImage image = renderFigure(figure, size);
+        image.convertTo(QImage::Format_RGB32); // in place: the encoder then needs no copy
+        images << image;
     }
 
     GifOptions options;

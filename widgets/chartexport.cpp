@@ -183,6 +183,22 @@ std::optional<ExportFormat> exportFormatForPath(const QString &path)
     return exportFormatFromName(QFileInfo(path).suffix());
 }
 
+QStringList exportNameFilters()
+{
+    return {tr("PNG image (*.png)"), tr("SVG vector image (*.svg)"), tr("PDF document (*.pdf)")};
+}
+
+std::pair<QString, ExportFormat> exportTargetFor(const QString &path, const QString &selectedFilter)
+{
+    if (const auto format = exportFormatForPath(path))
+        return {path, *format};
+    ExportFormat format = ExportFormat::Png;
+    for (ExportFormat f : {ExportFormat::Svg, ExportFormat::Pdf})
+        if (selectedFilter.contains(QStringLiteral("*.") + exportFormatName(f)))
+            format = f;
+    return {path + QLatin1Char('.') + exportFormatName(format), format};
+}
+
 double figureScale(QSizeF size)
 {
     return std::max(1.0, std::min(size.width() / kFigureLayoutWidth,

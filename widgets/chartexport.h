@@ -28,6 +28,13 @@ std::optional<ExportFormat> exportFormatFromName(const QString &name);
 // The format a file name's suffix asks for (case-insensitive); nullopt for any other suffix.
 std::optional<ExportFormat> exportFormatForPath(const QString &path);
 
+// The file dialog's name filters, PNG first: "PNG image (*.png)", ...
+QStringList exportNameFilters();
+// What a save dialog's answer asks for: the format the path's suffix names, else that of the
+// selected filter (PNG if neither says), and the path with that suffix added when it had none
+// of the three.
+std::pair<QString, ExportFormat> exportTargetFor(const QString &path, const QString &selectedFilter);
+
 // Figures are laid out at about the size of a chart in the window (at least this many pixels, or
 // points, per side) and enlarged to the export size, so that text, lines and markers keep their
 // proportions: a 1600x1000 export has text twice the window's size, readable where the figure

@@ -62,23 +62,25 @@ void TrainingRecorder::clear()
     m_nextPlanned = 0;
 }
 
+bool TrainingRecorder::newestIsAhead() const
+{
+    return !m_newest.empty() && (m_frames.empty() || m_newest.front().epoch > m_frames.back().epoch);
+}
+
 std::vector<mdn::Snapshot> TrainingRecorder::frames() const
 {
     std::vector<mdn::Snapshot> out = m_frames;
-    if (!m_newest.empty() && (out.empty() || m_newest.front().epoch > out.back().epoch)) {
-        if (int(out.size()) >= m_capacity)
+    if (newestIsAhead()) {
+        if (out.size() >= std::size_t(m_capacity))
             out.pop_back();
         out.push_back(m_newest.front());
     }
     return out;
 }
 
-std::size_t TrainingRecorder::frameBytes(const mdn::Snapshot &s)
+std::size_t TrainingRecorder::frameCount() const
 {
-    const auto doubles = s.gridX.size() + s.mseCurve.size() + s.sampleX.size() + s.sampleY.size() +
-                         std::size_t(s.mixture.pi.size() + s.mixture.mu.size() + s.mixture.sigma.size()) +
-                         s.meanCurve.size() + s.modeCurve.size();
-    return sizeof(mdn::Snapshot) + doubles * sizeof(double) + s.density.values.size() * sizeof(float);
+    return std::min(m_frames.size() + (newestIsAhead() ? 1 : 0), std::size_t(m_capacity));
 }
 
 mdn::Snapshot TrainingRecorder::withoutLosses(const mdn::Snapshot &s)

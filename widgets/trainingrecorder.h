@@ -14,7 +14,8 @@ public:
     // capacity - 1 epochs). Without a plan (a window trains as long as the user likes), a frame
     // is kept at most every stride epochs, starting at one; when more than `capacity` are kept,
     // every other one is dropped and the stride doubles, so they stay evenly spread and bounded.
-    explicit TrainingRecorder(int capacity = 60, long plannedEpochs = 0);
+    // A frame of the default snapshot request takes about 0.5 MB (mostly the density grid).
+    explicit TrainingRecorder(int capacity, long plannedEpochs = 0);
 
     // Whether a snapshot of `epoch` would be kept (to skip making one that would not).
     bool wants(long epoch) const;
@@ -26,14 +27,13 @@ public:
     // The frames in epoch order: those kept and, without a plan, the newest snapshot if it came
     // after them; at most capacity().
     std::vector<mdn::Snapshot> frames() const;
+    std::size_t frameCount() const;
     int capacity() const { return m_capacity; }
     long stride() const { return m_stride; }
 
-    // The bytes a frame's copy takes (its vectors), to bound the memory of a recording.
-    static std::size_t frameBytes(const mdn::Snapshot &s);
-
 private:
     static mdn::Snapshot withoutLosses(const mdn::Snapshot &s);
+    bool newestIsAhead() const;
 
     int m_capacity;
     long m_planned;
