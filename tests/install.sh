@@ -41,6 +41,8 @@ if [[ -f "$man" ]]; then
     grep -q -- "--$option" <<<"${page//\\-/-}" || fail "the man page lacks --$option"
   done
   grep -q '^\.SH EXAMPLES' <<<"$page" || fail "the man page has no EXAMPLES"
+  grep -q '^\.TH MDNVIZ "1"' <<<"$page" || fail "the man page's title is not MDNVIZ(1): $(grep '^\.TH' <<<"$page")"
+  if grep -q 'QStandardPaths\|XDG_RUNTIME' <<<"$page"; then fail "the man page holds the program's warnings"; fi
 else
   fail "share/man/man1/mdnviz.1.gz missing"
 fi

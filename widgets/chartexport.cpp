@@ -229,9 +229,10 @@ void paintChart(QPainter *painter, QChart *chart, QSizeF size, double scale)
         for (QAbstractSeries *series : chart->series())
             if (auto *scatter = qobject_cast<QScatterSeries *>(series)) {
                 saved.append({scatter, scatter->lightMarker(), scatter->points()});
-                scatter->setLightMarker(QImage());
+                // Thinned first: without the light marker every point becomes a graphics item.
                 if (scatter->count() > kMaxVectorMarkers)
                     scatter->replace(evenSubset(saved.back().points, kMaxVectorMarkers));
+                scatter->setLightMarker(QImage());
             }
     chart->scene()->render(painter, QRectF(QPointF(), size), chart->sceneBoundingRect(),
                            Qt::IgnoreAspectRatio);
