@@ -1,6 +1,7 @@
 #pragma once
 // The command line: options shared by the window and the headless trainer, and the headless run.
 
+#include "animationexport.h"
 #include "chartexport.h"
 #include "dataset.h"
 #include "trainer.h"
@@ -32,8 +33,8 @@ struct Options {
     // Figures (app/figures.h).
     QString exportSvg, exportPdf, exportAnimation;
     ExportFormat exportDirFormat = ExportFormat::Png;
-    int animationFrames = 60, animationFps = 10;
-    QSize animationSize{800, 500};
+    int animationFrames = kDefaultAnimationFrames, animationFps = kDefaultAnimationFps;
+    QSize animationSize = kDefaultAnimationSize;
     std::size_t maxRows = 50'000'000; // CsvLimits::maxRows of every CSV file read
 
     bool trainsMse() const { return modelSelection != QLatin1String("mdn"); }

@@ -57,6 +57,17 @@ QByteArray readAll(const QString &path)
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
+// The window's four charts, with `d` as data from the inverse sinusoid's generator.
+struct Charts {
+    DataChart data;
+    LossChart loss;
+    MixtureChart mixture;
+    SliceChart slice;
+    ChartSet set{&data, &loss, &mixture, &slice};
+
+    explicit Charts(const mdn::Dataset &d) { set.setDataset(d, mdn::Generator::InverseSinusoid, 1.0); }
+};
+
 // The SVG's elements by name, with the text of each <text>; empty with *error on a parse error.
 struct SvgContent {
     QMap<QString, int> elements;
@@ -237,29 +248,24 @@ void TestExport::svgOfALargeScatterStaysSmall()
 
 void TestExport::exportLeavesOutTheSliceCursor()
 {
-    const mdn::Dataset data = inverseData(400);
-    DataChart data_;
-    LossChart loss;
-    MixtureChart mixture;
-    SliceChart slice;
-    ChartSet charts{&data_, &loss, &mixture, &slice};
-    charts.setDataset(data, mdn::Generator::InverseSinusoid, 1.0);
-    data_.setSliceX(2.5);
-    QVERIFY(data_.sliceSeries()->count() > 0);
-    const QPen cursor = data_.sliceSeries()->pen();
+    Charts charts(inverseData(400));
+    DataChart &data = charts.data;
+    data.setSliceX(2.5);
+    QVERIFY(data.sliceSeries()->count() > 0);
+    const QPen cursor = data.sliceSeries()->pen();
 
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("fit.svg"));
     QString error;
-    QVERIFY2(exportChart(charts, ChartKind::DataAndFits, path, QSize(800, 500), ExportFormat::Svg, &error),
+    QVERIFY2(exportChart(charts.set, ChartKind::DataAndFits, path, QSize(800, 500), ExportFormat::Svg, &error),
              qPrintable(error));
     const QString svg = QString::fromUtf8(readAll(path));
     QVERIFY(!svg.isEmpty());
     QVERIFY2(!svg.contains(QStringLiteral("stroke=\"%1\"").arg(cursor.color().name())),
              "the slice cursor's colour is in the figure");
     // And back on screen afterwards.
-    QCOMPARE(data_.sliceX(), 2.5);
-    QVERIFY(data_.sliceSeries()->count() > 0);
+    QCOMPARE(data.sliceX(), 2.5);
+    QVERIFY(data.sliceSeries()->count() > 0);
 }
 
 void TestExport::pdfIsOnePageOfTheRequestedSize_data()
@@ -297,21 +303,16 @@ void TestExport::everyChartInEveryFormat()
     const mdn::Dataset data = inverseData(400);
     mdn::Trainer mdnModel(data, mdn::defaultConfig(mdn::ModelKind::Mdn));
     mdnModel.train(20);
-    DataChart data_;
-    LossChart loss;
-    MixtureChart mixture;
-    SliceChart slice;
-    ChartSet charts{&data_, &loss, &mixture, &slice};
-    charts.setDataset(data, mdn::Generator::InverseSinusoid, 1.0);
+    Charts charts(data);
     mdn::Snapshot s = snapshotOf(nullptr, &mdnModel, data);
     s.losses = {mdn::LossPoint{1, 2.0, 1.5}, mdn::LossPoint{2, 1.5, 1.2}};
-    charts.showSnapshot(s);
+    charts.set.showSnapshot(s);
 
     QTemporaryDir dir;
     for (ExportFormat format : {ExportFormat::Png, ExportFormat::Svg, ExportFormat::Pdf}) {
         const QString out = dir.filePath(exportFormatName(format));
         QString error;
-        QVERIFY2(exportCharts(charts, out, QSize(640, 400), format, &error), qPrintable(error));
+        QVERIFY2(exportCharts(charts.set, out, QSize(640, 400), format, &error), qPrintable(error));
         for (ChartKind chart : kAllCharts) {
             const QByteArray bytes = readAll(out + QLatin1Char('/') + chartFileName(chart, format));
             QVERIFY2(bytes.size() > 1000, qPrintable(chartFileName(chart, format)));
@@ -334,7 +335,7 @@ void TestExport::everyChartInEveryFormat()
     // The mixture's three charts in one SVG, each with its axis titles as text, whole.
     const QString mixturePath = dir.filePath(QStringLiteral("mixture.svg"));
     QString error;
-    QVERIFY2(exportChart(charts, ChartKind::Mixture, mixturePath, QSize(1600, 1000), ExportFormat::Svg, &error),
+    QVERIFY2(exportChart(charts.set, ChartKind::Mixture, mixturePath, QSize(1600, 1000), ExportFormat::Svg, &error),
              qPrintable(error));
     const QString texts = parseSvg(readAll(mixturePath)).texts.join(QString());
     for (const char *title : {"Mixing weights", "π", "μ (y units)", "σ (y units, log)", "component 1"})
