@@ -200,6 +200,9 @@ void TestExport::svgKeepsTextCurvesAndOneDensityImage()
     for (const char *text : {"x", "y", "Data & fits", "MSE net prediction", "0", "p(y|x)"})
         QVERIFY2(svg.texts.contains(QLatin1String(text)), text);
     QVERIFY(svg.elements.value(QStringLiteral("text")) >= 20);
+    // Every font names CSS's generic family last, so a browser without the font stays sans.
+    const QString raw = QString::fromUtf8(readAll(path));
+    QCOMPARE(raw.count(QStringLiteral("font-family=")), raw.count(QStringLiteral(", sans-serif\"")));
     // The density is one embedded image, not a mosaic of rectangles; markers are circles.
     QCOMPARE(svg.elements.value(QStringLiteral("image")), 1);
     QVERIFY(svg.elements.value(QStringLiteral("rect")) < 20);
@@ -374,9 +377,9 @@ void TestExport::compactSvgFoldsMarkersAndSegments()
         "<g fill=\"#ff0000\" transform=\"matrix(1,0.5,0,1,0,0)\"><circle cx=\"0\" cy=\"0\" r=\"1\"/></g>"
         "<g stroke=\"#00ff00\"><polyline points=\"0,0 1,1 \"/><polyline points=\"1,1 2,0 \"/>"
         "<polyline points=\"5,5 6,6 \"/></g>"
-        "<g><text x=\"1\" y=\"2\" xml:space=\"preserve\"> a b </text></g>"
+        "<g font-family=\"Sans Serif\"><text x=\"1\" y=\"2\" xml:space=\"preserve\"> a b </text></g>"
         "</g></svg>";
-    const QString out = QString::fromUtf8(compactSvg(in));
+    const QString out = QString::fromUtf8(compactSvg(in, QStringLiteral("sans-serif")));
     QVERIFY(!out.isEmpty());
     // The two translated circles share one group with the transform folded in; the sheared one
     // keeps its own; the empty group is gone.
@@ -390,6 +393,7 @@ void TestExport::compactSvgFoldsMarkersAndSegments()
     QVERIFY2(out.contains(QStringLiteral("points=\"0,0 1,1 2,0\"")), qPrintable(out));
     QCOMPARE(out.count(QStringLiteral("<polyline")), 2);
     QVERIFY(out.contains(QStringLiteral("> a b </text>")));
+    QVERIFY(out.contains(QStringLiteral("font-family=\"Sans Serif, sans-serif\"")));
     QVERIFY(compactSvg("<svg><g></svg>").isEmpty());
 }
 

@@ -14,6 +14,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QFontInfo>
+#include <QGuiApplication>
 #include <QGraphicsLayout>
 #include <QGraphicsScene>
 #include <QImageWriter>
@@ -84,7 +86,8 @@ QByteArray encodeSvg(const Figure &figure, QSize size)
     painter.fillRect(QRectF(QPointF(), QSizeF(size)), Qt::white);
     figure(&painter, QSizeF(size), figureScale(QSizeF(size)));
     painter.end();
-    const QByteArray compact = compactSvg(svg);
+    const QByteArray compact =
+        compactSvg(svg, QFontInfo(QGuiApplication::font()).family() + QStringLiteral(", sans-serif"));
     return compact.isEmpty() ? svg : compact;
 }
 

@@ -170,6 +170,15 @@ bool extendPolyline(Node &line, const Node &next)
     return true;
 }
 
+void appendFonts(Node &node, const QString &fallback)
+{
+    for (auto &[k, v] : node.attributes)
+        if (k == QLatin1String("font-family"))
+            v += QStringLiteral(", ") + fallback;
+    for (auto &c : node.children)
+        appendFonts(*c, fallback);
+}
+
 void compact(Node &node)
 {
     std::vector<std::unique_ptr<Node>> out;
@@ -220,12 +229,14 @@ void write(QXmlStreamWriter &writer, const Node &node)
 
 } // namespace
 
-QByteArray compactSvg(const QByteArray &svg)
+QByteArray compactSvg(const QByteArray &svg, const QString &fallbackFonts)
 {
     const std::unique_ptr<Node> root = parse(svg);
     if (!root)
         return QByteArray();
     compact(*root);
+    if (!fallbackFonts.isEmpty())
+        appendFonts(*root, fallbackFonts);
     QByteArray out;
     QBuffer buffer(&out);
     buffer.open(QIODevice::WriteOnly);

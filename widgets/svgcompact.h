@@ -10,6 +10,12 @@
 //   becomes one polyline.
 
 #include <QByteArray>
+#include <QString>
+
+//
+// Qt names the default font family "Sans Serif", which no browser knows (CSS says
+// "sans-serif"): a browser would fall back to its default, a serif. So `fallbackFonts` (e.g.
+// "DejaVu Sans, sans-serif"), when given, is appended to every font-family.
 
 // The compacted document, or an empty array if `svg` does not parse.
-QByteArray compactSvg(const QByteArray &svg);
+QByteArray compactSvg(const QByteArray &svg, const QString &fallbackFonts = QString());
