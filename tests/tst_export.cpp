@@ -220,19 +220,19 @@ void TestExport::svgKeepsTextCurvesAndOneDensityImage()
 
 void TestExport::svgOfALargeScatterStaysSmall()
 {
-    // 100,000 points (the chart draws 8,000 of them) and 40,000 samples: the figure draws at most
+    // 30,000 points (the chart draws 8,000 of them) and 12,000 samples: the figure draws at most
     // kMaxVectorMarkers of each scatter series.
-    const mdn::Dataset data = inverseData(100'000);
+    const mdn::Dataset data = inverseData(30'000);
     mdn::Trainer mdnModel(inverseData(500), mdn::defaultConfig(mdn::ModelKind::Mdn));
     mdnModel.train(5);
     mdn::SnapshotRequest r;
-    r.samplesPerX = 200;
+    r.samplesPerX = 60;
     mdn::Snapshot s;
     mdn::fillSnapshot(s, nullptr, &mdnModel, data, r);
     DataChart chart;
     chart.setDataset(data);
     chart.setSnapshot(s);
-    QCOMPARE(chart.sampleSeries()->count(), 40'000);
+    QCOMPARE(chart.sampleSeries()->count(), 12'000);
 
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("big.svg"));
@@ -245,7 +245,7 @@ void TestExport::svgOfALargeScatterStaysSmall()
     QVERIFY(svg.elements.value(QStringLiteral("circle")) <= 2 * kMaxVectorMarkers + 200);
     QVERIFY2(bytes.size() < 1'200'000, qPrintable(QString::number(bytes.size())));
     // The series are whole again for the window.
-    QCOMPARE(chart.sampleSeries()->count(), 40'000);
+    QCOMPARE(chart.sampleSeries()->count(), 12'000);
     QVERIFY(!chart.sampleSeries()->lightMarker().isNull());
 }
 
@@ -534,6 +534,10 @@ void TestExport::windowRecordsWhileTrainingAndExports()
     mdnviz::MainWindow w(false);
     w.resize(1000, 700);
     w.show();
+    mdnviz::Settings settings = w.settings();
+    settings.points = 1000;
+    w.applySettings(settings);
+    QTRY_COMPARE(w.dataset().size(), std::size_t(1000));
     w.train();
     QTRY_VERIFY_WITH_TIMEOUT(w.epoch() >= 150, 60000 * MDNVIZ_TIME_SCALE);
     w.pause();
