@@ -164,7 +164,7 @@ std::vector<Generator> allGenerators()
 
 double defaultNoise(Generator g) { return g == Generator::Bishop ? 0.1 : 1.0; }
 
-Dataset generate(const GeneratorSpec &spec)
+Dataset generate(const GeneratorSpec &spec, const std::atomic<bool> *stop)
 {
     Rng rng(spec.seed);
     Dataset d;
@@ -172,6 +172,11 @@ Dataset generate(const GeneratorSpec &spec)
     d.x.resize(spec.points);
     d.y.resize(spec.points);
     for (std::size_t i = 0; i < spec.points; ++i) {
+        if (i % 65536 == 0 && stop && stop->load(std::memory_order_relaxed)) {
+            d.x.resize(i);
+            d.y.resize(i);
+            break;
+        }
         if (spec.generator == Generator::Bishop) {
             const double t = rng.uniform();
             d.x[i] = bishopCurve(t) + rng.uniform(-spec.noise, spec.noise);
@@ -206,20 +211,30 @@ std::vector<double> trueConditionalDensity(Generator g, double noise, double x,
     return p;
 }
 
-double bayesNll(Generator g, double noise, const Dataset &data)
+double bayesNll(Generator g, double noise, const Dataset &data, const std::atomic<bool> *stop)
 {
     if (data.empty())
         return std::numeric_limits<double>::quiet_NaN();
+    if (!(noise > 0.0))
+        return -std::numeric_limits<double>::infinity();
     noise = std::max(noise, kMinNoise);
+    const auto stopped = [stop](std::size_t i) {
+        return i % 4096 == 0 && stop && stop->load(std::memory_order_relaxed);
+    };
     double sum = 0.0;
     if (g == Generator::Sinusoid) {
-        for (std::size_t i = 0; i < data.size(); ++i)
+        for (std::size_t i = 0; i < data.size(); ++i) {
+            if (stopped(i))
+                return std::numeric_limits<double>::quiet_NaN();
             sum -= std::log(normalPdf(data.y[i] - sinusoidCurve(data.x[i]), noise));
+        }
         return sum / double(data.size());
     }
     const HiddenGrid grid = hiddenGrid(g);
     const EvidenceTable table = evidenceTable(g, noise, grid, data);
     for (std::size_t i = 0; i < data.size(); ++i) {
+        if (stopped(i))
+            return std::numeric_limits<double>::quiet_NaN();
         double z = table.empty() ? 0.0 : table.at(data.x[i]);
         if (!(z > 0.0)) // no table, or an x at the edge of the support between two zero nodes
             z = evidence(g, noise, grid, data.x[i]);
