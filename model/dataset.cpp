@@ -169,24 +169,23 @@ Dataset generate(const GeneratorSpec &spec, const std::atomic<bool> *stop)
     Rng rng(spec.seed);
     Dataset d;
     d.name = generatorName(spec.generator);
-    d.x.resize(spec.points);
-    d.y.resize(spec.points);
+    // Reserved, not resized: zeroing 160 MB up front takes most of a second on a busy machine,
+    // and a stop request would wait for it.
+    d.x.reserve(spec.points);
+    d.y.reserve(spec.points);
     for (std::size_t i = 0; i < spec.points; ++i) {
-        if (i % 65536 == 0 && stop && stop->load(std::memory_order_relaxed)) {
-            d.x.resize(i);
-            d.y.resize(i);
+        if (i % 65536 == 0 && stop && stop->load(std::memory_order_relaxed))
             break;
-        }
         if (spec.generator == Generator::Bishop) {
             const double t = rng.uniform();
-            d.x[i] = bishopCurve(t) + rng.uniform(-spec.noise, spec.noise);
-            d.y[i] = t;
+            d.x.push_back(bishopCurve(t) + rng.uniform(-spec.noise, spec.noise));
+            d.y.push_back(t);
         } else {
             const double u = rng.uniform(-kHalfRange, kHalfRange);
             const double v = sinusoidCurve(u) + spec.noise * rng.normal();
             const bool inverse = spec.generator == Generator::InverseSinusoid;
-            d.x[i] = inverse ? v : u;
-            d.y[i] = inverse ? u : v;
+            d.x.push_back(inverse ? v : u);
+            d.y.push_back(inverse ? u : v);
         }
     }
     return d;
