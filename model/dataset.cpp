@@ -99,7 +99,8 @@ struct EvidenceTable {
 };
 
 // An empty table when the points are few enough (or the table would not be cheaper).
-EvidenceTable evidenceTable(Generator g, double noise, const HiddenGrid &grid, const Dataset &data);
+EvidenceTable evidenceTable(Generator g, double noise, const HiddenGrid &grid, const Dataset &data,
+                            const std::atomic<bool> *stop);
 
 double likelihood(Generator g, double noise, double x, double t)
 {
@@ -113,7 +114,9 @@ double likelihood(Generator g, double noise, double x, double t)
     return normalPdf(x - sinusoidCurve(t), noise);
 }
 
-EvidenceTable evidenceTable(Generator g, double noise, const HiddenGrid &grid, const Dataset &data)
+// Stops, with an empty table, when *stop turns true.
+EvidenceTable evidenceTable(Generator g, double noise, const HiddenGrid &grid, const Dataset &data,
+                            const std::atomic<bool> *stop)
 {
     EvidenceTable t;
     if (data.size() <= kExactEvidencePoints)
@@ -127,8 +130,11 @@ EvidenceTable evidenceTable(Generator g, double noise, const HiddenGrid &grid, c
     t.lo = *lo;
     t.step = span > 0.0 ? span / double(nodes - 1) : 1.0;
     t.z.resize(nodes);
-    for (std::size_t i = 0; i < nodes; ++i)
+    for (std::size_t i = 0; i < nodes; ++i) {
+        if (i % 64 == 0 && stop && stop->load(std::memory_order_relaxed))
+            return {};
         t.z[i] = evidence(g, noise, grid, t.lo + t.step * double(i));
+    }
     return t;
 }
 
@@ -230,7 +236,7 @@ double bayesNll(Generator g, double noise, const Dataset &data, const std::atomi
         return sum / double(data.size());
     }
     const HiddenGrid grid = hiddenGrid(g);
-    const EvidenceTable table = evidenceTable(g, noise, grid, data);
+    const EvidenceTable table = evidenceTable(g, noise, grid, data, stop);
     for (std::size_t i = 0; i < data.size(); ++i) {
         if (stopped(i))
             return std::numeric_limits<double>::quiet_NaN();
