@@ -94,10 +94,10 @@ extern "C" void onInterrupt(int signo)
 // seems slow to act (every file is written atomically, so that loses nothing already saved).
 // A closed stdout (`mdnviz ... | head`) is no reason to lose the files: SIGPIPE is ignored and a
 // failed write to stdout is not an error.
+} // namespace
+
 void catchInterrupts()
 {
-    g_interrupted.store(false);
-    g_signal.store(0);
     struct sigaction action {};
     action.sa_handler = onInterrupt;
     sigemptyset(&action.sa_mask);
@@ -106,6 +106,8 @@ void catchInterrupts()
         ::sigaction(signo, &action, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
 }
+
+namespace {
 
 // What shells report for a command ended by that signal: 130 for Ctrl-C, 143 for SIGTERM.
 int interruptedExitCode() { return 128 + g_signal.load(); }
@@ -560,6 +562,7 @@ int runHeadless(const Options &o)
     if (g_interrupted.load())
         return stopBeforeTraining("loading");
     ds["name"] = QString::fromStdString(data.name);
+    ds["points"] = qint64(data.size());
     if (!o.saveDataFile.isEmpty()) {
         std::string e;
         if (!mdn::writeCsv(QFile::encodeName(o.saveDataFile).toStdString(), data, e)) {

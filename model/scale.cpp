@@ -6,15 +6,15 @@
 
 namespace mdn {
 
-namespace {
-
-std::string number(double v)
+std::string formatNumber(double v)
 {
     std::ostringstream s;
-    s.precision(3);
+    s.precision(4);
     s << v;
     return s.str();
 }
+
+namespace {
 
 bool checkColumn(const std::vector<double> &v, const char *name, bool spread, std::string &why)
 {
@@ -24,16 +24,16 @@ bool checkColumn(const std::vector<double> &v, const char *name, bool spread, st
             return false;
         }
     const ColumnMoments m = columnMoments(v);
-    const std::string supported = "mdnviz trains on values within +-" + number(kMaxMagnitude) +
+    const std::string supported = "mdnviz trains on values within +-" + formatNumber(kMaxMagnitude) +
                                   " whose standard deviation is 0 (a constant column) or at least " +
-                                  number(kMinSpread);
+                                  formatNumber(kMinSpread);
     if (m.maxAbs > kMaxMagnitude) {
-        why = std::string("the ") + name + " values reach " + number(m.maxAbs) + "; " + supported;
+        why = std::string("the ") + name + " values reach " + formatNumber(m.maxAbs) + "; " + supported;
         return false;
     }
     if (spread && m.sd > 0.0 && m.sd < kMinSpread) {
-        why = std::string("the ") + name + " values vary by only " + number(m.sd) +
-              " (standard deviation) around " + number(m.mean) + "; " + supported;
+        why = std::string("the ") + name + " values vary by only " + formatNumber(m.sd) +
+              " (standard deviation) around " + formatNumber(m.mean) + "; " + supported;
         return false;
     }
     return true;

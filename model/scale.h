@@ -26,6 +26,9 @@ struct ColumnMoments {
 };
 ColumnMoments columnMoments(const std::vector<double> &v);
 
+// A number as the messages write it: 4 significant digits ("0.005", "3.4e+153").
+std::string formatNumber(double v);
+
 // True when `d` can be trained on. Otherwise false and `why` says which column is out of range,
 // what it holds and which range is supported, in one line (e.g. "the y values reach 3e+153;
 // mdnviz trains on values within +-1e+100"). `spread` false checks magnitudes only (data that

@@ -6,20 +6,11 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <sstream>
 #include <stdexcept>
 
 namespace mdn {
 
 namespace {
-
-std::string formatNumber(double v)
-{
-    std::ostringstream s;
-    s.precision(4);
-    s << v;
-    return s.str();
-}
 
 // A constant column has no spread to divide by: it keeps its units.
 double scaleOf(const ColumnMoments &m) { return m.sd > 0.0 ? m.sd : 1.0; }

@@ -102,7 +102,7 @@ void TestAdversary::signalsStopAnyRunWithinASecond_data()
     QTest::newRow("SIGHUP in a big step") << int(SIGHUP) << big << 2500;
     QTest::newRow("SIGTERM in mini-batches") << int(SIGTERM) << big + QStringList{"--batch", "50000"} << 2500;
     // Generating ten million points, then the split and the Bayes floor.
-    QTest::newRow("SIGTERM while generating") << int(SIGTERM) << QStringList{"--points", "10000000"} << 200;
+    QTest::newRow("SIGTERM while generating") << int(SIGTERM) << QStringList{"--points", "10000000"} << 300;
     QTest::newRow("SIGHUP while preparing") << int(SIGHUP) << QStringList{"--points", "10000000"} << 1200;
 }
 
