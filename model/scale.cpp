@@ -16,14 +16,18 @@ std::string formatNumber(double v)
 
 namespace {
 
-bool checkColumn(const std::vector<double> &v, const char *name, bool spread, std::string &why)
+bool allFinite(const std::vector<double> &v, const char *name, std::string &why)
 {
     for (double e : v)
         if (!std::isfinite(e)) {
             why = std::string("the ") + name + " values include a non-finite value";
             return false;
         }
-    const ColumnMoments m = columnMoments(v);
+    return true;
+}
+
+bool checkColumn(const ColumnMoments &m, const char *name, bool spread, std::string &why)
+{
     const std::string supported = "mdnviz trains on values within +-" + formatNumber(kMaxMagnitude) +
                                   " whose standard deviation is 0 (a constant column) or at least " +
                                   formatNumber(kMinSpread);
@@ -76,9 +80,15 @@ ColumnMoments columnMoments(const std::vector<double> &v)
     return m;
 }
 
+bool checkScale(const ColumnMoments &x, const ColumnMoments &y, std::string &why, bool spread)
+{
+    return checkColumn(x, "x", spread, why) && checkColumn(y, "y", spread, why);
+}
+
 bool checkScale(const Dataset &d, std::string &why, bool spread)
 {
-    return checkColumn(d.x, "x", spread, why) && checkColumn(d.y, "y", spread, why);
+    return allFinite(d.x, "x", why) && allFinite(d.y, "y", why) &&
+           checkScale(columnMoments(d.x), columnMoments(d.y), why, spread);
 }
 
 } // namespace mdn

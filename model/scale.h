@@ -34,5 +34,7 @@ std::string formatNumber(double v);
 // mdnviz trains on values within +-1e+100"). `spread` false checks magnitudes only (data that
 // is scored, not trained on, may be a single point).
 bool checkScale(const Dataset &d, std::string &why, bool spread = true);
+// The same from the moments of the two columns of finite values.
+bool checkScale(const ColumnMoments &x, const ColumnMoments &y, std::string &why, bool spread = true);
 
 } // namespace mdn

@@ -1,7 +1,5 @@
 #include "trainer.h"
 
-#include "scale.h"
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -30,10 +28,11 @@ TrainConfig defaultConfig(ModelKind kind)
     return c;
 }
 
-Standardiser Standardiser::fit(const Dataset &d)
+Standardiser Standardiser::fit(const Dataset &d) { return fit(columnMoments(d.x), columnMoments(d.y)); }
+
+Standardiser Standardiser::fit(const ColumnMoments &x, const ColumnMoments &y)
 {
     Standardiser s;
-    const ColumnMoments x = columnMoments(d.x), y = columnMoments(d.y);
     s.xMean = x.mean;
     s.xScale = scaleOf(x);
     s.yMean = y.mean;
@@ -53,15 +52,17 @@ Trainer::Trainer(const Dataset &train, const TrainConfig &config)
         if (!std::isfinite(train.x[i]) || !std::isfinite(train.y[i]))
             throw std::invalid_argument("the dataset has a non-finite value at point " +
                                         std::to_string(i + 1));
+    // The moments once: at millions of points each pass over the data counts (an interrupt waits).
+    const ColumnMoments xMoments = columnMoments(train.x), yMoments = columnMoments(train.y);
     std::string why;
-    if (!checkScale(train, why))
+    if (!checkScale(xMoments, yMoments, why))
         throw std::invalid_argument(why);
     if (config.kind == ModelKind::Mdn && config.mixtures < 1)
         throw std::invalid_argument("an MDN needs at least one mixture component");
     if (!(config.optimizer.learningRate > 0.0) || !std::isfinite(config.optimizer.learningRate))
         throw std::invalid_argument("the learning rate must be a positive number");
 
-    m_std = Standardiser::fit(train);
+    m_std = Standardiser::fit(xMoments, yMoments);
     const Eigen::Index n = Eigen::Index(train.size());
     m_X.resize(1, n);
     m_T.resize(n, 1);

@@ -8,6 +8,7 @@
 #include "mlp.h"
 #include "optimizer.h"
 #include "rng.h"
+#include "scale.h"
 
 #include <Eigen/Core>
 
@@ -50,6 +51,7 @@ struct FaultEvent {
 struct Standardiser {
     double xMean = 0.0, xScale = 1.0, yMean = 0.0, yScale = 1.0;
     static Standardiser fit(const Dataset &d);
+    static Standardiser fit(const ColumnMoments &x, const ColumnMoments &y);
 };
 
 // A mixture per x, in data units: pi, mu, sigma are K x n (column j belongs to xs[j]).
