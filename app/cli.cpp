@@ -6,7 +6,9 @@
 #include "datachart.h"
 #include "figures.h"
 #include "losschart.h"
+#include "losshistory.h"
 #include "mixturechart.h"
+#include "scale.h"
 #include "slicechart.h"
 #include "split.h"
 
@@ -24,9 +26,15 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include <signal.h>
+#include <sys/stat.h>
 
 namespace mdnviz {
 
@@ -69,26 +77,41 @@ const OptionName kOptions[] = {
     {"max-rows", "Refuse CSV files with more than N data rows (default 50000000).", "N"},
 };
 
-// Set by SIGINT in headless mode: loading, both training threads and nothing else stop, and the
-// report of what was done is still written. A lock-free atomic is safe to store from a handler.
+// Set by SIGINT, SIGTERM or SIGHUP in headless mode: loading, generating, both training threads
+// and the validation passes stop, and the report of what was done is still written. Lock-free
+// atomics are safe to store from a handler.
 std::atomic<bool> g_interrupted{false};
-static_assert(std::atomic<bool>::is_always_lock_free);
+std::atomic<int> g_signal{0};
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
 
-extern "C" void onInterrupt(int) { g_interrupted.store(true, std::memory_order_relaxed); }
-
-// SA_RESETHAND: a second Ctrl-C ends the process at once, as users expect when the first one
-// seems slow to act (every file is written atomically, so that loses nothing already saved).
-void catchInterrupt()
+extern "C" void onInterrupt(int signo)
 {
-    g_interrupted.store(false);
+    g_signal.store(signo, std::memory_order_relaxed);
+    g_interrupted.store(true, std::memory_order_relaxed);
+}
+
+// Ctrl-C, `kill`/`timeout` (SIGTERM) and a closed terminal (SIGHUP) all end the run the same way.
+// SA_RESETHAND: a second signal ends the process at once, as users expect when the first one
+// seems slow to act (every file is written atomically, so that loses nothing already saved).
+// A closed stdout (`mdnviz ... | head`) is no reason to lose the files: SIGPIPE is ignored and a
+// failed write to stdout is not an error.
+} // namespace
+
+void catchInterrupts()
+{
     struct sigaction action {};
     action.sa_handler = onInterrupt;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESETHAND;
-    ::sigaction(SIGINT, &action, nullptr);
+    for (int signo : {SIGINT, SIGTERM, SIGHUP})
+        ::sigaction(signo, &action, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
 }
 
-constexpr int kInterruptedExitCode = 128 + SIGINT; // 130, what shells report for Ctrl-C
+namespace {
+
+// What shells report for a command ended by that signal: 130 for Ctrl-C, 143 for SIGTERM.
+int interruptedExitCode() { return 128 + g_signal.load(); }
 
 void printError(const QString &message)
 {
@@ -120,6 +143,13 @@ bool readNumber(const QCommandLineParser &p, const char *name, T lo, T hi, T &ou
 
 QJsonValue finiteOrNull(double v) { return std::isfinite(v) ? QJsonValue(v) : QJsonValue(); }
 
+// A figure as printed on stdout: the same value as in the report, and where the report has null
+// (no epoch trained, not evaluated, not finite) the same word every time.
+QString figure(double v, char format = 'g', int precision = 5)
+{
+    return std::isfinite(v) ? QString::number(v, format, precision) : QStringLiteral("n/a");
+}
+
 // Not QSaveFile: Qt 6.4's loses the error of a buffered write that fails at commit (disk full)
 // and then renames the empty temporary file over the report, and it ignores a failed fsync.
 bool writeText(const QString &path, const QByteArray &bytes, QString &error)
@@ -133,48 +163,204 @@ bool writeText(const QString &path, const QByteArray &bytes, QString &error)
     return true;
 }
 
-bool loadCsv(const QString &path, mdn::Dataset &out, QString &error, std::size_t maxRows)
+// Reads a CSV file and checks that its values are in the range mdnviz trains on (only their
+// magnitude for data that is scored, not trained on).
+bool loadCsv(const QString &path, mdn::Dataset &out, QString &error, std::size_t maxRows,
+             bool trainedOn)
 {
     mdn::CsvError e;
     mdn::CsvLimits limits;
     limits.maxRows = maxRows;
-    if (!mdn::readCsv(path.toStdString(), out, e, limits, nullptr, &g_interrupted)) {
+    if (!mdn::readCsv(QFile::encodeName(path).toStdString(), out, e, limits, nullptr, &g_interrupted)) {
         error = QString::fromStdString(e.toString());
+        return false;
+    }
+    std::string why;
+    if (!mdn::checkScale(out, why, trainedOn)) {
+        error = QStringLiteral("%1: %2").arg(path, QString::fromStdString(why));
         return false;
     }
     return true;
 }
 
-struct RunResult {
-    double seconds = 0.0;
-    long epochs = 0;
-    std::vector<double> losses; // per epoch, data units
-    std::vector<double> validation; // per epoch with losses; NaN where not evaluated
+// An option naming a file (or folder) the run reads or writes.
+struct PathOption {
+    QString option; // "--report"
+    QString path;
 };
 
-RunResult timedTrain(mdn::Trainer &t, long epochs, bool keepLosses, const std::atomic<bool> *stop,
-                     const mdn::Dataset *validation, HeadlessAnimation &animation)
+// Every file the run writes, with the option that names it, in one place: the checks before
+// the run (folders, read-only files, clashes with the inputs and with each other) cover each.
+QList<PathOption> outputPaths(const Options &o)
+{
+    QList<PathOption> out;
+    const auto add = [&out](const char *option, const QString &path) {
+        if (!path.isEmpty())
+            out.push_back({QLatin1String(option), path});
+    };
+    add("--report", o.reportFile);
+    add("--save-data", o.saveDataFile);
+    add("--export-samples", o.exportSamplesFile);
+    add("--export-png", o.exportPng);
+    add("--export-svg", o.exportSvg);
+    add("--export-pdf", o.exportPdf);
+    add("--export-animation", o.exportAnimation);
+    if (!o.exportDir.isEmpty())
+        for (ChartKind chart : kAllCharts)
+            add("--export-dir", QDir(o.exportDir).filePath(chartFileName(chart, o.exportDirFormat)));
+    return out;
+}
+
+QList<PathOption> inputPaths(const Options &o)
+{
+    QList<PathOption> in;
+    if (!o.dataFile.isEmpty())
+        in.push_back({QStringLiteral("--data"), o.dataFile});
+    if (!o.evalFile.isEmpty())
+        in.push_back({QStringLiteral("--eval"), o.evalFile});
+    return in;
+}
+
+// What identifies a file whatever path names it: device and inode when it exists (symbolic and
+// hard links, "./" and ".." all lead to the same), else the canonical folder plus the name.
+QString fileIdentity(const QString &path)
+{
+    struct stat info {};
+    if (::stat(QFile::encodeName(path).constData(), &info) == 0)
+        return QStringLiteral("inode:%1:%2").arg(quint64(info.st_dev)).arg(quint64(info.st_ino));
+    const QFileInfo f(path);
+    const QString folder = QFileInfo(f.absolutePath()).canonicalFilePath();
+    return QStringLiteral("path:") + (folder.isEmpty() ? f.absoluteFilePath() : folder + '/' + f.fileName());
+}
+
+// The checks that need no work: each output can be written (its folder exists, it is no
+// folder, not read-only), and no output is an input or another output. One line on failure.
+bool checkPaths(const Options &o, QString &error)
+{
+    if (!o.exportDir.isEmpty() && QFileInfo::exists(o.exportDir) && !QFileInfo(o.exportDir).isDir()) {
+        error = QStringLiteral("--export-dir %1: not a folder").arg(o.exportDir);
+        return false;
+    }
+    std::map<QString, PathOption> seen;
+    for (const PathOption &in : inputPaths(o))
+        seen.emplace(fileIdentity(in.path), in);
+    for (const PathOption &out : outputPaths(o)) {
+        // A missing --export-dir is created, so its files cannot be checked before.
+        const bool inNewFolder = out.option == QLatin1String("--export-dir") && !QFileInfo::exists(o.exportDir);
+        std::string resolved, why;
+        if (!inNewFolder && !mdn::checkOutputTarget(QFile::encodeName(out.path).toStdString(), resolved, why)) {
+            error = QStringLiteral("%1: %2").arg(out.option, QString::fromStdString(why));
+            return false;
+        }
+        const QString id = fileIdentity(inNewFolder ? out.path : QFile::decodeName(resolved.c_str()));
+        const auto [at, added] = seen.emplace(id, out);
+        if (!added) {
+            const PathOption &other = at->second;
+            const bool isInput = other.option == QLatin1String("--data") || other.option == QLatin1String("--eval");
+            error = QStringLiteral("%1 %2 is the same file as %3 %4: %5")
+                        .arg(out.option, out.path, other.option, other.path,
+                             isInput ? QStringLiteral("writing it would destroy the input")
+                                     : QStringLiteral("one output would overwrite the other"));
+            return false;
+        }
+    }
+    if (!o.exportSamplesFile.isEmpty() && !o.trainsMdn()) {
+        error = QStringLiteral("--export-samples needs the MDN (--model mdn or both)");
+        return false;
+    }
+    return true;
+}
+
+// A flag that turns true a fixed time after construction (or never, when destroyed before).
+class Deadline {
+public:
+    explicit Deadline(std::chrono::milliseconds after)
+        : m_thread([this, after] {
+              std::unique_lock<std::mutex> lock(m_mutex);
+              if (!m_done.wait_for(lock, after, [this] { return m_finished; }))
+                  m_expired.store(true);
+          })
+    {
+    }
+    ~Deadline()
+    {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_finished = true;
+        }
+        m_done.notify_all();
+        m_thread.join();
+    }
+    const std::atomic<bool> *flag() const { return &m_expired; }
+
+private:
+    std::atomic<bool> m_expired{false};
+    std::mutex m_mutex;
+    std::condition_variable m_done;
+    bool m_finished = false;
+    std::thread m_thread;
+};
+
+// After an interrupt the figures on the held-out and eval points are still worth having when
+// they come quickly: their passes get this long, then stop (their figures are then null).
+constexpr std::chrono::milliseconds kFiguresAfterInterrupt{300};
+
+// A loss curve of one model, bounded in length however many epochs run (see LossHistory), and
+// the validation loss at the epochs where it was evaluated.
+struct RunResult {
+    double seconds = 0.0;
+    long epochs = 0; // kept epochs: rolled-back ones do not count
+    mdn::LossHistory losses;
+    mdn::LossHistory validation;
+};
+
+RunResult timedTrain(mdn::Trainer &t, long epochs, bool keepLosses, const mdn::Dataset *validation,
+                     HeadlessAnimation &animation)
 {
     RunResult r;
-    if (keepLosses)
-        r.losses.reserve(std::size_t(std::min(epochs, 10'000'000L)));
     // The exported loss chart's validation curve: about 300 evaluations over the run, a few
     // percent of the training time.
     const long every = std::max(1L, epochs / 300);
     QElapsedTimer timer;
     timer.start();
     animation.record(t);
-    r.epochs = t.train(epochs, stop, [&r, &t, keepLosses, validation, every, epochs, &animation](long epoch, double loss) {
+    t.train(epochs, &g_interrupted, [&r, &t, keepLosses, validation, every, epochs, &animation](long epoch, double loss) {
         animation.record(t);
         if (keepLosses) {
-            r.losses.push_back(loss);
-            const bool due = validation && !validation->empty() && (epoch % every == 0 || epoch == epochs);
-            r.validation.push_back(due ? t.loss(*validation) : std::nan(""));
+            r.losses.add(epoch, loss);
+            if (validation && !validation->empty() && epoch > 0 && (epoch % every == 0 || epoch == epochs)) {
+                const double v = t.loss(*validation, &g_interrupted);
+                if (!g_interrupted.load(std::memory_order_relaxed))
+                    r.validation.add(epoch, v);
+            }
         }
         return true;
     });
     r.seconds = double(timer.nsecsElapsed()) * 1e-9;
+    r.epochs = t.epoch();
     return r;
+}
+
+// The loss curves of both models side by side, by epoch, as the loss chart takes them.
+std::vector<mdn::LossPoint> lossPoints(const RunResult &mse, const RunResult &mdnRun)
+{
+    std::map<long, mdn::LossPoint> byEpoch;
+    const auto merge = [&byEpoch](const mdn::LossHistory &h, double mdn::LossPoint::*field) {
+        for (const mdn::LossHistory::Point &p : h.points()) {
+            mdn::LossPoint &l = byEpoch[p.epoch];
+            l.epoch = p.epoch;
+            l.*field = p.value;
+        }
+    };
+    merge(mse.losses, &mdn::LossPoint::mse);
+    merge(mdnRun.losses, &mdn::LossPoint::nll);
+    merge(mse.validation, &mdn::LossPoint::validationMse);
+    merge(mdnRun.validation, &mdn::LossPoint::validationNll);
+    std::vector<mdn::LossPoint> out;
+    out.reserve(byEpoch.size());
+    for (const auto &[epoch, l] : byEpoch)
+        out.push_back(l);
+    return out;
 }
 
 // Renders the charts as the window shows them after training.
@@ -183,19 +369,7 @@ bool exportCharts(const Options &o, const mdn::Dataset &data, const mdn::Trainer
                   double bayes, const HeadlessAnimation &animation, QString &error)
 {
     mdn::Snapshot s;
-    const std::size_t epochs = std::max(mseRun.losses.size(), mdnRun.losses.size());
-    s.losses.resize(epochs);
-    for (std::size_t i = 0; i < epochs; ++i) {
-        s.losses[i].epoch = long(i + 1);
-        if (i < mseRun.losses.size())
-            s.losses[i].mse = mseRun.losses[i];
-        if (i < mdnRun.losses.size())
-            s.losses[i].nll = mdnRun.losses[i];
-        if (i < mseRun.validation.size())
-            s.losses[i].validationMse = mseRun.validation[i];
-        if (i < mdnRun.validation.size())
-            s.losses[i].validationNll = mdnRun.validation[i];
-    }
+    s.losses = lossPoints(mseRun, mdnRun);
     s.bayesNll = bayes;
     mdn::fillSnapshot(s, mse, mdnModel, data, snapshotRequest(o));
 
@@ -251,6 +425,17 @@ std::optional<Options> readOptions(const QCommandLineParser &p, QString &error)
     if (!p.positionalArguments().isEmpty()) {
         error = QStringLiteral("unexpected argument '%1' (see --help)").arg(p.positionalArguments().first());
         return std::nullopt;
+    }
+    // An empty file name (`--data ""`, often an unset shell variable) would otherwise mean "none".
+    for (const OptionName &option : kOptions) {
+        const QLatin1String name(option.name);
+        if (option.value && (std::strcmp(option.value, "file") == 0 || std::strcmp(option.value, "dir") == 0) &&
+            p.isSet(name) && p.value(name).isEmpty()) {
+            error = QStringLiteral("--%1: the %2 name is empty")
+                        .arg(name, std::strcmp(option.value, "dir") == 0 ? QStringLiteral("folder")
+                                                                           : QStringLiteral("file"));
+            return std::nullopt;
+        }
     }
     if (p.isSet(QStringLiteral("dataset"))) {
         const auto g = mdn::generatorFromName(p.value(QStringLiteral("dataset")).toStdString());
@@ -336,48 +521,85 @@ std::optional<Options> readOptions(const QCommandLineParser &p, QString &error)
 int runHeadless(const Options &o)
 {
     QString error;
-    catchInterrupt();
-    mdn::Dataset data;
-    if (!o.dataFile.isEmpty()) {
-        if (!loadCsv(o.dataFile, data, error, o.maxRows)) {
-            printError(error);
-            return g_interrupted.load() ? kInterruptedExitCode : 1;
-        }
-    } else {
-        data = mdn::generate(o.generator);
-    }
-    mdn::Dataset evalData;
-    if (!o.evalFile.isEmpty() && !loadCsv(o.evalFile, evalData, error, o.maxRows)) {
+    catchInterrupts();
+    if (!checkPaths(o, error)) {
         printError(error);
-        return g_interrupted.load() ? kInterruptedExitCode : 1;
+        return 1;
     }
+
+    QJsonObject report;
+    report["epochs"] = qint64(o.epochs);
+    QJsonObject ds;
+    ds["source"] = o.dataFile.isEmpty() ? QStringLiteral("generator") : o.dataFile;
+    if (o.dataFile.isEmpty()) {
+        ds["noise"] = o.generator.noise;
+        ds["seed"] = qint64(o.generator.seed);
+    }
+    const auto writeReport = [&](const QJsonObject &r) {
+        return o.reportFile.isEmpty() || writeText(o.reportFile, QJsonDocument(r).toJson(QJsonDocument::Indented), error);
+    };
+
+    mdn::Dataset data, evalData;
+    const bool loaded = o.dataFile.isEmpty() ? (data = mdn::generate(o.generator, &g_interrupted), true)
+                                             : loadCsv(o.dataFile, data, error, o.maxRows, true);
+    if ((!loaded || (!o.evalFile.isEmpty() && !loadCsv(o.evalFile, evalData, error, o.maxRows, false))) &&
+        !g_interrupted.load()) {
+        printError(error);
+        return 1;
+    }
+    // Interrupted before any model exists: the report says how far the run got (`stage`), and
+    // nothing else is written.
+    const auto stopBeforeTraining = [&](const char *stage) {
+        ds["points"] = qint64(data.size());
+        report["dataset"] = ds;
+        report["interrupted"] = true;
+        report["stage"] = QLatin1String(stage);
+        if (!writeReport(report)) {
+            printError(error);
+            return 1;
+        }
+        std::fprintf(stderr, "mdnviz: interrupted while %s; %s\n", stage,
+                     o.reportFile.isEmpty() ? "nothing written" : "only the report written");
+        return interruptedExitCode();
+    };
+    if (g_interrupted.load())
+        return stopBeforeTraining("loading");
+    ds["name"] = QString::fromStdString(data.name);
+    ds["points"] = qint64(data.size());
     if (!o.saveDataFile.isEmpty()) {
         std::string e;
-        if (!mdn::writeCsv(o.saveDataFile.toStdString(), data, e)) {
+        if (!mdn::writeCsv(QFile::encodeName(o.saveDataFile).toStdString(), data, e)) {
             printError(QString::fromStdString(e));
             return 1;
         }
     }
 
     // The held-out points measure generalisation: the models never train on them.
+    // Each step takes up to a few tenths of a second at 5,000,000 points: an interrupt is looked
+    // for after each.
     const mdn::SplitIndices split = mdn::splitIndices(data.size(), o.validationPercent, o.generator.seed);
+    if (g_interrupted.load())
+        return stopBeforeTraining("preparing");
     const mdn::Dataset train = mdn::subset(data, split.train);
     const mdn::Dataset validation = mdn::subset(data, split.validation);
-    // The exact floor under the validation NLL, for a generator (a file's density is unknown).
+    // The exact floor under the validation NLL, for a generator (a file's density is unknown);
+    // -infinity for a noiseless one, which has no floor.
     const double bayes = o.dataFile.isEmpty() && !validation.empty()
-                             ? mdn::bayesNll(o.generator.generator, o.generator.noise, validation)
+                             ? mdn::bayesNll(o.generator.generator, o.generator.noise, validation, &g_interrupted)
                              : std::nan("");
 
     std::optional<mdn::Trainer> mse, mdnModel;
     try {
-        if (o.trainsMse())
+        if (o.trainsMse() && !g_interrupted.load())
             mse.emplace(train, o.mse);
-        if (o.trainsMdn())
+        if (o.trainsMdn() && !g_interrupted.load())
             mdnModel.emplace(train, o.mdn);
     } catch (const std::exception &e) {
         printError(QString::fromUtf8(e.what()));
         return 1;
     }
+    if (g_interrupted.load() && ((o.trainsMse() && !mse) || (o.trainsMdn() && !mdnModel)))
+        return stopBeforeTraining("preparing");
 
     // The two models are independent: train them on both cores at once.
     const bool keepLosses = wantsFigures(o);
@@ -385,26 +607,29 @@ int runHeadless(const Options &o)
     RunResult mseRun, mdnRun;
     std::thread mseThread;
     if (mse)
-        mseThread = std::thread([&] { mseRun = timedTrain(*mse, o.epochs, keepLosses, &g_interrupted, &validation, animation); });
+        mseThread = std::thread([&] { mseRun = timedTrain(*mse, o.epochs, keepLosses, &validation, animation); });
     if (mdnModel)
-        mdnRun = timedTrain(*mdnModel, o.epochs, keepLosses, &g_interrupted, &validation, animation);
+        mdnRun = timedTrain(*mdnModel, o.epochs, keepLosses, &validation, animation);
     if (mseThread.joinable())
         mseThread.join();
 
-    QJsonObject report;
-    QJsonObject ds;
-    ds["name"] = QString::fromStdString(data.name);
-    ds["source"] = o.dataFile.isEmpty() ? QStringLiteral("generator") : o.dataFile;
-    ds["points"] = qint64(data.size());
-    if (o.dataFile.isEmpty()) {
-        ds["noise"] = o.generator.noise;
-        ds["seed"] = qint64(o.generator.seed);
-    }
     ds["train_points"] = qint64(train.size());
     ds["validation_points"] = qint64(validation.size());
     ds["validation_percent"] = o.validationPercent;
     report["dataset"] = ds;
-    report["epochs"] = qint64(o.epochs);
+
+    // Each figure once, where it cannot overflow (Trainer::loss works in double). An interrupt
+    // stops these passes too; after one, they get kFiguresAfterInterrupt.
+    std::optional<Deadline> deadline;
+    if (g_interrupted.load())
+        deadline.emplace(kFiguresAfterInterrupt);
+    const std::atomic<bool> *stopFigures = deadline ? deadline->flag() : &g_interrupted;
+    const auto lossOn = [stopFigures](const std::optional<mdn::Trainer> &t, const mdn::Dataset &d) {
+        return t && !d.empty() ? t->loss(d, stopFigures) : std::nan("");
+    };
+    const double mseValidation = lossOn(mse, validation), nllValidation = lossOn(mdnModel, validation);
+    const double mseEval = lossOn(mse, evalData), nllEval = lossOn(mdnModel, evalData);
+    deadline.reset();
     const bool interrupted = g_interrupted.load();
     report["interrupted"] = interrupted; // then mse.epochs and mdn.epochs say how far each got
 
@@ -419,29 +644,32 @@ int runHeadless(const Options &o)
         }
     };
 
+    // stdout may be a closed pipe: what is written there is best effort, the files are not.
     QTextStream out(stdout);
     if (mse) {
         QJsonObject m = modelReport(*mse, mseRun);
         m["train_loss"] = finiteOrNull(mse->lastLoss());
         if (!validation.empty())
-            m["validation_loss"] = finiteOrNull(mse->loss(validation));
+            m["validation_loss"] = finiteOrNull(mseValidation);
         report["mse"] = m;
         collectFaults(*mse);
         out << QStringLiteral("mse: %1 epochs in %2 s, train MSE %3\n")
                    .arg(mseRun.epochs)
                    .arg(mseRun.seconds, 0, 'f', 3)
-                   .arg(mse->lastLoss(), 0, 'g', 5);
+                   .arg(figure(mse->lastLoss()));
     }
+    const bool noFloor = std::isinf(bayes) && bayes < 0;
     if (mdnModel) {
         QJsonObject m = modelReport(*mdnModel, mdnRun);
         m["mixtures"] = mdnModel->config().mixtures;
         m["train_nll"] = finiteOrNull(mdnModel->lastLoss());
-        // Present only where they exist: no validation points, or no known density (a file).
+        // Present only where they exist: no validation points, no known density (a file), or
+        // no finite floor (a noiseless generator) leave them out.
         if (!validation.empty())
-            m["validation_nll"] = finiteOrNull(mdnModel->loss(validation));
+            m["validation_nll"] = finiteOrNull(nllValidation);
         if (!validation.empty() && std::isfinite(bayes)) {
             m["bayes_nll"] = bayes;
-            m["bayes_gap"] = finiteOrNull(mdnModel->loss(validation) - bayes);
+            m["bayes_gap"] = finiteOrNull(nllValidation - bayes);
         }
         report["mdn"] = m;
         collectFaults(*mdnModel);
@@ -449,17 +677,19 @@ int runHeadless(const Options &o)
                    .arg(mdnRun.epochs)
                    .arg(mdnRun.seconds, 0, 'f', 3)
                    .arg(mdnRun.seconds > 0 ? mdnRun.epochs / mdnRun.seconds : 0.0, 0, 'f', 0)
-                   .arg(mdnModel->lastLoss(), 0, 'g', 5);
+                   .arg(figure(mdnModel->lastLoss()));
     }
     if (!validation.empty()) {
         out << QStringLiteral("validation: %1 points").arg(validation.size());
         if (mse)
-            out << QStringLiteral(", MSE %1").arg(mse->loss(validation), 0, 'g', 5);
+            out << QStringLiteral(", MSE %1").arg(figure(mseValidation));
         if (mdnModel) {
-            const double nll = mdnModel->loss(validation);
-            out << QStringLiteral(", NLL %1 nats").arg(nll, 0, 'g', 5);
+            out << QStringLiteral(", NLL %1 nats").arg(figure(nllValidation));
             if (std::isfinite(bayes))
-                out << QStringLiteral(" (Bayes-optimal %1, gap %2)").arg(bayes, 0, 'g', 5).arg(nll - bayes, 0, 'f', 4);
+                out << QStringLiteral(" (Bayes-optimal %1, gap %2)")
+                           .arg(figure(bayes), figure(nllValidation - bayes, 'f', 4));
+            else if (noFloor)
+                out << QStringLiteral(" (Bayes-optimal: none, the generator has no noise)");
         }
         out << "\n";
     }
@@ -475,37 +705,31 @@ int runHeadless(const Options &o)
         ev["file"] = o.evalFile;
         ev["points"] = qint64(evalData.size());
         if (mse)
-            ev["mse_loss"] = finiteOrNull(mse->loss(evalData));
+            ev["mse_loss"] = finiteOrNull(mseEval);
         if (mdnModel)
-            ev["mdn_nll"] = finiteOrNull(mdnModel->loss(evalData));
+            ev["mdn_nll"] = finiteOrNull(nllEval);
         report["eval"] = ev;
         out << QStringLiteral("eval: %1 points").arg(evalData.size());
         if (mse)
-            out << QStringLiteral(", MSE %1").arg(ev["mse_loss"].toDouble(), 0, 'g', 5);
+            out << QStringLiteral(", MSE %1").arg(figure(mseEval));
         if (mdnModel)
-            out << QStringLiteral(", NLL %1 nats").arg(ev["mdn_nll"].toDouble(), 0, 'g', 5);
+            out << QStringLiteral(", NLL %1 nats").arg(figure(nllEval));
         out << "\n";
     }
     out.flush();
 
     if (!o.exportSamplesFile.isEmpty()) {
-        if (!mdnModel) {
-            printError(QStringLiteral("--export-samples needs the MDN (--model mdn or both)"));
-            return 1;
-        }
         const auto [lo, hi] = std::minmax_element(data.x.begin(), data.x.end());
-        std::vector<double> xs(200);
-        for (int i = 0; i < 200; ++i)
-            xs[std::size_t(i)] = *lo + (*hi - *lo) * i / 199.0;
         mdn::Dataset samples;
         samples.name = "samples";
-        for (const auto &[x, y] : mdnModel->sample(xs, o.samplesPerX, o.generator.seed + 1,
-                                                   o.piTemperature, o.sigmaTemperature)) {
+        for (const auto &[x, y] : mdnModel->sample(mdn::linspace(*lo, *hi, 200), o.samplesPerX,
+                                                   o.generator.seed + 1, o.piTemperature,
+                                                   o.sigmaTemperature)) {
             samples.x.push_back(x);
             samples.y.push_back(y);
         }
         std::string e;
-        if (!mdn::writeCsv(o.exportSamplesFile.toStdString(), samples, e)) {
+        if (!mdn::writeCsv(QFile::encodeName(o.exportSamplesFile).toStdString(), samples, e)) {
             printError(QString::fromStdString(e));
             return 1;
         }
@@ -515,15 +739,14 @@ int runHeadless(const Options &o)
         printError(error);
         return 1;
     }
-    if (!o.reportFile.isEmpty() &&
-        !writeText(o.reportFile, QJsonDocument(report).toJson(QJsonDocument::Indented), error)) {
+    if (!writeReport(report)) {
         printError(error);
         return 1;
     }
     if (interrupted) {
         std::fprintf(stderr, "mdnviz: interrupted: stopped after %ld epochs; outputs written\n",
                      std::max(mseRun.epochs, mdnRun.epochs));
-        return kInterruptedExitCode;
+        return interruptedExitCode();
     }
     return 0;
 }

@@ -46,10 +46,14 @@ void addOptions(QCommandLineParser &parser);
 // Reads the parsed options; on a bad value returns nullopt and sets error to one line.
 std::optional<Options> readOptions(const QCommandLineParser &parser, QString &error);
 
+// Makes SIGINT, SIGTERM and SIGHUP stop a headless run (see runHeadless) and ignores SIGPIPE.
+// runHeadless calls it; main calls it first thing too, so that a signal during start-up counts.
+void catchInterrupts();
+
 // Trains without a window as the options say; prints a summary on stdout. Returns the exit code
-// (0 on success, 1 with a one-line message on stderr on any error). SIGINT stops loading or both
-// training threads; the outputs asked for are then written for the epochs done, and the code is
-// 130 (128 + SIGINT).
+// (0 on success, 1 with a one-line message on stderr on any error). SIGINT, SIGTERM or SIGHUP
+// stop loading, preparing, both training threads and the validation passes; the outputs asked
+// for are then written for the epochs done, and the code is 128 + the signal.
 int runHeadless(const Options &options);
 
 } // namespace mdnviz

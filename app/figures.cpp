@@ -67,6 +67,14 @@ QList<QCommandLineOption> figureOptions()
 
 bool readFigureOptions(const QCommandLineParser &p, Options &o, QString &error)
 {
+    // As for the other file options: an empty name (an unset shell variable) is no "none".
+    for (const FigureOption &f : kFigureOptions) {
+        const QLatin1String name(f.name);
+        if (QLatin1String(f.value).startsWith(QLatin1String("file")) && p.isSet(name) && p.value(name).isEmpty()) {
+            error = QStringLiteral("--%1: the file name is empty").arg(name);
+            return false;
+        }
+    }
     o.exportSvg = p.value(QStringLiteral("export-svg"));
     o.exportPdf = p.value(QStringLiteral("export-pdf"));
     o.exportAnimation = p.value(QStringLiteral("export-animation"));

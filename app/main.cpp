@@ -33,6 +33,8 @@ int main(int argc, char **argv)
     const bool headless = hasArgument(argc, argv, "--headless");
     const bool informational = hasArgument(argc, argv, "--help") || hasArgument(argc, argv, "-h") ||
                                hasArgument(argc, argv, "--version") || hasArgument(argc, argv, "-v");
+    if (headless)
+        mdnviz::catchInterrupts();
     if (headless || informational) {
         // Charts are rendered for --export-png without any display.
         if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))

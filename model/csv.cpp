@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -971,6 +972,65 @@ bool checkWritable(const Dataset &data, std::string &why)
 
 namespace {
 
+// Follows symbolic links (relative targets from the link's folder) until a path that is not one;
+// false after 40 links, as the kernel's ELOOP.
+bool followLinks(std::string &path)
+{
+    for (int hops = 0; hops < 40; ++hops) {
+        struct stat info {};
+        if (::lstat(path.c_str(), &info) != 0 || !S_ISLNK(info.st_mode))
+            return true;
+        std::string target(std::size_t(PATH_MAX), '\0');
+        const ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
+        if (n < 0)
+            return true; // vanished meanwhile: treated as a new file
+        target.resize(std::size_t(n));
+        path = !target.empty() && target[0] == '/' ? target : directoryOf(path) + target;
+    }
+    return false;
+}
+
+} // namespace
+
+bool checkOutputTarget(const std::string &path, std::string &resolved, std::string &err)
+{
+    const std::string prefix = "cannot write '" + path + "': ";
+    if (path.empty() || path.back() == '/') {
+        err = prefix + "not a file name";
+        return false;
+    }
+    resolved = path;
+    if (!followLinks(resolved)) {
+        err = prefix + "too many levels of symbolic links";
+        return false;
+    }
+    const std::string via = resolved == path ? std::string() : " (the target of the link, '" + resolved + "')";
+    const std::string dir = directoryOf(resolved);
+    struct stat folder {};
+    const bool found = ::stat(dir.empty() ? "." : dir.c_str(), &folder) == 0;
+    if (!found || !S_ISDIR(folder.st_mode)) {
+        err = prefix + "the folder '" + (dir.empty() ? std::string(".") : dir) + "'" + via + ": " +
+              osReason(found ? ENOTDIR : errno);
+        return false;
+    }
+    struct stat existing {};
+    if (::stat(resolved.c_str(), &existing) != 0)
+        return true; // a new file
+    if (!S_ISREG(existing.st_mode)) {
+        err = prefix + "it is " + fileKind(existing.st_mode) + via + ", not a regular file";
+        return false;
+    }
+    // Root may write anything, so the mode bits are asked as well as access().
+    if ((existing.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0 || ::access(resolved.c_str(), W_OK) != 0) {
+        err = prefix + "the file" + via + " is read-only; mdnviz does not replace a read-only file " +
+              "(make it writable, or choose another name)";
+        return false;
+    }
+    return true;
+}
+
+namespace {
+
 // The atomic replacement behind every writer: produce(write) hands the content to write(data,
 // size), which appends it to a temporary file next to `path` and returns false on an error;
 // produce returns false to give up. Then fsync, close and rename over `path`, each checked. On
@@ -981,18 +1041,13 @@ bool replaceAtomically(const std::string &path,
                        std::string &err)
 {
     const std::string prefix = "cannot write '" + path + "': ";
-    if (path.empty() || path.back() == '/') {
-        err = prefix + "not a file name";
+    std::string target;
+    if (!checkOutputTarget(path, target, err))
         return false;
-    }
     struct stat existing {};
-    const bool exists = ::stat(path.c_str(), &existing) == 0;
-    if (exists && !S_ISREG(existing.st_mode)) {
-        err = prefix + "it is " + fileKind(existing.st_mode) + ", not a regular file";
-        return false;
-    }
+    const bool exists = ::stat(target.c_str(), &existing) == 0;
     std::string temporary;
-    FileDescriptor file(createTemporary(path, temporary));
+    FileDescriptor file(createTemporary(target, temporary));
     if (file.get() < 0) {
         const std::string reason = osReason(errno);
         err = prefix + "cannot create a temporary file '" + temporary + "': " + reason;
@@ -1017,10 +1072,10 @@ bool replaceAtomically(const std::string &path,
         return failWith("fsync of");
     if (file.close() != 0)
         return failWith("closing");
-    if (::rename(temporary.c_str(), path.c_str()) != 0)
+    if (::rename(temporary.c_str(), target.c_str()) != 0)
         return failWith("renaming", " over it");
-    syncDirectoryOf(path);
-    removeStaleTemporaries(directoryOf(path));
+    syncDirectoryOf(target);
+    removeStaleTemporaries(directoryOf(target));
     return true;
 }
 

@@ -58,6 +58,14 @@ bool readCsv(const std::string &path, Dataset &out, CsvError &err, const CsvLimi
 // and the next successful writeCsv into the same folder removes such files whose process is gone.
 bool writeCsv(const std::string &path, const Dataset &data, std::string &err);
 
+// Checks, before anything is written, that `path` can be replaced: a file name (not empty, not
+// ending in '/'), a symbolic link is followed to its target (the target is replaced and the link
+// kept), the target's folder exists, and the target either does not exist or is a regular file
+// that may be written: a read-only file is refused, never silently replaced. On success
+// `resolved` is the path that will actually be replaced; on failure err says why in one line.
+// Every writer below runs this check first.
+bool checkOutputTarget(const std::string &path, std::string &resolved, std::string &err);
+
 // Replaces the file at `path` with `bytes` exactly as writeCsv does (temporary file, every write,
 // fsync, close and rename checked; on failure the old file untouched and err naming the step, the
 // file and the OS reason). Every file the application writes goes through here or writeCsv.

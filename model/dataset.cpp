@@ -99,7 +99,8 @@ struct EvidenceTable {
 };
 
 // An empty table when the points are few enough (or the table would not be cheaper).
-EvidenceTable evidenceTable(Generator g, double noise, const HiddenGrid &grid, const Dataset &data);
+EvidenceTable evidenceTable(Generator g, double noise, const HiddenGrid &grid, const Dataset &data,
+                            const std::atomic<bool> *stop);
 
 double likelihood(Generator g, double noise, double x, double t)
 {
@@ -113,7 +114,9 @@ double likelihood(Generator g, double noise, double x, double t)
     return normalPdf(x - sinusoidCurve(t), noise);
 }
 
-EvidenceTable evidenceTable(Generator g, double noise, const HiddenGrid &grid, const Dataset &data)
+// Stops, with an empty table, when *stop turns true.
+EvidenceTable evidenceTable(Generator g, double noise, const HiddenGrid &grid, const Dataset &data,
+                            const std::atomic<bool> *stop)
 {
     EvidenceTable t;
     if (data.size() <= kExactEvidencePoints)
@@ -127,8 +130,11 @@ EvidenceTable evidenceTable(Generator g, double noise, const HiddenGrid &grid, c
     t.lo = *lo;
     t.step = span > 0.0 ? span / double(nodes - 1) : 1.0;
     t.z.resize(nodes);
-    for (std::size_t i = 0; i < nodes; ++i)
+    for (std::size_t i = 0; i < nodes; ++i) {
+        if (i % 64 == 0 && stop && stop->load(std::memory_order_relaxed))
+            return {};
         t.z[i] = evidence(g, noise, grid, t.lo + t.step * double(i));
+    }
     return t;
 }
 
@@ -164,24 +170,28 @@ std::vector<Generator> allGenerators()
 
 double defaultNoise(Generator g) { return g == Generator::Bishop ? 0.1 : 1.0; }
 
-Dataset generate(const GeneratorSpec &spec)
+Dataset generate(const GeneratorSpec &spec, const std::atomic<bool> *stop)
 {
     Rng rng(spec.seed);
     Dataset d;
     d.name = generatorName(spec.generator);
-    d.x.resize(spec.points);
-    d.y.resize(spec.points);
+    // Reserved, not resized: zeroing 160 MB up front takes most of a second on a busy machine,
+    // and a stop request would wait for it.
+    d.x.reserve(spec.points);
+    d.y.reserve(spec.points);
     for (std::size_t i = 0; i < spec.points; ++i) {
+        if (i % 65536 == 0 && stop && stop->load(std::memory_order_relaxed))
+            break;
         if (spec.generator == Generator::Bishop) {
             const double t = rng.uniform();
-            d.x[i] = bishopCurve(t) + rng.uniform(-spec.noise, spec.noise);
-            d.y[i] = t;
+            d.x.push_back(bishopCurve(t) + rng.uniform(-spec.noise, spec.noise));
+            d.y.push_back(t);
         } else {
             const double u = rng.uniform(-kHalfRange, kHalfRange);
             const double v = sinusoidCurve(u) + spec.noise * rng.normal();
             const bool inverse = spec.generator == Generator::InverseSinusoid;
-            d.x[i] = inverse ? v : u;
-            d.y[i] = inverse ? u : v;
+            d.x.push_back(inverse ? v : u);
+            d.y.push_back(inverse ? u : v);
         }
     }
     return d;
@@ -206,20 +216,30 @@ std::vector<double> trueConditionalDensity(Generator g, double noise, double x,
     return p;
 }
 
-double bayesNll(Generator g, double noise, const Dataset &data)
+double bayesNll(Generator g, double noise, const Dataset &data, const std::atomic<bool> *stop)
 {
     if (data.empty())
         return std::numeric_limits<double>::quiet_NaN();
+    if (!(noise > 0.0))
+        return -std::numeric_limits<double>::infinity();
     noise = std::max(noise, kMinNoise);
+    const auto stopped = [stop](std::size_t i) {
+        return i % 4096 == 0 && stop && stop->load(std::memory_order_relaxed);
+    };
     double sum = 0.0;
     if (g == Generator::Sinusoid) {
-        for (std::size_t i = 0; i < data.size(); ++i)
+        for (std::size_t i = 0; i < data.size(); ++i) {
+            if (stopped(i))
+                return std::numeric_limits<double>::quiet_NaN();
             sum -= std::log(normalPdf(data.y[i] - sinusoidCurve(data.x[i]), noise));
+        }
         return sum / double(data.size());
     }
     const HiddenGrid grid = hiddenGrid(g);
-    const EvidenceTable table = evidenceTable(g, noise, grid, data);
+    const EvidenceTable table = evidenceTable(g, noise, grid, data, stop);
     for (std::size_t i = 0; i < data.size(); ++i) {
+        if (stopped(i))
+            return std::numeric_limits<double>::quiet_NaN();
         double z = table.empty() ? 0.0 : table.at(data.x[i]);
         if (!(z > 0.0)) // no table, or an x at the edge of the support between two zero nodes
             z = evidence(g, noise, grid, data.x[i]);

@@ -1,6 +1,7 @@
 #pragma once
 // Datasets: (x, y) pairs, the built-in generators and their true conditional densities.
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -43,7 +44,8 @@ std::optional<Generator> generatorFromName(const std::string &name);
 std::vector<Generator> allGenerators();
 double defaultNoise(Generator g);                             // 1.0, 1.0, 0.1
 
-Dataset generate(const GeneratorSpec &spec);
+// Stops early, with the points drawn so far, when *stop turns true (checked every 65,536 points).
+Dataset generate(const GeneratorSpec &spec, const std::atomic<bool> *stop = nullptr);
 
 // The forward curve of the sinusoid problems: f(t) = 7 sin(0.75 t) + 0.5 t.
 double sinusoidCurve(double t);
@@ -58,7 +60,10 @@ std::vector<double> trueConditionalDensity(Generator g, double noise, double x,
 // the lowest mean NLL any model can expect on fresh data from that generator. Above 2,000 points
 // the inverse problems' evidence integral is tabulated over x (nodes noise/64 apart) and
 // interpolated, which keeps a million points to about a second and the result within 1e-4 nats.
-double bayesNll(Generator g, double noise, const Dataset &data);
+// A noiseless generator (noise 0) has no such floor: its density is a spike, and the result is
+// -infinity. NaN for no data, or when *stop turns true before the end (checked every 4,096 points).
+double bayesNll(Generator g, double noise, const Dataset &data,
+                const std::atomic<bool> *stop = nullptr);
 
 // The support of y for a generator (for plotting ranges and integration grids).
 struct Range {

@@ -30,10 +30,15 @@ SplitIndices splitIndices(std::size_t n, double validationPercent, std::uint64_t
     for (std::size_t i = 0; i < held; ++i)
         std::swap(order[i], order[i + std::size_t(rng.below(n - i))]);
 
-    s.validation.assign(order.begin(), order.begin() + std::ptrdiff_t(held));
-    s.train.assign(order.begin() + std::ptrdiff_t(held), order.end());
-    std::sort(s.validation.begin(), s.validation.end());
-    std::sort(s.train.begin(), s.train.end());
+    // Both parts in ascending order by one sweep over a mask: linear, where sorting the parts
+    // took a second for five million points (an interrupt waits for it).
+    std::vector<bool> held_out(n, false);
+    for (std::size_t i = 0; i < held; ++i)
+        held_out[order[i]] = true;
+    s.validation.reserve(held);
+    s.train.reserve(n - held);
+    for (std::size_t i = 0; i < n; ++i)
+        (held_out[i] ? s.validation : s.train).push_back(i);
     return s;
 }
 
@@ -41,11 +46,11 @@ Dataset subset(const Dataset &d, const std::vector<std::size_t> &indices)
 {
     Dataset out;
     out.name = d.name;
-    out.x.reserve(indices.size());
-    out.y.reserve(indices.size());
-    for (std::size_t i : indices) {
-        out.x.push_back(d.x[i]);
-        out.y.push_back(d.y[i]);
+    out.x.resize(indices.size());
+    out.y.resize(indices.size());
+    for (std::size_t k = 0; k < indices.size(); ++k) {
+        out.x[k] = d.x[indices[k]];
+        out.y[k] = d.y[indices[k]];
     }
     return out;
 }

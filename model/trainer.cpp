@@ -4,35 +4,14 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <sstream>
 #include <stdexcept>
 
 namespace mdn {
 
 namespace {
 
-std::string formatNumber(double v)
-{
-    std::ostringstream s;
-    s.precision(4);
-    s << v;
-    return s.str();
-}
-
-double meanOf(const std::vector<double> &v)
-{
-    return std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
-}
-
-double scaleOf(const std::vector<double> &v, double mean)
-{
-    double ss = 0.0;
-    for (double e : v)
-        ss += (e - mean) * (e - mean);
-    const double sd = std::sqrt(ss / double(v.size()));
-    // A constant column has no spread to divide by: keep its units.
-    return sd > 1e-300 && std::isfinite(sd) ? sd : 1.0;
-}
+// A constant column has no spread to divide by: it keeps its units.
+double scaleOf(const ColumnMoments &m) { return m.sd > 0.0 ? m.sd : 1.0; }
 
 } // namespace
 
@@ -49,13 +28,15 @@ TrainConfig defaultConfig(ModelKind kind)
     return c;
 }
 
-Standardiser Standardiser::fit(const Dataset &d)
+Standardiser Standardiser::fit(const Dataset &d) { return fit(columnMoments(d.x), columnMoments(d.y)); }
+
+Standardiser Standardiser::fit(const ColumnMoments &x, const ColumnMoments &y)
 {
     Standardiser s;
-    s.xMean = meanOf(d.x);
-    s.xScale = scaleOf(d.x, s.xMean);
-    s.yMean = meanOf(d.y);
-    s.yScale = scaleOf(d.y, s.yMean);
+    s.xMean = x.mean;
+    s.xScale = scaleOf(x);
+    s.yMean = y.mean;
+    s.yScale = scaleOf(y);
     return s;
 }
 
@@ -71,12 +52,17 @@ Trainer::Trainer(const Dataset &train, const TrainConfig &config)
         if (!std::isfinite(train.x[i]) || !std::isfinite(train.y[i]))
             throw std::invalid_argument("the dataset has a non-finite value at point " +
                                         std::to_string(i + 1));
+    // The moments once: at millions of points each pass over the data counts (an interrupt waits).
+    const ColumnMoments xMoments = columnMoments(train.x), yMoments = columnMoments(train.y);
+    std::string why;
+    if (!checkScale(xMoments, yMoments, why))
+        throw std::invalid_argument(why);
     if (config.kind == ModelKind::Mdn && config.mixtures < 1)
         throw std::invalid_argument("an MDN needs at least one mixture component");
     if (!(config.optimizer.learningRate > 0.0) || !std::isfinite(config.optimizer.learningRate))
         throw std::invalid_argument("the learning rate must be a positive number");
 
-    m_std = Standardiser::fit(train);
+    m_std = Standardiser::fit(xMoments, yMoments);
     const Eigen::Index n = Eigen::Index(train.size());
     m_X.resize(1, n);
     m_T.resize(n, 1);
@@ -89,6 +75,7 @@ Trainer::Trainer(const Dataset &train, const TrainConfig &config)
 
     const int outputs = config.kind == ModelKind::Mdn ? 3 * config.mixtures : 1;
     m_net = Net(1, config.hidden, outputs);
+    m_block = std::clamp(Eigen::Index(kBlockWork / double(m_net.parameterCount())), kMinBlock, kBlock);
     m_net.initialise(m_rng, config.initGain, config.outputGain);
     // The initial weights are the first place to roll back to; their loss is not known yet.
     checkpoint(std::numeric_limits<double>::infinity());
@@ -125,8 +112,12 @@ double Trainer::lossAndGradient(const Eigen::Ref<const Matrix> &X, const Eigen::
 {
     const Eigen::Index n = X.cols();
     double loss = 0.0;
-    for (Eigen::Index start = 0; start < n; start += kBlock) {
-        const Eigen::Index len = std::min(kBlock, n - start);
+    for (Eigen::Index start = 0; start < n; start += m_block) {
+        if (stopRequested()) {
+            m_stoppedInStep = true;
+            return std::numeric_limits<double>::quiet_NaN();
+        }
+        const Eigen::Index len = std::min(m_block, n - start);
         Pass &p = passFor(len);
         const auto Xb = X.middleCols(start, len);
         const auto Tb = T.middleRows(start, len);
@@ -156,6 +147,8 @@ double Trainer::stepBatch(const Eigen::Ref<const Matrix> &X, const Eigen::Ref<co
                           bool epochStart)
 {
     const double loss = lossAndGradient(X, T, m_grad);
+    if (m_stoppedInStep)
+        return loss; // nothing was changed
     m_gradNorm = double(m_grad.norm());
     if (!guard(loss, m_epoch, epochStart))
         return std::numeric_limits<double>::quiet_NaN();
@@ -195,6 +188,9 @@ bool Trainer::guard(double loss, long epoch, bool epochStart)
     m_faultInStep = true;
     m_net.parameters() = m_goodParams;
     m_optimizer = m_goodOptimizer;
+    m_epoch = m_goodEpoch;
+    m_lastLoss = std::isfinite(m_goodLoss) ? toDataUnits(m_goodLoss)
+                                           : std::numeric_limits<double>::quiet_NaN();
     const double lr = learningRate() * 0.5;
     m_optimizer.setLearningRate(lr);
     m_goodOptimizer.setLearningRate(lr);
@@ -219,10 +215,10 @@ long Trainer::train(long epochs, const std::atomic<bool> *stop,
     const Eigen::Index n = m_X.cols();
     const Eigen::Index batch =
         m_config.batch == 0 || Eigen::Index(m_config.batch) >= n ? n : Eigen::Index(m_config.batch);
-    long done = 0;
-    while (done < epochs && !m_failed) {
-        if (stop && stop->load(std::memory_order_relaxed))
-            break;
+    const long first = m_epoch;
+    m_stop = stop;
+    m_stoppedInStep = false;
+    while (m_epoch - first < epochs && !m_failed && !stopRequested()) {
         m_faultInStep = false;
         double sum = 0.0;
         if (batch == n) {
@@ -237,15 +233,17 @@ long Trainer::train(long epochs, const std::atomic<bool> *stop,
                 m_scratchX(0, i) = m_X(0, Eigen::Index(m_order[std::size_t(i)]));
                 m_scratchT(i, 0) = m_T(Eigen::Index(m_order[std::size_t(i)]), 0);
             }
-            for (Eigen::Index start = 0; start < n && !m_faultInStep; start += batch) {
+            for (Eigen::Index start = 0; start < n && !m_faultInStep && !m_stoppedInStep; start += batch) {
                 const Eigen::Index len = std::min(batch, n - start);
                 sum += stepBatch(m_scratchX.middleCols(start, len),
                                  m_scratchT.middleRows(start, len), start == 0) *
                        double(len);
-                if (stop && stop->load(std::memory_order_relaxed) && start + len < n)
-                    return done; // an interrupted epoch is not counted
+                if (stopRequested())
+                    m_stoppedInStep = start + len < n;
             }
         }
+        if (m_stoppedInStep)
+            break; // an interrupted epoch is not counted
         if (m_faultInStep) {
             // The epoch was rolled back: it does not count, and its loss is not reported.
             if (onEpoch && !onEpoch(m_epoch, m_lastLoss))
@@ -253,13 +251,13 @@ long Trainer::train(long epochs, const std::atomic<bool> *stop,
             continue;
         }
         ++m_epoch;
-        ++done;
         const double meanLoss = sum / double(n);
         m_lastLoss = toDataUnits(meanLoss);
         if (onEpoch && !onEpoch(m_epoch, m_lastLoss))
             break;
     }
-    return done;
+    m_stop = nullptr;
+    return std::max(0L, m_epoch - first);
 }
 
 Trainer::Matrix Trainer::outputs(const std::vector<double> &xs) const
@@ -271,33 +269,43 @@ Trainer::Matrix Trainer::outputs(const std::vector<double> &xs) const
     return m_net.forward(X, ws);
 }
 
-// In blocks of kBlock points, like training: one pass over a large validation set in a single
-// piece would page in tens of megabytes of fresh outputs and run several times slower.
-double Trainer::loss(const Dataset &d) const
+// In blocks, like training: one pass over a large validation set in a single piece would page in
+// tens of megabytes of fresh outputs and run several times slower. The network runs in float as
+// in training; the loss in double, in data units for the MSE, so that a point far from the
+// training data's range (a target 1e20 standard deviations away) overflows nothing.
+double Trainer::loss(const Dataset &d, const std::atomic<bool> *stop) const
 {
     if (d.empty())
         return std::numeric_limits<double>::quiet_NaN();
     const Eigen::Index n = Eigen::Index(d.size());
-    const Eigen::Index block = std::min(n, kBlock);
-    Matrix X(1, block), T(block, 1);
+    const Eigen::Index block = std::min(n, m_block);
+    Matrix X(1, block);
+    mdn::Matrix<double> T(block, 1);
     Net::Workspace ws;
-    MdnWorkspace<float> mdnWs;
+    MdnWorkspace<double> mdnWs;
+    mdn::Matrix<double> out;
     double sum = 0.0;
     for (Eigen::Index start = 0; start < n; start += block) {
+        if (stop && stop->load(std::memory_order_relaxed))
+            return std::numeric_limits<double>::quiet_NaN();
         const Eigen::Index m = std::min(block, n - start);
         for (Eigen::Index i = 0; i < m; ++i) {
             const std::size_t j = std::size_t(start + i);
             X(0, i) = float((d.x[j] - m_std.xMean) / m_std.xScale);
-            T(i, 0) = float((d.y[j] - m_std.yMean) / m_std.yScale);
+            T(i, 0) = (d.y[j] - m_std.yMean) / m_std.yScale;
         }
-        const Matrix &out = m_net.forward(X.leftCols(m), ws);
-        const float mean = m_config.kind == ModelKind::Mse
-                               ? mseLoss<float>(out, T.topRows(m), nullptr)
-                               : mdnLoss<float>(out, T.topRows(m), m_config.mixtures,
-                                                float(m_config.sigmaFloor), nullptr, mdnWs);
-        sum += double(mean) * double(m);
+        out = m_net.forward(X.leftCols(m), ws).cast<double>();
+        if (m_config.kind == ModelKind::Mse) {
+            // Residuals in data units, each squared term divided by n before it is summed.
+            const double w = m_std.yScale / std::sqrt(double(n));
+            sum += ((out.col(0).array() - T.col(0).head(m).array()) * w).square().sum();
+        } else {
+            sum += mdnLoss<double>(out, T.topRows(m), m_config.mixtures, m_config.sigmaFloor,
+                                   nullptr, mdnWs) *
+                   (double(m) / double(n));
+        }
     }
-    return toDataUnits(sum / double(n));
+    return m_config.kind == ModelKind::Mse ? sum : sum + std::log(m_std.yScale);
 }
 
 Mixture Trainer::mixture(const std::vector<double> &xs, double piTemperature,

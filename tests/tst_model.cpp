@@ -2,13 +2,17 @@
 
 #include "dataset.h"
 #include "fuzzy.h"
+#include "losshistory.h"
 #include "mdn.h"
+#include "scale.h"
 #include "snapshot.h"
 #include "trainer.h"
 
+#include <QElapsedTimer>
 #include <QtTest/QTest>
 
 #include <cmath>
+#include <thread>
 
 using namespace mdn;
 
@@ -56,6 +60,12 @@ private slots:
     void badInputIsRefused();
     void divergenceGivesUpAfterMaxRecoveriesWithFiniteWeights();
     void miniBatchDivergenceRollsBackMidEpoch();
+    void aStoppedStepChangesNothing();
+    void rollbacksUndoTheirEpochs();
+    void lossHistoryStaysBounded();
+    void lossHistoryDropsUndoneEpochs();
+    void columnMomentsAtTheEndsOfTheRange_data();
+    void columnMomentsAtTheEndsOfTheRange();
 };
 
 void TestModel::generatorsFollowTheirDefinition_data()
@@ -475,6 +485,129 @@ void TestModel::miniBatchDivergenceRollsBackMidEpoch()
     if (t.epoch() > 0)
         QVERIFY(std::isfinite(t.lastLoss()));
     QVERIFY(std::isfinite(t.loss(d)));
+}
+
+// A stop request in the middle of a long full-batch step: the step is abandoned between blocks
+// and the weights are exactly those before it.
+void TestModel::aStoppedStepChangesNothing()
+{
+    GeneratorSpec g;
+    g.points = 100000;
+    TrainConfig c = defaultConfig(ModelKind::Mdn);
+    c.hidden = {512};
+    c.mixtures = 32;
+    Trainer t(generate(g), c);
+    QVERIFY(t.blockSize() < Trainer::kBlock); // a big network takes shorter blocks
+    const Trainer::Net::Vector before = t.net().parameters();
+    std::atomic<bool> stop{false};
+    std::atomic<bool> started{false};
+    std::thread stopper([&] {
+        while (!started.load())
+            std::this_thread::yield();
+        stop = true;
+    });
+    QElapsedTimer clock;
+    started = true;
+    clock.start();
+    const long done = t.train(1, &stop);
+    const qint64 ms = clock.elapsed();
+    stopper.join();
+    QCOMPARE(done, 0L);
+    QCOMPARE(t.epoch(), 0L);
+    QVERIFY(t.net().parameters() == before);
+    QVERIFY(std::isnan(t.lastLoss()));
+    // One block, not the 100,000 points of the step (which take seconds).
+    QVERIFY2(ms < 250 * MDNVIZ_TIME_SCALE, qPrintable(QString::number(ms)));
+    // The validation pass stops the same way, with no figure.
+    QVERIFY(std::isnan(t.loss(generate(g), &stop)));
+}
+
+// Epochs undone by a rollback are not counted: at a learning rate of 1e12 every step explodes.
+void TestModel::rollbacksUndoTheirEpochs()
+{
+    TrainConfig c = defaultConfig(ModelKind::Mdn);
+    c.optimizer.learningRate = 1e12;
+    Trainer t(inverseData(300, 1), c);
+    std::vector<long> seen;
+    const long kept = t.train(50, nullptr, [&](long epoch, double) {
+        seen.push_back(epoch);
+        return true;
+    });
+    QVERIFY(t.failed());
+    QCOMPARE(kept, t.epoch());
+    QVERIFY2(t.epoch() <= 1, qPrintable(QString::number(t.epoch())));
+    QVERIFY(!t.faults().empty());
+    QCOMPARE(seen.back(), t.epoch());
+}
+
+void TestModel::lossHistoryStaysBounded()
+{
+    LossHistory h(1000);
+    for (long e = 1; e <= 5'000'000; ++e)
+        h.add(e, 1.0 / double(e));
+    const std::vector<LossHistory::Point> p = h.points();
+    QVERIFY2(p.size() <= 1001 && p.size() > 400, qPrintable(QString::number(p.size())));
+    QCOMPARE(p.back().epoch, 5'000'000L);
+    QCOMPARE(p.back().value, 1.0 / 5e6);
+    for (std::size_t i = 0; i + 1 < p.size(); ++i) {
+        QCOMPARE(p[i].epoch % h.stride(), 0L);
+        QCOMPARE(p[i].value, 1.0 / double(p[i].epoch)); // each point is the loss of its epoch
+        QVERIFY(p[i].epoch < p[i + 1].epoch);
+    }
+    // Evenly spread over the run: the first point comes within one stride of the start.
+    QVERIFY(p.front().epoch <= h.stride());
+}
+
+void TestModel::lossHistoryDropsUndoneEpochs()
+{
+    LossHistory h(100);
+    for (long e = 1; e <= 50; ++e)
+        h.add(e, double(e));
+    h.add(40, -1.0); // rolled back to epoch 40
+    for (long e = 41; e <= 45; ++e)
+        h.add(e, -double(e));
+    const std::vector<LossHistory::Point> p = h.points();
+    QCOMPARE(p.size(), std::size_t(45));
+    QCOMPARE(p[38].value, 39.0);
+    QCOMPARE(p[39].value, -1.0);
+    QCOMPARE(p.back().epoch, 45L);
+}
+
+void TestModel::columnMomentsAtTheEndsOfTheRange_data()
+{
+    QTest::addColumn<double>("scale");
+    QTest::addColumn<bool>("trainable");
+    QTest::newRow("1e-300") << 1e-300 << false;
+    QTest::newRow("1e-200") << 1e-200 << false;
+    QTest::newRow("1e-99") << 1e-99 << true;
+    QTest::newRow("1") << 1.0 << true;
+    QTest::newRow("1e98") << 1e98 << true;
+    QTest::newRow("1e153") << 1e153 << false;
+    QTest::newRow("1e300") << 1e300 << false;
+}
+
+// Mean and spread come out right at any scale (no underflow at 1e-300, no overflow at 1e300),
+// and the range check agrees with the README.
+void TestModel::columnMomentsAtTheEndsOfTheRange()
+{
+    QFETCH(double, scale);
+    QFETCH(bool, trainable);
+    Dataset d = inverseData(1000, 3);
+    const ColumnMoments unit = columnMoments(d.y);
+    for (double &y : d.y)
+        y *= scale;
+    const ColumnMoments m = columnMoments(d.y);
+    QVERIFY2(std::abs(m.sd / scale - unit.sd) < 1e-12 * unit.sd, qPrintable(QString::number(m.sd)));
+    QVERIFY(std::abs(m.mean / scale - unit.mean) < 1e-12 * unit.sd);
+    std::string why;
+    QCOMPARE(checkScale(d, why), trainable);
+    if (!trainable) {
+        QVERIFY(why.find("the y values") == 0);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Trainer(d, defaultConfig(ModelKind::Mdn)));
+    } else {
+        const Trainer t(d, defaultConfig(ModelKind::Mdn));
+        QVERIFY(std::abs(t.standardiser().yScale / scale - unit.sd) < 1e-12 * unit.sd);
+    }
 }
 
 QTEST_APPLESS_MAIN(TestModel)

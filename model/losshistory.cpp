@@ -1,0 +1,49 @@
+#include "losshistory.h"
+
+#include <algorithm>
+
+namespace mdn {
+
+LossHistory::LossHistory(std::size_t capacity) : m_capacity(std::max<std::size_t>(capacity, 2))
+{
+    m_kept.reserve(m_capacity);
+}
+
+void LossHistory::truncateFrom(long epoch)
+{
+    while (!m_kept.empty() && m_kept.back().epoch >= epoch)
+        m_kept.pop_back();
+    if (m_hasLatest && m_latest.epoch >= epoch)
+        m_hasLatest = false;
+}
+
+void LossHistory::add(long epoch, double value)
+{
+    if (m_hasLatest && epoch <= m_latest.epoch)
+        truncateFrom(epoch);
+    m_latest = {epoch, value};
+    m_hasLatest = true;
+    if (epoch % m_stride != 0)
+        return;
+    if (m_kept.size() == m_capacity) {
+        // Halve the resolution: keep the multiples of twice the stride, in place.
+        m_stride *= 2;
+        const long stride = m_stride;
+        m_kept.erase(std::remove_if(m_kept.begin(), m_kept.end(),
+                                    [stride](const Point &p) { return p.epoch % stride != 0; }),
+                     m_kept.end());
+        if (epoch % m_stride != 0)
+            return;
+    }
+    m_kept.push_back(m_latest);
+}
+
+std::vector<LossHistory::Point> LossHistory::points() const
+{
+    std::vector<Point> out = m_kept;
+    if (m_hasLatest && (out.empty() || out.back().epoch != m_latest.epoch))
+        out.push_back(m_latest);
+    return out;
+}
+
+} // namespace mdn
