@@ -38,6 +38,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QValueAxis>
+#include <QLogValueAxis>
 #include <QtTest/QTest>
 
 #include <cmath>
@@ -105,6 +106,7 @@ private slots:
     void densityAppearsInExportedPng();
     void colormapIsLightAndMonotone();
     void mixtureChartsHaveOneSeriesPerComponent();
+    void mixturePlotAreasAreAlignedAndDoNotMove();
     void sliceShowsTheMixtureTheDataAndTheTruth();
     void sliceFollowsAClickInTheDataChart();
     void hiddenMixtureTabCatchesUpWhenShown();
@@ -198,6 +200,49 @@ void TestViews::mixtureChartsHaveOneSeriesPerComponent()
     // The stacked export has the requested size and something in each third.
     const QImage image = mc.render(QSize(800, 900));
     QCOMPARE(image.size(), QSize(800, 900));
+}
+
+// The three plot areas share their left and right edges whatever the labels, do not move when
+// new mixtures bring other labels (Qt Charts' own layout sized them from the labels: a loop),
+// and the width axis holds every width drawn.
+void TestViews::mixturePlotAreasAreAlignedAndDoNotMove()
+{
+    const mdn::Dataset data = inverseData(400);
+    MixtureChart mc;
+    mc.resize(900, 700);
+    mc.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&mc));
+    const auto areas = [&mc] {
+        QList<QRectF> a;
+        for (QChart *c : mc.charts())
+            a << c->plotArea();
+        return a;
+    };
+    mdn::Snapshot untrained;
+    {
+        mdn::Trainer t(data, mdn::defaultConfig(mdn::ModelKind::Mdn));
+        mdn::fillSnapshot(untrained, nullptr, &t, data, mdn::SnapshotRequest());
+    }
+    const mdn::Snapshot trained = trainedSnapshot(data, 300);
+    mc.setSnapshot(untrained);
+    QApplication::processEvents();
+    const QList<QRectF> first = areas();
+    for (const QRectF &a : first) {
+        QVERIFY(a.width() > 500 && a.height() > 60);
+        QCOMPARE(a.left(), first[0].left());
+        QCOMPARE(a.right(), first[0].right());
+    }
+    for (int i = 0; i < 6; ++i) {
+        mc.setSnapshot(i % 2 ? untrained : trained);
+        QApplication::processEvents();
+        QCOMPARE(areas(), first);
+    }
+    const QLogValueAxis *sigma = qobject_cast<QLogValueAxis *>(mc.chart(MixtureChart::Sigma)->axes(Qt::Vertical).first());
+    QVERIFY(sigma);
+    for (QLineSeries *series : mc.series(MixtureChart::Sigma))
+        for (const QPointF &p : series->points())
+            QVERIFY2(p.y() >= sigma->min() && p.y() <= sigma->max(),
+                     qPrintable(QStringLiteral("%1 outside %2..%3").arg(p.y()).arg(sigma->min()).arg(sigma->max())));
 }
 
 void TestViews::sliceShowsTheMixtureTheDataAndTheTruth()

@@ -6,6 +6,7 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QFontMetricsF>
 #include <QGraphicsLayout>
 #include <QLegend>
 #include <QLegendMarker>
@@ -22,8 +23,8 @@
 
 namespace {
 
-// The charts' own left margin; alignPlotAreas() adds to it.
-constexpr int kLeftMargin = 12;
+// The widest y tick label the plot areas leave room for ("-0.0001", "1e-05", "-12.5").
+const QString kWidestLabel = QStringLiteral("-0.0001");
 
 } // namespace
 
@@ -42,7 +43,7 @@ MixtureChart::MixtureChart(QWidget *parent) : QWidget(parent)
         QChart *c = view->chart();
         c->setTitle(titles[p]);
         c->setAnimationOptions(QChart::NoAnimation);
-        c->setMargins(QMargins(kLeftMargin, 4, 20, 4));
+        c->setMargins(QMargins(0, 0, 0, 0));
         // One legend for the three charts, under the last, so that the plot areas above stay
         // the same height.
         c->legend()->setVisible(p == Sigma);
@@ -52,8 +53,10 @@ MixtureChart::MixtureChart(QWidget *parent) : QWidget(parent)
         c->addAxis(m_x[p], Qt::AlignBottom);
         m_views[p] = view;
         layout->addWidget(view, p == Sigma ? 5 : 4);
+        // The plot area is set from the chart's size alone (layoutPlotArea), never from its
+        // labels: new tick labels cannot move it, so drawing never feeds back into layout.
+        connect(c, &QGraphicsWidget::geometryChanged, this, [this, p] { layoutPlotArea(Part(p)); });
         connect(c, &QChart::plotAreaChanged, this, &MixtureChart::updateAxes);
-        connect(c, &QChart::plotAreaChanged, this, &MixtureChart::alignPlotAreas);
     }
     m_piAxis = new QValueAxis;
     m_muAxis = new QValueAxis;
@@ -98,6 +101,7 @@ void MixtureChart::setComponents(int k)
     }
     if (k > 0)
         m_series[Sigma].first()->setName(tr("component 1"));
+    layoutPlotArea(Sigma); // the legend's height may have changed
 }
 
 void MixtureChart::setSnapshot(const mdn::Snapshot &s)
@@ -160,12 +164,10 @@ void MixtureChart::apply(const mdn::Snapshot &s)
             }
             if (std::isfinite(w) && w > 0.0) {
                 sigma.append(QPointF(x, w));
-                // The range follows the components that carry weight where they do: the width
-                // of a component without weight means nothing and would stretch the axis.
-                if (p >= 1e-3) {
-                    m_sigmaLo = std::min(m_sigmaLo, w);
-                    m_sigmaHi = std::max(m_sigmaHi, w);
-                }
+                // The range holds every width drawn: a curve clipped at the top would hide
+                // where an unused component's width goes.
+                m_sigmaLo = std::min(m_sigmaLo, w);
+                m_sigmaHi = std::max(m_sigmaHi, w);
             }
         }
         m_series[Pi][k]->replace(pi);
@@ -218,38 +220,34 @@ void MixtureChart::updateAxes()
     m_sigmaAxis->setRange(lo * 0.999, hi * 1.001);
 }
 
-void MixtureChart::alignPlotAreas()
+// The three plot areas start and end at the same pixels, so that one x is one vertical line
+// through all three charts, as the comparison needs: the left edge leaves room for a fixed label
+// width, whatever the labels of the moment are. Qt Charts' own layout would size it from the
+// current labels, which change with the ticks, which follow the plot area: a loop.
+QRectF MixtureChart::plotAreaFor(Part part, QSizeF size) const
 {
-    // The three plot areas must start at the same pixel, so that one x is one vertical line
-    // through all three charts, as the comparison needs; their y labels differ in width. Each
-    // chart's left margin is its base plus the difference between the widest labels and its own.
-    if (m_aligning)
-        return;
-    // Until all three are laid out at one width (a hidden tab is not), there is nothing to match.
-    const double width = chart(Pi)->size().width();
-    for (int p = 0; p < 3; ++p) {
-        const QChart *c = chart(Part(p));
-        if (c->plotArea().width() < 50.0 || std::abs(c->size().width() - width) > 0.5)
-            return;
+    const QChart *c = chart(part);
+    const QFontMetricsF labels(m_muAxis->labelsFont());
+    const QFontMetricsF axisTitle(m_muAxis->titleFont());
+    const QFontMetricsF title(c->titleFont());
+    const double left = 8.0 + axisTitle.height() + 8.0 + labels.horizontalAdvance(kWidestLabel) + 8.0;
+    const double right = 20.0;
+    const double top = 4.0 + title.height() + 8.0;
+    double bottom = 6.0 + labels.height() + 6.0;
+    if (part == Sigma) {
+        bottom += axisTitle.height() + 4.0;
+        bottom += c->legend()->effectiveSizeHint(Qt::PreferredSize).height() + 2.0;
     }
-    m_aligning = true;
-    double natural[3], widest = 0.0;
-    for (int p = 0; p < 3; ++p) {
-        QChart *c = chart(Part(p));
-        natural[p] = c->plotArea().left() - (c->margins().left() - kLeftMargin);
-        widest = std::max(widest, natural[p]);
-    }
-    for (int p = 0; p < 3; ++p) {
-        QChart *c = chart(Part(p));
-        QMargins m = c->margins();
-        // Labels differ by a few characters at most; more means a layout in progress.
-        const int wanted = kLeftMargin + std::clamp(int(std::lround(widest - natural[p])), 0, 80);
-        if (m.left() != wanted) {
-            m.setLeft(wanted);
-            c->setMargins(m);
-        }
-    }
-    m_aligning = false;
+    const QRectF area(left, top, size.width() - left - right, size.height() - top - bottom);
+    return area.isValid() ? area : QRectF();
+}
+
+void MixtureChart::layoutPlotArea(Part part)
+{
+    QChart *c = chart(part);
+    const QRectF area = plotAreaFor(part, c->size());
+    if (area.isValid() && area != c->plotArea())
+        c->setPlotArea(area);
 }
 
 QImage MixtureChart::render(QSize pixelSize)
@@ -264,31 +262,21 @@ QImage MixtureChart::render(QSize pixelSize)
     const int h = pixelSize.height();
     const int top = h * 4 / 13, middle = h * 4 / 13;
     const int heights[3] = {top, middle, h - top - middle};
-    // All three at their export sizes first, so that the plot areas are aligned for that width
-    // (each resize re-aligns the others); then each is drawn, and put back as it was.
     QSizeF old[3];
-    for (int round = 0; round < 3; ++round)
-        for (int p = 0; p < 3; ++p) {
-            QChart *c = chart(Part(p));
-            if (round == 0)
-                old[p] = c->size();
-            c->resize(QSizeF(pixelSize.width(), heights[p]));
-            if (c->layout())
-                c->layout()->activate();
-            if (p == 2)
-                alignPlotAreas();
-        }
+    for (int p = 0; p < 3; ++p) {
+        QChart *c = chart(Part(p));
+        old[p] = c->size();
+        c->resize(QSizeF(pixelSize.width(), heights[p]));
+        if (c->layout())
+            c->layout()->activate();
+    }
     int y = 0;
     for (int p = 0; p < 3; ++p) {
         const QImage part = renderChart(chart(Part(p)), QSize(pixelSize.width(), heights[p]));
         painter.drawImage(QPoint(0, y), part);
         y += heights[p];
     }
-    for (int p = 0; p < 3; ++p) {
+    for (int p = 0; p < 3; ++p)
         chart(Part(p))->resize(old[p]);
-        if (chart(Part(p))->layout())
-            chart(Part(p))->layout()->activate();
-    }
-    alignPlotAreas();
     return out;
 }

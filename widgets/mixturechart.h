@@ -37,6 +37,9 @@ public:
     const QList<QLineSeries *> &series(Part part) const { return m_series[part]; }
     int components() const { return int(m_series[Pi].size()); }
 
+    // The plot area of a chart of `size`: the same left and right edges for the three.
+    QRectF plotAreaFor(Part part, QSizeF size) const;
+
     // The three charts stacked into one picture of `pixelSize` (a third of the height each).
     QImage render(QSize pixelSize);
 
@@ -49,7 +52,7 @@ private:
 
     void setComponents(int k);
     void updateAxes();
-    void alignPlotAreas();
+    void layoutPlotArea(Part part);
 
     QChartView *m_views[3] = {};
     QList<QLineSeries *> m_series[3];
@@ -60,6 +63,5 @@ private:
     double m_xLo = -1.0, m_xHi = 1.0;
     double m_muLo = -1.0, m_muHi = 1.0;
     double m_sigmaLo = 0.1, m_sigmaHi = 1.0;
-    bool m_aligning = false;
     std::optional<mdn::Snapshot> m_deferred; // gridX and mixture only
 };
