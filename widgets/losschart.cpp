@@ -140,6 +140,16 @@ void LossChart::clear()
     updateAxes();
 }
 
+void LossChart::setHistory(const History &h)
+{
+    m_mseTrace = h.mse;
+    m_nllTrace = h.nll;
+    m_validationMseTrace = h.validationMse;
+    m_validationNllTrace = h.validationNll;
+    updateSeries();
+    updateAxes();
+}
+
 void LossChart::updateSeries()
 {
     m_mse->replace(m_mseTrace.points);
