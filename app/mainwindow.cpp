@@ -4,6 +4,7 @@
 #include "csv.h"
 #include "datachart.h"
 #include "healthpanel.h"
+#include "helppanel.h"
 #include "losschart.h"
 #include "mixturechart.h"
 #include "settingsdock.h"
@@ -135,7 +136,7 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent) : QMainWindow(p
     connect(m_dock, &SettingsDock::stepRequested, this, &MainWindow::step);
     connect(m_dock, &SettingsDock::resetRequested, this, &MainWindow::resetModels);
 
-    regenerate();
+    regenerateWith(m_settings);
     resize(1280, 800);
 }
 
@@ -157,6 +158,11 @@ void MainWindow::createActions()
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    m_undoAction = edit->addAction(tr("&Undo Reset"), this, &MainWindow::undo);
+    m_undoAction->setShortcut(QKeySequence::Undo);
+    m_undoAction->setEnabled(false);
+
     QMenu *training = menuBar()->addMenu(tr("&Training"));
     training->addAction(tr("&Train"), QKeySequence(Qt::Key_F5), this, &MainWindow::train);
     training->addAction(tr("&Pause"), QKeySequence(Qt::Key_F6), this, &MainWindow::pause);
@@ -168,6 +174,7 @@ void MainWindow::createActions()
     view->addAction(m_dock->toggleViewAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&What Am I Looking At?"), QKeySequence::HelpContents, this, &MainWindow::showHelp);
     help->addAction(tr("&About mdnviz"), this, &MainWindow::about);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 }
@@ -182,6 +189,7 @@ void MainWindow::createWorker()
     connect(m_worker, &TrainingWorker::runningChanged, this, &MainWindow::onRunningChanged);
     connect(m_worker, &TrainingWorker::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+    connect(m_worker, &TrainingWorker::undoAvailable, this, &MainWindow::onUndoAvailable);
     m_thread.setObjectName(QStringLiteral("training"));
     m_thread.start();
 }
@@ -203,7 +211,9 @@ void MainWindow::shutdown()
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     QSettings stored;
-    m_dock->saveSettings(stored);
+    // Values from the command line hold for one launch; edited, they are the user's own.
+    if (!m_launchSettings || m_settings != *m_launchSettings)
+        m_dock->saveSettings(stored);
     stored.setValue(QStringLiteral("window/geometry"), saveGeometry());
     shutdown();
     event->accept();
@@ -233,9 +243,51 @@ void MainWindow::resetModels()
 {
     if (!m_worker)
         return;
+    rememberForUndo();
     m_lossChart->clear();
     TrainingWorker *w = m_worker;
     replaceModels([w] { w->reset(); });
+}
+
+void MainWindow::rememberForUndo()
+{
+    m_undo = UndoRecord{m_settings, m_data, m_lossChart->history()};
+    m_undoAction->setEnabled(false); // until the worker says it kept the models
+}
+
+// The worker answers each reset with whether it kept trained models; only then is there
+// something to undo, and the reset is announced.
+void MainWindow::onUndoAvailable(bool available, long epoch)
+{
+    if (!available)
+        m_undo.reset();
+    m_undoAction->setEnabled(m_undo.has_value());
+    if (canUndo())
+        statusBar()->showMessage(tr("Models reset (they had trained %L1 epochs): Edit ▸ Undo (%2) brings them back")
+                                     .arg(epoch)
+                                     .arg(m_undoAction->shortcut().toString(QKeySequence::NativeText)),
+                                 15000);
+}
+
+bool MainWindow::canUndo() const { return m_undoAction->isEnabled(); }
+
+void MainWindow::undo()
+{
+    if (!m_undo || !m_worker || m_loadJob)
+        return;
+    UndoRecord r = std::move(*m_undo);
+    m_undo.reset();
+    m_undoAction->setEnabled(false);
+    m_settings = r.settings;
+    m_data = std::move(r.data);
+    dropQueuedSnapshots();
+    showDataset();
+    m_charts.applyView(m_settings);
+    m_lossChart->setHistory(r.losses);
+    TrainingWorker *w = m_worker;
+    replaceModels([w] { w->undo(); });
+    statusBar()->showMessage(tr("Undone: the models, their data and settings are back (paused)"), 8000);
+    emit datasetChanged();
 }
 
 // Snapshots the worker sent before it rebuilt the models are still on their way when new models
@@ -260,12 +312,30 @@ void MainWindow::regenerate()
         statusBar()->showMessage(tr("The data come from a file: choose a generator to regenerate"), 8000);
         return;
     }
+    rememberForUndo();
+    regenerateWith(m_settings);
+}
+
+void MainWindow::regenerateWith(const Settings &settings)
+{
     mdn::GeneratorSpec spec;
-    spec.generator = m_settings.generator;
-    spec.points = std::size_t(m_settings.points);
-    spec.noise = m_settings.noise;
-    spec.seed = m_settings.seed;
-    setDataset(mdn::generate(spec), m_settings);
+    spec.generator = settings.generator;
+    spec.points = std::size_t(settings.points);
+    spec.noise = settings.noise;
+    spec.seed = settings.seed;
+    setDataset(mdn::generate(spec), settings);
+}
+
+void MainWindow::applyLaunchSettings(const Settings &settings, const QStringList &ignoredOptions)
+{
+    m_dock->setSettings(settings); // clamped into the controls' ranges
+    applySettings(m_dock->settings());
+    m_launchSettings = m_settings;
+    m_undo.reset();
+    m_undoAction->setEnabled(false);
+    if (!ignoredOptions.isEmpty())
+        statusBar()->showMessage(tr("Ignored without --headless: %1").arg(ignoredOptions.join(QStringLiteral(", "))),
+                                 15000);
 }
 
 void MainWindow::applySettings(const Settings &s)
@@ -276,11 +346,11 @@ void MainWindow::applySettings(const Settings &s)
         m_dock->setSettings(before);
         return;
     }
+    if (s.needsModelReset(before))
+        rememberForUndo();
     m_settings = s;
     if (s.needsNewData(before) && !s.fromFile) {
-        regenerate();
-        if (m_running)
-            statusBar()->showMessage(tr("New data: models reset"), 8000);
+        regenerateWith(s);
         return;
     }
     if (s.needsModelReset(before)) {
@@ -294,7 +364,6 @@ void MainWindow::applySettings(const Settings &s)
             if (wasRunning)
                 w->start();
         });
-        statusBar()->showMessage(tr("Model settings changed: models reset"), 8000);
         return;
     }
     m_charts.applyView(s);
@@ -316,11 +385,7 @@ void MainWindow::setDataset(mdn::Dataset data, const Settings &settings)
     m_data = std::move(data);
     m_settings = settings;
     dropQueuedSnapshots();
-    m_dock->setSettings(m_settings);
-    m_dock->setDataFileName(m_settings.fromFile ? QFileInfo(m_settings.filePath).fileName() : QString());
-    m_charts.setDataset(m_data, m_settings.fromFile ? std::nullopt : std::optional(m_settings.generator),
-                        m_settings.noise);
-    m_health->clear();
+    showDataset();
     if (m_worker) {
         TrainingWorker *w = m_worker;
         const Settings cs = m_settings;
@@ -333,6 +398,16 @@ void MainWindow::setDataset(mdn::Dataset data, const Settings &settings)
         });
     }
     emit datasetChanged();
+}
+
+// The dock, the charts and the health line for m_data and m_settings, without fits.
+void MainWindow::showDataset()
+{
+    m_dock->setSettings(m_settings);
+    m_dock->setDataFileName(m_settings.fromFile ? QFileInfo(m_settings.filePath).fileName() : QString());
+    m_charts.setDataset(m_data, m_settings.fromFile ? std::nullopt : std::optional(m_settings.generator),
+                        m_settings.noise);
+    m_health->clear();
 }
 
 namespace {
@@ -381,12 +456,25 @@ void MainWindow::showSnapshotStage(int stage, quint64 generation)
     if (generation != m_showGeneration || !m_showing)
         return; // the charts were cleared meanwhile
     const mdn::Snapshot &s = *m_showing;
-    m_charts.showSnapshotStage(stage, s);
+    // Untrained models are not a result: until the first epoch the charts show the data and
+    // what to do, not samples and curves of random weights.
+    const bool untrained = s.epoch == 0;
+    if (untrained) {
+        mdn::Snapshot dataOnly;
+        dataOnly.losses = s.losses;
+        dataOnly.bayesNll = s.bayesNll;
+        m_charts.showSnapshotStage(stage, dataOnly);
+    } else {
+        m_charts.showSnapshotStage(stage, s);
+    }
     if (stage == 0) {
+        m_dataChart->setHint(untrained ? tr("Press Train (F5) to watch both networks learn") : QString());
         QString text = tr("epoch %L1  ·  MSE %2  ·  NLL %3 nats")
                            .arg(s.epoch)
                            .arg(formatLoss(s.mseLoss), formatLoss(s.mdnLoss));
-        if (s.validationPoints > 0 && std::isfinite(s.validationNll)) {
+        if (untrained)
+            text = tr("epoch 0  ·  untrained: Train (F5) starts, Step (F7) trains one epoch");
+        else if (s.validationPoints > 0 && std::isfinite(s.validationNll)) {
             text += tr("  ·  validation NLL %1").arg(formatLoss(s.validationNll));
             if (std::isfinite(s.bayesNll))
                 text += tr(" (Bayes %1, gap %2)")
@@ -397,7 +485,10 @@ void MainWindow::showSnapshotStage(int stage, quint64 generation)
         m_statusLabel->setText(text);
     } else if (stage == 1) {
         const auto [yLo, yHi] = std::minmax_element(m_data.y.begin(), m_data.y.end());
-        m_health->setSnapshot(s, m_data.empty() ? 0.0 : *yHi - *yLo);
+        if (untrained)
+            m_health->clear();
+        else
+            m_health->setSnapshot(s, m_data.empty() ? 0.0 : *yHi - *yLo);
     }
     if (stage + 1 < ChartSet::snapshotStages) {
         QTimer::singleShot(kStageGapMs, this, [this, stage, generation] {
@@ -406,6 +497,7 @@ void MainWindow::showSnapshotStage(int stage, quint64 generation)
         return;
     }
     m_lastEpoch = s.epoch; // epoch() and snapshotShown speak of the same, wholly drawn snapshot
+    m_lastShownRunning = s.running;
     m_showing.reset();
     emit snapshotShown(m_lastEpoch);
     if (m_pending)
@@ -488,6 +580,7 @@ void MainWindow::finishLoad()
         emit loadFinished(false);
         return;
     }
+    rememberForUndo();
     Settings s = m_settings;
     s.fromFile = true;
     s.filePath = job->path;
@@ -582,6 +675,17 @@ void MainWindow::dropEvent(QDropEvent *event)
         event->acceptProposedAction();
         openDataset(urls.front().toLocalFile());
     }
+}
+
+void MainWindow::showHelp()
+{
+    if (!m_help) {
+        m_help = new HelpPanel(this);
+        m_help->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_help->show();
+    m_help->raise();
+    m_help->activateWindow();
 }
 
 void MainWindow::about()

@@ -4,6 +4,7 @@
 #include "densityitem.h"
 
 #include <QChart>
+#include <QGraphicsSimpleTextItem>
 #include <QImage>
 #include <QLegend>
 #include <QLegendMarker>
@@ -174,6 +175,14 @@ DataChart::DataChart(QWidget *parent)
     updateMargins();
     // The tick density follows the plot's size in pixels, on screen and in exports alike.
     connect(c, &QChart::plotAreaChanged, this, &DataChart::fitAxes);
+    m_hint = new QGraphicsSimpleTextItem(c);
+    QFont hintFont = font();
+    hintFont.setPointSizeF(hintFont.pointSizeF() * 1.4);
+    m_hint->setFont(hintFont);
+    m_hint->setBrush(QColor(40, 40, 40));
+    m_hint->setZValue(1000); // above the series
+    m_hint->hide();
+    connect(c, &QChart::plotAreaChanged, this, &DataChart::placeHint);
 }
 
 void DataChart::setDataset(const mdn::Dataset &data)
@@ -275,6 +284,23 @@ void DataChart::setSnapshot(const mdn::Snapshot &snapshot)
     m_density->setBands(snapshot.gridX, snapshot.mixture);
     updateLegendMarkers();
     updateMargins();
+}
+
+void DataChart::setHint(const QString &text)
+{
+    m_hint->setText(text);
+    m_hint->setVisible(!text.isEmpty());
+    placeHint();
+}
+
+QString DataChart::hint() const { return m_hint->isVisible() ? m_hint->text() : QString(); }
+
+void DataChart::placeHint()
+{
+    const QRectF area = chart()->plotArea();
+    const QRectF box = m_hint->boundingRect();
+    // Centred, in the upper part of the plot, where the inverse sinusoid leaves a gap.
+    m_hint->setPos(area.center().x() - box.width() / 2.0, area.top() + area.height() * 0.12);
 }
 
 void DataChart::clearFits()

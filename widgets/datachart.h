@@ -12,6 +12,7 @@
 #include <QPointF>
 
 QT_BEGIN_NAMESPACE
+class QGraphicsSimpleTextItem;
 class QLineSeries;
 class QScatterSeries;
 class QValueAxis;
@@ -30,6 +31,10 @@ public:
     void setSnapshot(const mdn::Snapshot &snapshot);
     // Removes the curve and the samples, keeps the data.
     void clearFits();
+
+    // A line of text in the middle of the plot (a hint of what to do); empty hides it.
+    void setHint(const QString &text);
+    QString hint() const;
 
     // What is drawn of the MDN besides its samples.
     struct Overlays {
@@ -83,6 +88,7 @@ private:
     void updateLegendMarkers();
     void updateSliceLine();
     void updateMargins();
+    void placeHint();
 
     // The data's extent (finite points only), which alone decides the axis ranges.
     double m_xMin = -1.0, m_xMax = 1.0, m_yMin = -1.0, m_yMax = 1.0;
@@ -94,6 +100,7 @@ private:
     QScatterSeries *m_mode = nullptr;
     QLineSeries *m_slice = nullptr;
     DensityItem *m_density = nullptr;
+    QGraphicsSimpleTextItem *m_hint = nullptr;
     Overlays m_overlays;
     QList<QPointF> m_meanPoints, m_modePoints; // kept while an overlay is off
     double m_sliceX;

@@ -3,7 +3,9 @@
 #include "logspinbox.h"
 
 #include <QCheckBox>
+#include <QAbstractSlider>
 #include <QComboBox>
+#include <QEvent>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -315,6 +317,18 @@ SettingsDock::SettingsDock(QWidget *parent) : QDockWidget(tr("Settings"), parent
                             scroll->verticalScrollBar()->sizeHint().width());
     setWidget(scroll);
 
+    // A wheel turned to scroll the dock must not change the value under the pointer (a new
+    // learning rate resets the models): the value controls take the wheel only with focus,
+    // which a click or Tab gives them, and pass it on to the scroll area otherwise.
+    const auto controls = content->findChildren<QWidget *>();
+    for (QWidget *w : controls) {
+        if (qobject_cast<QAbstractSpinBox *>(w) || qobject_cast<QComboBox *>(w) ||
+            qobject_cast<QAbstractSlider *>(w)) {
+            w->setFocusPolicy(Qt::StrongFocus);
+            w->installEventFilter(this);
+        }
+    }
+
     setSettings(Settings());
     setRunning(false);
 
@@ -336,6 +350,18 @@ SettingsDock::SettingsDock(QWidget *parent) : QDockWidget(tr("Settings"), parent
     connect(m_pause, &QPushButton::clicked, this, &SettingsDock::pauseRequested);
     connect(m_step, &QPushButton::clicked, this, &SettingsDock::stepRequested);
     connect(m_reset, &QPushButton::clicked, this, &SettingsDock::resetRequested);
+}
+
+bool SettingsDock::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::Wheel) {
+        auto *w = qobject_cast<QWidget *>(watched);
+        if (w && !w->hasFocus()) {
+            event->ignore(); // on to the parents: the scroll area scrolls
+            return true;
+        }
+    }
+    return QDockWidget::eventFilter(watched, event);
 }
 
 Settings SettingsDock::settings() const

@@ -51,6 +51,9 @@ signals:
     void stepRequested();
     void resetRequested();
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void onEdited();
     void onDatasetIndexChanged(int index);
