@@ -243,6 +243,12 @@ void TestViews::mixturePlotAreasAreAlignedAndDoNotMove()
         for (const QPointF &p : series->points())
             QVERIFY2(p.y() >= sigma->min() && p.y() <= sigma->max(),
                      qPrintable(QStringLiteral("%1 outside %2..%3").arg(p.y()).arg(sigma->min()).arg(sigma->max())));
+    // The legend of the components sits under the plot, inside the chart, wide enough for all.
+    const QChart *sigmaChart = mc.chart(MixtureChart::Sigma);
+    const QRectF legend = sigmaChart->legend()->geometry();
+    QVERIFY(legend.top() >= sigmaChart->plotArea().bottom());
+    QVERIFY(legend.bottom() <= sigmaChart->size().height());
+    QCOMPARE(legend.width(), sigmaChart->plotArea().width());
 }
 
 void TestViews::sliceShowsTheMixtureTheDataAndTheTruth()

@@ -35,7 +35,7 @@ MixtureChart::MixtureChart(QWidget *parent) : QWidget(parent)
     layout->setSpacing(0);
     const QString titles[3] = {tr("Mixing weights π_k(x)"), tr("Means μ_k(x)"),
                                tr("Widths σ_k(x)")};
-    const QString axisTitles[3] = {tr("π"), tr("μ (y units)"), tr("σ (y units, log)")};
+    const QString axisTitles[3] = {tr("π"), tr("μ (y units)"), tr("σ (log)")};
     for (int p = 0; p < 3; ++p) {
         auto *view = new QChartView;
         view->setRenderHint(QPainter::Antialiasing);
@@ -48,6 +48,8 @@ MixtureChart::MixtureChart(QWidget *parent) : QWidget(parent)
         // the same height.
         c->legend()->setVisible(p == Sigma);
         c->legend()->setAlignment(Qt::AlignBottom);
+        // Placed by layoutPlotArea: with a fixed plot area Qt Charts 6.4 stops laying it out.
+        c->legend()->detachFromChart();
         m_x[p] = new QValueAxis;
         m_x[p]->setTitleText(p == Sigma ? QStringLiteral("x") : QString());
         c->addAxis(m_x[p], Qt::AlignBottom);
@@ -101,7 +103,9 @@ void MixtureChart::setComponents(int k)
     }
     if (k > 0)
         m_series[Sigma].first()->setName(tr("component 1"));
-    layoutPlotArea(Sigma); // the legend's height may have changed
+    // The legend's height may have changed, and with it the room above it.
+    chart(Sigma)->legend()->layout()->invalidate();
+    layoutPlotArea(Sigma);
 }
 
 void MixtureChart::setSnapshot(const mdn::Snapshot &s)
@@ -246,8 +250,18 @@ void MixtureChart::layoutPlotArea(Part part)
 {
     QChart *c = chart(part);
     const QRectF area = plotAreaFor(part, c->size());
-    if (area.isValid() && area != c->plotArea())
+    if (area.isValid() && area != c->plotArea()) {
         c->setPlotArea(area);
+        // The title is centred by the chart's own layout, which a fixed plot area does not
+        // run again by itself.
+        c->layout()->invalidate();
+    }
+    if (part == Sigma && area.isValid()) {
+        const double h = c->legend()->effectiveSizeHint(Qt::PreferredSize).height();
+        const QRectF legend(area.left(), c->size().height() - h - 2.0, area.width(), h);
+        if (c->legend()->geometry() != legend)
+            c->legend()->setGeometry(legend);
+    }
 }
 
 QImage MixtureChart::render(QSize pixelSize)
