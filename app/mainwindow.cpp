@@ -188,8 +188,14 @@ void MainWindow::createWorker()
     connect(m_worker, &TrainingWorker::progress, this, &MainWindow::queueSnapshot);
     connect(m_worker, &TrainingWorker::runningChanged, this, &MainWindow::onRunningChanged);
     connect(m_worker, &TrainingWorker::message, this,
-            [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+            [this](const QString &text) { showStatus(text, 10000); });
     connect(m_worker, &TrainingWorker::undoAvailable, this, &MainWindow::onUndoAvailable);
+    connect(m_worker, &TrainingWorker::fault, this, [this](const QString &text) {
+        m_faultEvents.append(text);
+        while (m_faultEvents.size() > 20)
+            m_faultEvents.removeFirst();
+        m_health->setFaultEvents(m_faultEvents);
+    });
     m_thread.setObjectName(QStringLiteral("training"));
     m_thread.start();
 }
@@ -263,7 +269,7 @@ void MainWindow::onUndoAvailable(bool available, long epoch)
         m_undo.reset();
     m_undoAction->setEnabled(m_undo.has_value());
     if (canUndo())
-        statusBar()->showMessage(tr("Models reset (they had trained %L1 epochs): Edit ▸ Undo (%2) brings them back")
+        showStatus(tr("Models reset (they had trained %L1 epochs): Edit ▸ Undo (%2) brings them back")
                                      .arg(epoch)
                                      .arg(m_undoAction->shortcut().toString(QKeySequence::NativeText)),
                                  15000);
@@ -286,7 +292,7 @@ void MainWindow::undo()
     m_lossChart->setHistory(r.losses);
     TrainingWorker *w = m_worker;
     replaceModels([w] { w->undo(); });
-    statusBar()->showMessage(tr("Undone: the models, their data and settings are back (paused)"), 8000);
+    showStatus(tr("Undone: the models, their data and settings are back (paused)"), 8000);
     emit datasetChanged();
 }
 
@@ -299,6 +305,8 @@ void MainWindow::replaceModels(std::function<void()> onWorker)
 {
     const quint64 ticket = ++m_modelsRequested;
     dropQueuedSnapshots();
+    m_faultEvents.clear();
+    m_health->setFaultEvents(m_faultEvents);
     QMetaObject::invokeMethod(m_worker, [this, ticket, onWorker] {
         QMetaObject::invokeMethod(this, [this, ticket] { m_modelsBuilt = ticket; },
                                   Qt::QueuedConnection);
@@ -309,7 +317,7 @@ void MainWindow::replaceModels(std::function<void()> onWorker)
 void MainWindow::regenerate()
 {
     if (m_settings.fromFile) {
-        statusBar()->showMessage(tr("The data come from a file: choose a generator to regenerate"), 8000);
+        showStatus(tr("The data come from a file: choose a generator to regenerate"), 8000);
         return;
     }
     rememberForUndo();
@@ -334,7 +342,7 @@ void MainWindow::applyLaunchSettings(const Settings &settings, const QStringList
     m_undo.reset();
     m_undoAction->setEnabled(false);
     if (!ignoredOptions.isEmpty())
-        statusBar()->showMessage(tr("Ignored without --headless: %1").arg(ignoredOptions.join(QStringLiteral(", "))),
+        showStatus(tr("Ignored without --headless: %1").arg(ignoredOptions.join(QStringLiteral(", "))),
                                  15000);
 }
 
@@ -519,10 +527,21 @@ void MainWindow::onRunningChanged(bool running)
     m_dock->setRunning(running);
 }
 
+// A message in the status bar's free space, cut with "…" where it would run into the epoch and
+// losses on the right; the whole of it in the tooltip.
+void MainWindow::showStatus(const QString &text, int timeoutMs)
+{
+    const QString line = QString(text).replace(QLatin1Char('\n'), QLatin1Char(' '));
+    const int room = statusBar()->width() - m_statusLabel->sizeHint().width() - 40;
+    const QString shown = statusBar()->fontMetrics().elidedText(line, Qt::ElideRight, std::max(room, 80));
+    statusBar()->setToolTip(shown == line ? QString() : QStringLiteral("<p>%1</p>").arg(line.toHtmlEscaped()));
+    statusBar()->showMessage(shown, timeoutMs);
+}
+
 void MainWindow::showError(const QString &title, const QString &text)
 {
     m_lastError = text;
-    statusBar()->showMessage(text, 15000);
+    showStatus(text, 15000);
     // Window-modal and non-blocking: training and the event loop go on behind it.
     auto *box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
@@ -538,7 +557,7 @@ void MainWindow::openDataset(const QString &path)
     auto job = std::make_shared<LoadJob>();
     job->path = path;
     m_loadJob = job;
-    statusBar()->showMessage(tr("Loading %1…").arg(QDir::toNativeSeparators(path)));
+    showStatus(tr("Loading %1…").arg(QDir::toNativeSeparators(path)));
     LoadJob *raw = job.get();
     connect(&job->watcher, &QFutureWatcher<void>::finished, this, &MainWindow::finishLoad);
     job->watcher.setFuture(QtConcurrent::run([raw] {
@@ -586,7 +605,7 @@ void MainWindow::finishLoad()
     s.filePath = job->path;
     s.points = int(std::min<std::size_t>(job->data.size(), 1'000'000));
     setDataset(std::move(job->data), s);
-    statusBar()->showMessage(tr("Loaded %L1 points from %2").arg(m_data.size()).arg(QDir::toNativeSeparators(job->path)), 8000);
+    showStatus(tr("Loaded %L1 points from %2").arg(m_data.size()).arg(QDir::toNativeSeparators(job->path)), 8000);
     emit loadFinished(true);
 }
 
@@ -630,7 +649,7 @@ void MainWindow::saveDatasetDialog()
         return;
     QString error;
     if (saveDataset(path, &error))
-        statusBar()->showMessage(tr("Saved %L1 points to %2").arg(m_data.size()).arg(QDir::toNativeSeparators(path)), 8000);
+        showStatus(tr("Saved %L1 points to %2").arg(m_data.size()).arg(QDir::toNativeSeparators(path)), 8000);
     else
         showError(tr("Save Dataset"), tr("Could not save the dataset.\n%1").arg(error));
 }
@@ -644,7 +663,7 @@ void MainWindow::exportChartDialog()
         return;
     QString error;
     if (exportDataChart(path, m_exportSize, &error))
-        statusBar()->showMessage(tr("Exported %1 (%2×%3)").arg(QDir::toNativeSeparators(path)).arg(m_exportSize.width()).arg(m_exportSize.height()), 8000);
+        showStatus(tr("Exported %1 (%2×%3)").arg(QDir::toNativeSeparators(path)).arg(m_exportSize.width()).arg(m_exportSize.height()), 8000);
     else
         showError(tr("Export Chart"), error);
 }
@@ -656,7 +675,7 @@ void MainWindow::exportAllDialog()
         return;
     QString error;
     if (exportAllCharts(dir, m_exportSize, &error))
-        statusBar()->showMessage(tr("Exported every chart into %1").arg(QDir::toNativeSeparators(dir)), 8000);
+        showStatus(tr("Exported every chart into %1").arg(QDir::toNativeSeparators(dir)), 8000);
     else
         showError(tr("Export All Charts"), error);
 }

@@ -117,6 +117,7 @@ private:
     void showSnapshotStage(int stage, quint64 generation);
     void dropQueuedSnapshots();
     void showError(const QString &title, const QString &text);
+    void showStatus(const QString &text, int timeoutMs = 0);
     void onRunningChanged(bool running);
     void finishLoad();
     void openDatasetDialog();
@@ -154,6 +155,7 @@ private:
     QPointer<QWidget> m_help;
     std::optional<Settings> m_launchSettings; // as the command line left them
     QString m_lastFolder; // of the file dialogs
+    QStringList m_faultEvents; // of the models being trained, the newest last
 };
 
 } // namespace mdnviz

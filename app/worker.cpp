@@ -21,9 +21,7 @@ mdn::TrainConfig configFor(mdn::ModelKind kind, const Settings &s, std::size_t p
     if (kind == mdn::ModelKind::Mdn)
         c.mixtures = s.mixtures;
     c.optimizer = mdn::optimizerDefaults(s.optimizer, s.learningRate);
-    c.batch = std::size_t(s.batch);
-    if (c.batch == 0 && points > TrainingWorker::kLargeData)
-        c.batch = TrainingWorker::kLargeDataBatch;
+    c.batch = s.batchFor(points);
     c.seed = s.seed;
     return c;
 }
@@ -234,7 +232,11 @@ void TrainingWorker::reportNewFaults()
             for (const mdn::FaultEvent &f : t->faults())
                 all.push_back(&f);
     for (std::size_t i = m_faultsReported; i < all.size(); ++i)
-        emit message(tr("Numerical fault: %1").arg(QString::fromStdString(all[i]->message)));
+    {
+        const QString text = QString::fromStdString(all[i]->message);
+        emit message(tr("Numerical fault: %1").arg(text));
+        emit fault(tr("epoch %L1: %2").arg(m_epoch).arg(text));
+    }
     m_faultsReported = all.size();
 }
 

@@ -28,10 +28,9 @@ public:
 
     // The minimum interval between two progress signals.
     static constexpr int kProgressIntervalMs = 33;
-    // Above this many points and with "full batch" chosen, training uses mini-batches of
-    // kLargeDataBatch, so that an epoch on a million points does not take seconds.
-    static constexpr std::size_t kLargeData = 50'000;
-    static constexpr std::size_t kLargeDataBatch = 4096;
+    // See Settings::batchFor.
+    static constexpr std::size_t kLargeData = Settings::kLargeData;
+    static constexpr std::size_t kLargeDataBatch = Settings::kLargeDataBatch;
 
 public slots:
     // New data and settings: the models are rebuilt from scratch (epoch 0). Trained models are
@@ -55,6 +54,8 @@ signals:
     void runningChanged(bool running);
     // One line for the status bar (faults, limits, resets).
     void message(const QString &text);
+    // A numerical fault recovered (or not) during training, for the window's list of them.
+    void fault(const QString &text);
     // After each configure, reset and undo: whether undo() has trained models to bring back,
     // and their epoch.
     void undoAvailable(bool available, long epoch);

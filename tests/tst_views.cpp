@@ -107,6 +107,7 @@ private slots:
     void colormapIsLightAndMonotone();
     void mixtureChartsHaveOneSeriesPerComponent();
     void mixturePlotAreasAreAlignedAndDoNotMove();
+    void everyOverlayHasALabelledLegendEntry();
     void sliceShowsTheMixtureTheDataAndTheTruth();
     void sliceFollowsAClickInTheDataChart();
     void hiddenMixtureTabCatchesUpWhenShown();
@@ -251,6 +252,30 @@ void TestViews::mixturePlotAreasAreAlignedAndDoNotMove()
     QCOMPARE(legend.width(), sigmaChart->plotArea().width());
 }
 
+void TestViews::everyOverlayHasALabelledLegendEntry()
+{
+    const mdn::Dataset data = inverseData(400);
+    DataChart chart;
+    chart.resize(900, 600);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    chart.setDataset(data);
+    chart.setSnapshot(trainedSnapshot(data, 100));
+    const auto shown = [&chart](QAbstractSeries *s) {
+        const auto markers = chart.chart()->legend()->markers(s);
+        return !markers.isEmpty() && markers.first()->isVisible() && !markers.first()->label().isEmpty();
+    };
+    QVERIFY(!shown(chart.meanSeries()));
+    QVERIFY(!shown(chart.bandsLegendSeries()));
+    DataChart::Overlays all = chart.overlays();
+    all.mean = true;
+    all.bands = true;
+    chart.setOverlays(all);
+    QVERIFY(shown(chart.meanSeries()));
+    QVERIFY(shown(chart.bandsLegendSeries()));
+    QVERIFY(chart.chart()->legend()->markers(chart.bandsLegendSeries()).first()->label().contains(QStringLiteral("σ")));
+}
+
 void TestViews::sliceShowsTheMixtureTheDataAndTheTruth()
 {
     const mdn::Dataset data = inverseData(2000);
@@ -372,6 +397,8 @@ void TestViews::exportAllWritesEveryChart()
 void TestViews::healthPanelFlagsACollapse()
 {
     HealthPanel panel;
+    panel.resize(1400, 30);
+    panel.show();
     mdn::Snapshot s;
     s.minSigma = 0.5;
     s.effectiveComponents = 4.25;
@@ -384,6 +411,17 @@ void TestViews::healthPanelFlagsACollapse()
             panel.componentsLabel()->text().contains(QStringLiteral("4.3 of 10")));
     QVERIFY(panel.gradientLabel()->text().contains(QStringLiteral("0.0123")));
     QVERIFY(panel.faultsLabel()->text().contains(QStringLiteral("2 (MDN)")));
+    // In a small window the short labels, every number still there.
+    QVERIFY(!panel.isCompact());
+    panel.resize(500, 30);
+    QVERIFY(panel.isCompact());
+    QVERIFY(panel.componentsLabel()->text().contains(QStringLiteral("/10")));
+    QVERIFY(panel.gradientLabel()->text().contains(QStringLiteral("0.0123")));
+    QVERIFY(panel.sizeHint().width() <= 500);
+    // The faults' tooltip lists them.
+    QVERIFY(panel.faultsLabel()->toolTip().contains(QStringLiteral("None so far")));
+    panel.setFaultEvents({QStringLiteral("epoch 12: loss not finite")});
+    QVERIFY(panel.faultsLabel()->toolTip().contains(QStringLiteral("epoch 12: loss not finite")));
     QVERIFY(panel.minSigmaLabel()->styleSheet().isEmpty());
     s.minSigma = 0.01; // 0.05% of the y range: a component is closing in on single points
     panel.setSnapshot(s, 20.0);
@@ -414,6 +452,16 @@ void TestViews::lossChartDrawsValidationAndBayes()
     QVERIFY(chart.nllAxis()->min() <= 1.0); // the line is inside the NLL axis
     chart.setBayesNll(std::nan(""));
     QCOMPARE(chart.bayesSeries()->count(), 0);
+    // Solid and dashed entries tell themselves apart in the legend.
+    QCOMPARE(chart.chart()->legend()->markerShape(), QLegend::MarkerShapeFromSeries);
+    // MSE losses within one decade (Bishop's data): both decades labelled, inside the range.
+    LossChart bishop;
+    std::vector<mdn::LossPoint> small;
+    for (long e = 1; e <= 50; ++e)
+        small.push_back({e, 0.08 - 0.001 * double(e), 1.0});
+    bishop.appendLosses(small);
+    QVERIFY(bishop.mseAxis()->min() < 0.01 && bishop.mseAxis()->min() > 0.0099);
+    QVERIFY(bishop.mseAxis()->max() > 0.1 && bishop.mseAxis()->max() < 0.1002);
 }
 
 // A new window's loss legend is laid out empty (nothing trained yet); once training has drawn

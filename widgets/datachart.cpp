@@ -1,9 +1,11 @@
 #include "datachart.h"
 
 #include "axisformat.h"
+#include "colormap.h"
 #include "densityitem.h"
 
 #include <QChart>
+#include <QGraphicsLayout>
 #include <QGraphicsSimpleTextItem>
 #include <QImage>
 #include <QLegend>
@@ -155,6 +157,14 @@ DataChart::DataChart(QWidget *parent)
     c->addSeries(m_mean);
     c->addSeries(m_mode);
     c->addSeries(m_slice);
+    // The bands are painted by the density item; this empty series only gives them a legend
+    // entry, in the first component's colour.
+    m_bandsKey = new QLineSeries;
+    m_bandsKey->setName(tr("component bands μ_k ± σ_k"));
+    QColor bandColour = componentColour(0);
+    bandColour.setAlpha(110);
+    m_bandsKey->setPen(QPen(bandColour, 8.0));
+    c->addSeries(m_bandsKey);
 
     m_axisX = new QValueAxis;
     m_axisX->setTitleText(QStringLiteral("x"));
@@ -164,7 +174,8 @@ DataChart::DataChart(QWidget *parent)
     c->addAxis(m_axisY, Qt::AlignLeft);
     for (QXYSeries *s : {static_cast<QXYSeries *>(m_data), static_cast<QXYSeries *>(m_samples),
                          static_cast<QXYSeries *>(m_mse), static_cast<QXYSeries *>(m_mean),
-                         static_cast<QXYSeries *>(m_mode), static_cast<QXYSeries *>(m_slice)}) {
+                         static_cast<QXYSeries *>(m_mode), static_cast<QXYSeries *>(m_slice),
+                         static_cast<QXYSeries *>(m_bandsKey)}) {
         s->attachAxis(m_axisX);
         s->attachAxis(m_axisY);
     }
@@ -402,13 +413,23 @@ void DataChart::fitAxes()
 void DataChart::updateLegendMarkers()
 {
     // An empty series in the legend would promise something the plot does not show.
+    bool changed = false;
     for (QXYSeries *s : {static_cast<QXYSeries *>(m_data), static_cast<QXYSeries *>(m_samples),
                          static_cast<QXYSeries *>(m_mse), static_cast<QXYSeries *>(m_mean),
-                         static_cast<QXYSeries *>(m_mode), static_cast<QXYSeries *>(m_slice)}) {
+                         static_cast<QXYSeries *>(m_mode), static_cast<QXYSeries *>(m_slice),
+        static_cast<QXYSeries *>(m_bandsKey)}) {
         // The slice cursor explains itself; the legend has enough entries.
-        const bool show = s->count() > 0 && s != m_slice;
+        bool show = s->count() > 0 && s != m_slice;
+        if (s == m_bandsKey)
+            show = m_overlays.bands && m_density->hasBands();
         const auto markers = chart()->legend()->markers(s);
-        for (QLegendMarker *m : markers)
+        for (QLegendMarker *m : markers) {
+            changed = changed || m->isVisible() != show;
             m->setVisible(show);
+        }
     }
+    // Qt Charts 6.4 keeps the legend's old size when markers appear: without a new layout a
+    // new entry shows as a swatch without its text.
+    if (changed)
+        chart()->legend()->layout()->invalidate();
 }

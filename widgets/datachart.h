@@ -61,6 +61,7 @@ public:
     QLineSeries *meanSeries() const { return m_mean; }
     QScatterSeries *modeSeries() const { return m_mode; }
     QLineSeries *sliceSeries() const { return m_slice; }
+    QLineSeries *bandsLegendSeries() const { return m_bandsKey; }
     DensityItem *densityItem() const { return m_density; }
 
     // More points than this are drawn as an evenly spread subset.
@@ -99,6 +100,7 @@ private:
     QLineSeries *m_mean = nullptr;
     QScatterSeries *m_mode = nullptr;
     QLineSeries *m_slice = nullptr;
+    QLineSeries *m_bandsKey = nullptr;
     DensityItem *m_density = nullptr;
     QGraphicsSimpleTextItem *m_hint = nullptr;
     Overlays m_overlays;

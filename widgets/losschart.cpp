@@ -50,6 +50,8 @@ LossChart::LossChart(QWidget *parent)
     QChart *c = chart();
     c->setTitle(tr("Loss"));
     c->legend()->setAlignment(Qt::AlignBottom);
+    // Each entry drawn as a piece of its line: solid train, dashed validation.
+    c->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries);
     c->setAnimationOptions(QChart::NoAnimation);
 
     m_mse = new QLineSeries;
@@ -211,7 +213,9 @@ void LossChart::updateAxes()
     double dHi = std::ceil(std::log10(hi));
     if (dHi <= dLo)
         dHi = dLo + 1.0;
-    m_axisMse->setRange(std::pow(10.0, dLo), std::pow(10.0, dHi));
+    // A hair beyond the decades: a label exactly at an end is lost to rounding, and a one-decade
+    // axis would keep a single label.
+    m_axisMse->setRange(std::pow(10.0, dLo) * 0.999, std::pow(10.0, dHi) * 1.001);
 
     lo = std::numeric_limits<double>::infinity();
     hi = -lo;

@@ -39,6 +39,14 @@ struct Settings {
     bool showMode = true;          // Bishop's approximate conditional mode
     bool showBands = false;        // mu_k +- sigma_k of each component, shaded by pi_k
 
+    // Above kLargeData training points, "full batch" trains on mini-batches of kLargeDataBatch,
+    // so that an epoch on a million points does not take seconds.
+    static constexpr std::size_t kLargeData = 50'000;
+    static constexpr std::size_t kLargeDataBatch = 4096;
+    // The points held out of `points` for validation, and the batch size training uses.
+    std::size_t validationPointsOf(std::size_t points) const;
+    std::size_t batchFor(std::size_t trainPoints) const;
+
     bool operator==(const Settings &o) const;
     bool operator!=(const Settings &o) const { return !(*this == o); }
     // True when going from `before` to this needs new models (weights reset), false when the

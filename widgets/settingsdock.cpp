@@ -345,6 +345,9 @@ SettingsDock::SettingsDock(QWidget *parent) : QDockWidget(tr("Settings"), parent
     connect(m_learningRate, &QDoubleSpinBox::valueChanged, this, &SettingsDock::onEdited);
     connect(m_optimizer, &QComboBox::currentIndexChanged, this, &SettingsDock::onEdited);
 
+    for (QSpinBox *spin : {m_points, m_validation})
+        connect(spin, &QSpinBox::valueChanged, this, &SettingsDock::updateBatchText);
+    updateBatchText();
     connect(m_regenerate, &QPushButton::clicked, this, &SettingsDock::regenerateRequested);
     connect(m_train, &QPushButton::clicked, this, &SettingsDock::trainRequested);
     connect(m_pause, &QPushButton::clicked, this, &SettingsDock::pauseRequested);
@@ -538,6 +541,15 @@ void SettingsDock::onDatasetActivated(int index)
 {
     if (index == FromFile)
         emit openFileRequested();
+}
+
+// "Full batch" becomes mini-batches on large data (Settings::batchFor): the control says so.
+void SettingsDock::updateBatchText()
+{
+    const Settings s = settings();
+    const auto points = std::size_t(std::max(0, s.points));
+    const std::size_t batch = Settings().batchFor(points - s.validationPointsOf(points));
+    m_batch->setSpecialValueText(batch == 0 ? tr("full batch") : tr("auto: %L1 (large data)").arg(batch));
 }
 
 void SettingsDock::updateEnabled()

@@ -59,6 +59,7 @@ private:
     void onDatasetIndexChanged(int index);
     void onDatasetActivated(int index);
     void updateEnabled();
+    void updateBatchText();
 
     QComboBox *m_dataset = nullptr;
     QSpinBox *m_points = nullptr;
