@@ -103,6 +103,7 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent) : QMainWindow(p
     centralLayout->addWidget(m_tabs, 1);
     centralLayout->addWidget(m_health);
     setCentralWidget(central);
+    m_mixtureChart->followXAxis(m_dataChart->axisX());
     connect(m_dataChart, &DataChart::sliceRequested, m_sliceChart, &SliceChart::setSliceX);
     connect(m_sliceChart, &SliceChart::sliceMoved, m_dataChart, &DataChart::setSliceX);
 
@@ -116,6 +117,7 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent) : QMainWindow(p
         QSettings stored;
         m_dock->loadSettings(stored);
         restoreGeometry(stored.value(QStringLiteral("window/geometry")).toByteArray());
+        m_lastFolder = stored.value(QStringLiteral("window/lastFolder")).toString();
     }
     m_settings = m_dock->settings();
     m_charts.applyView(m_settings);
@@ -633,20 +635,30 @@ bool MainWindow::exportAllCharts(const QString &dir, QSize size, QString *error)
 void MainWindow::openDatasetDialog()
 {
     const Settings before = m_settings;
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Dataset"), QString(),
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Dataset"), m_lastFolder,
                                                       tr("CSV files (*.csv *.txt);;All files (*)"));
     m_dock->setSettings(before); // "From file…" takes effect only once the file has loaded
-    if (!path.isEmpty())
-        openDataset(path);
+    if (path.isEmpty())
+        return;
+    rememberFolder(QFileInfo(path).absolutePath());
+    openDataset(path);
+}
+
+// The file dialogs open where the last one left off, in this session and the next.
+void MainWindow::rememberFolder(const QString &folder)
+{
+    m_lastFolder = folder;
+    QSettings().setValue(QStringLiteral("window/lastFolder"), folder);
 }
 
 void MainWindow::saveDatasetDialog()
 {
     const QString path = QFileDialog::getSaveFileName(this, tr("Save Dataset As"),
-                                                      QStringLiteral("dataset.csv"),
+                                                      QDir(m_lastFolder).filePath(QStringLiteral("dataset.csv")),
                                                       tr("CSV files (*.csv)"));
     if (path.isEmpty())
         return;
+    rememberFolder(QFileInfo(path).absolutePath());
     QString error;
     if (saveDataset(path, &error))
         showStatus(tr("Saved %L1 points to %2").arg(m_data.size()).arg(QDir::toNativeSeparators(path)), 8000);
@@ -657,10 +669,11 @@ void MainWindow::saveDatasetDialog()
 void MainWindow::exportChartDialog()
 {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export Chart as PNG"),
-                                                      QStringLiteral("data-and-fits.png"),
+                                                      QDir(m_lastFolder).filePath(QStringLiteral("data-and-fits.png")),
                                                       tr("PNG images (*.png)"));
     if (path.isEmpty())
         return;
+    rememberFolder(QFileInfo(path).absolutePath());
     QString error;
     if (exportDataChart(path, m_exportSize, &error))
         showStatus(tr("Exported %1 (%2×%3)").arg(QDir::toNativeSeparators(path)).arg(m_exportSize.width()).arg(m_exportSize.height()), 8000);
@@ -670,9 +683,10 @@ void MainWindow::exportChartDialog()
 
 void MainWindow::exportAllDialog()
 {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export All Charts Into"));
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export All Charts Into"), m_lastFolder);
     if (dir.isEmpty())
         return;
+    rememberFolder(dir);
     QString error;
     if (exportAllCharts(dir, m_exportSize, &error))
         showStatus(tr("Exported every chart into %1").arg(QDir::toNativeSeparators(dir)), 8000);

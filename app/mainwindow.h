@@ -118,6 +118,7 @@ private:
     void dropQueuedSnapshots();
     void showError(const QString &title, const QString &text);
     void showStatus(const QString &text, int timeoutMs = 0);
+    void rememberFolder(const QString &folder);
     void onRunningChanged(bool running);
     void finishLoad();
     void openDatasetDialog();

@@ -9,6 +9,7 @@
 #include "mainwindow.h"
 #include "mixturechart.h"
 #include "settingsdock.h"
+#include "slicechart.h"
 
 #include <QAbstractSpinBox>
 #include <QApplication>
@@ -27,6 +28,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QValueAxis>
 #include <QWheelEvent>
 #include <QtTest/QTest>
 
@@ -186,8 +188,17 @@ void TestWalkthrough::resizingKeepsThePlotAreasAlignedAndStill()
         }
         QTest::qWait(200);
         QCOMPARE(mixturePlotAreas(w), areas);
-        // The loss and data charts keep a plot too.
+        // One x at the same place on both tabs.
+        auto *mixtureX = qobject_cast<QValueAxis *>(
+            w.mixtureChart()->chart(MixtureChart::Pi)->axes(Qt::Horizontal).first());
+        QCOMPARE(mixtureX->min(), w.dataChart()->axisX()->min());
+        QCOMPARE(mixtureX->max(), w.dataChart()->axisX()->max());
+        // The loss and slice charts keep a plot too; the slice's axis is no wider than its data
+        // (within ±10.5) need.
         QVERIFY(w.lossChart()->chart()->plotArea().height() > 20);
+        const auto *sliceY = qobject_cast<QValueAxis *>(w.sliceChart()->chart()->axes(Qt::Horizontal).first());
+        QVERIFY2(sliceY->max() < 15.01 && sliceY->min() > -15.01,
+                 qPrintable(QStringLiteral("%1..%2").arg(sliceY->min()).arg(sliceY->max())));
     }
     QVERIFY2(watchdog.worstMs() < kStallMs,
              qPrintable(watchdog.report()));

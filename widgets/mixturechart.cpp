@@ -192,9 +192,32 @@ void MixtureChart::clear()
     updateAxes();
 }
 
+void MixtureChart::followXAxis(const QValueAxis *axis)
+{
+    if (m_followed)
+        disconnect(m_followed, nullptr, this, nullptr);
+    m_followed = axis;
+    if (axis) {
+        connect(axis, &QValueAxis::rangeChanged, this, &MixtureChart::updateAxes);
+        connect(axis, &QValueAxis::tickIntervalChanged, this, &MixtureChart::updateAxes);
+        connect(axis, &QObject::destroyed, this, [this] { m_followed = nullptr; });
+    }
+    updateAxes();
+}
+
 void MixtureChart::updateAxes()
 {
     for (int p = 0; p < 3; ++p) {
+        if (m_followed) {
+            AxisTicks t;
+            t.min = m_followed->min();
+            t.max = m_followed->max();
+            t.step = m_followed->tickInterval();
+            t.anchor = m_followed->tickAnchor();
+            t.decimals = decimalsForStep(t.step);
+            applyTicks(m_x[p], t);
+            continue;
+        }
         AxisOptions o;
         o.padding = 0.0;
         o.maxTicks = ticksForLength(chart(Part(p))->plotArea().width(), 70.0);

@@ -29,6 +29,9 @@ public:
     // cost the GUI thread for nothing.
     void setSnapshot(const mdn::Snapshot &snapshot);
     void clear();
+    // The x axes show the range and ticks of `axis` (the data chart's), so that one x is at the
+    // same place on both tabs; nullptr goes back to the snapshot's grid.
+    void followXAxis(const QValueAxis *axis);
 
     enum Part { Pi, Mu, Sigma };
     QChart *chart(Part part) const;
@@ -63,5 +66,6 @@ private:
     double m_xLo = -1.0, m_xHi = 1.0;
     double m_muLo = -1.0, m_muHi = 1.0;
     double m_sigmaLo = 0.1, m_sigmaHi = 1.0;
+    const QValueAxis *m_followed = nullptr;
     std::optional<mdn::Snapshot> m_deferred; // gridX and mixture only
 };
