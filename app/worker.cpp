@@ -56,7 +56,9 @@ void TrainingWorker::swapRun(Run &run)
 
 void TrainingWorker::configure(const Settings &settings, const mdn::Dataset &data)
 {
-    // `data` may be m_data itself (reset): the new run takes a copy before the old one moves.
+    // `settings` and `data` may be m_settings and m_data themselves (reset): the new run takes
+    // copies before the old one moves.
+    const Settings newSettings = settings;
     mdn::Dataset newData = data;
     if (m_mdn && m_epoch > 0) {
         m_undo = std::make_unique<Run>();
@@ -64,7 +66,7 @@ void TrainingWorker::configure(const Settings &settings, const mdn::Dataset &dat
     } else {
         m_undo.reset();
     }
-    m_settings = settings;
+    m_settings = newSettings;
     m_data = std::move(newData);
     m_mse.reset();
     m_mdn.reset();

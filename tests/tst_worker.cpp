@@ -23,16 +23,33 @@ mdn::Dataset inverseData(std::size_t n)
     return mdn::generate(g);
 }
 
+// The worker's signals, re-emitted in the test's thread: a QSignalSpy records in the thread
+// that emits, and reading it here while the worker appends would race.
+class Relay : public QObject {
+    Q_OBJECT
+signals:
+    void progress(const mdn::Snapshot &snapshot);
+    void runningChanged(bool running);
+    void undoAvailable(bool available, long epoch);
+};
+
 // A worker in a running thread, joined on destruction.
 struct Fixture {
     QThread thread;
     TrainingWorker *worker = new TrainingWorker;
-    QSignalSpy progress{worker, &TrainingWorker::progress};
-    QSignalSpy running{worker, &TrainingWorker::runningChanged};
+    Relay relay;
+    QSignalSpy progress{&relay, &Relay::progress};
+    QSignalSpy running{&relay, &Relay::runningChanged};
+    QSignalSpy undo{&relay, &Relay::undoAvailable};
 
     explicit Fixture(const Settings &s = Settings(), std::size_t points = 1000)
     {
         qRegisterMetaType<mdn::Snapshot>("mdn::Snapshot");
+        QObject::connect(worker, &TrainingWorker::progress, &relay, &Relay::progress, Qt::QueuedConnection);
+        QObject::connect(worker, &TrainingWorker::runningChanged, &relay, &Relay::runningChanged,
+                         Qt::QueuedConnection);
+        QObject::connect(worker, &TrainingWorker::undoAvailable, &relay, &Relay::undoAvailable,
+                         Qt::QueuedConnection);
         worker->moveToThread(&thread);
         QObject::connect(&thread, &QThread::finished, worker, &QObject::deleteLater);
         thread.start();
@@ -241,7 +258,7 @@ void TestWorker::undoBringsBackTheTrainedModels()
     Settings s;
     s.epochLimit = 150;
     Fixture f(s);
-    QSignalSpy undo(f.worker, &TrainingWorker::undoAvailable);
+    QSignalSpy &undo = f.undo;
     QTRY_COMPARE(undo.count(), 1);
     QCOMPARE(undo.last().at(0).toBool(), false); // nothing trained yet
     f.invoke(&TrainingWorker::start);
@@ -256,14 +273,19 @@ void TestWorker::undoBringsBackTheTrainedModels()
     QTRY_COMPARE(undo.count(), 3);
     QCOMPARE(undo.last().at(0).toBool(), false);
     QTRY_COMPARE(f.last().epoch, 150L);
-    // The same models: the same mixture at the same x.
-    QCOMPARE(f.last().mixture.mu(0, 0), trained.mixture.mu(0, 0));
-    QCOMPARE(f.last().mdnLoss, trained.mdnLoss);
+    // The same models: the same mixture at the same x, and their settings (the epoch limit).
+    const mdn::Snapshot restored = f.last();
+    QVERIFY(restored.mixture.points() > 0 && trained.mixture.points() > 0);
+    QCOMPARE(restored.mixture.mu(0, 0), trained.mixture.mu(0, 0));
+    QCOMPARE(restored.mdnLoss, trained.mdnLoss);
     // A reset of untrained models has nothing to bring back.
     f.invoke(&TrainingWorker::reset);
     f.invoke(&TrainingWorker::reset);
     QTRY_COMPARE(undo.count(), 5);
     QCOMPARE(undo.last().at(0).toBool(), false);
+    // Resets keep the settings: training stops at the same limit.
+    f.invoke(&TrainingWorker::start);
+    QTRY_VERIFY_WITH_TIMEOUT(f.last().epoch == 150 && !f.isRunning(), 20000);
 }
 
 QTEST_GUILESS_MAIN(TestWorker)

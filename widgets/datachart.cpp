@@ -376,6 +376,15 @@ double DataChart::xAtViewportPos(const QPoint &pos) const
     return chart()->mapToValue(chartPos, m_data).x();
 }
 
+// In a small window every line of height goes to the plot: the tab already names the chart.
+void DataChart::resizeEvent(QResizeEvent *event)
+{
+    QChartView::resizeEvent(event);
+    const QString title = height() < 330 ? QString() : tr("Data & fits");
+    if (chart()->title() != title)
+        chart()->setTitle(title);
+}
+
 void DataChart::mousePressEvent(QMouseEvent *event)
 {
     QChartView::mousePressEvent(event);

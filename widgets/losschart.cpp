@@ -142,6 +142,26 @@ void LossChart::clear()
     updateAxes();
 }
 
+// Narrow, the legend's entries take short names (their line styles still tell train from
+// validation) rather than being cut to "M..."; short, the title gives its line to the plot.
+void LossChart::resizeEvent(QResizeEvent *event)
+{
+    QChartView::resizeEvent(event);
+    const bool narrow = width() < 560;
+    const QString names[5][2] = {{tr("MSE train"), tr("MSE")},
+                                 {tr("NLL train"), tr("NLL")},
+                                 {tr("MSE validation"), tr("MSE val.")},
+                                 {tr("NLL validation"), tr("NLL val.")},
+                                 {tr("Bayes NLL"), tr("Bayes")}};
+    QLineSeries *series[5] = {m_mse, m_nll, m_validationMse, m_validationNll, m_bayesLine};
+    for (int i = 0; i < 5; ++i)
+        if (series[i]->name() != names[i][narrow])
+            series[i]->setName(names[i][narrow]);
+    const QString title = height() < 260 ? QString() : tr("Loss");
+    if (chart()->title() != title)
+        chart()->setTitle(title);
+}
+
 void LossChart::setHistory(const History &h)
 {
     m_mseTrace = h.mse;

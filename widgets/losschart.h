@@ -63,6 +63,9 @@ public:
     History history() const { return {m_mseTrace, m_nllTrace, m_validationMseTrace, m_validationNllTrace}; }
     void setHistory(const History &history);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     void updateSeries();
     void updateAxes();
