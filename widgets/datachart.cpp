@@ -310,8 +310,8 @@ void DataChart::placeHint()
 {
     const QRectF area = chart()->plotArea();
     const QRectF box = m_hint->boundingRect();
-    // Centred, in the upper part of the plot, where the inverse sinusoid leaves a gap.
-    m_hint->setPos(area.center().x() - box.width() / 2.0, area.top() + area.height() * 0.12);
+    // Centred along the top of the plot, above the data (whose range has padding there).
+    m_hint->setPos(area.center().x() - box.width() / 2.0, area.top() + 4.0);
 }
 
 void DataChart::clearFits()
