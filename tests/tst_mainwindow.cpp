@@ -227,6 +227,11 @@ void TestMainWindow::commandLineOverridesTheSavedSettings()
     QCOMPARE(w.settingsDock()->settings(), expected);
     QCOMPARE(w.dataset().size(), std::size_t(expected.points));
     QVERIFY(ignored.contains(QStringLiteral("--report")));
+    // The models for them are built and drawn (untrained: the hint to press Train).
+    w.show();
+    QTRY_VERIFY(!w.dataChart()->hint().isEmpty());
+    w.step();
+    QTRY_COMPARE(w.epoch(), 1L);
 }
 
 void TestMainWindow::commandLineValuesAreNotSavedUnlessEdited()

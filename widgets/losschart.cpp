@@ -157,7 +157,7 @@ void LossChart::resizeEvent(QResizeEvent *event)
     for (int i = 0; i < 5; ++i)
         if (series[i]->name() != names[i][narrow])
             series[i]->setName(names[i][narrow]);
-    const QString title = height() < 260 ? QString() : tr("Loss");
+    const QString title = height() < 200 ? QString() : tr("Loss");
     if (chart()->title() != title)
         chart()->setTitle(title);
 }
