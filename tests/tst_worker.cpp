@@ -259,7 +259,7 @@ void TestWorker::undoBringsBackTheTrainedModels()
     s.epochLimit = 150;
     Fixture f(s);
     QSignalSpy &undo = f.undo;
-    QTRY_COMPARE(undo.count(), 1);
+    QTRY_VERIFY(undo.count() == 1 && f.progress.count() == 1);
     QCOMPARE(undo.last().at(0).toBool(), false); // nothing trained yet
     f.invoke(&TrainingWorker::start);
     QTRY_VERIFY_WITH_TIMEOUT(f.last().epoch == 150 && !f.isRunning(), 20000);
