@@ -272,9 +272,9 @@ void MainWindow::onUndoAvailable(bool available, long epoch)
     m_undoAction->setEnabled(m_undo.has_value());
     if (canUndo())
         showStatus(tr("Models reset (they had trained %L1 epochs): Edit ▸ Undo (%2) brings them back")
-                                     .arg(epoch)
-                                     .arg(m_undoAction->shortcut().toString(QKeySequence::NativeText)),
-                                 15000);
+                       .arg(epoch)
+                       .arg(m_undoAction->shortcut().toString(QKeySequence::NativeText)),
+                   15000);
 }
 
 bool MainWindow::canUndo() const { return m_undoAction->isEnabled(); }
@@ -345,7 +345,7 @@ void MainWindow::applyLaunchSettings(const Settings &settings, const QStringList
     m_undoAction->setEnabled(false);
     if (!ignoredOptions.isEmpty())
         showStatus(tr("Ignored without --headless: %1").arg(ignoredOptions.join(QStringLiteral(", "))),
-                                 15000);
+                   15000);
 }
 
 void MainWindow::applySettings(const Settings &s)
