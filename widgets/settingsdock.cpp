@@ -549,7 +549,7 @@ void SettingsDock::updateBatchText()
     const Settings s = settings();
     const auto points = std::size_t(std::max(0, s.points));
     const std::size_t batch = Settings().batchFor(points - s.validationPointsOf(points));
-    m_batch->setSpecialValueText(batch == 0 ? tr("full batch") : tr("auto: %L1 (large data)").arg(batch));
+    m_batch->setSpecialValueText(batch == 0 ? tr("full batch") : tr("auto (%L1)").arg(batch));
 }
 
 void SettingsDock::updateEnabled()
