@@ -274,6 +274,16 @@ void TestViews::everyOverlayHasALabelledLegendEntry()
     QVERIFY(shown(chart.meanSeries()));
     QVERIFY(shown(chart.bandsLegendSeries()));
     QVERIFY(chart.chart()->legend()->markers(chart.bandsLegendSeries()).first()->label().contains(QStringLiteral("σ")));
+    // The data and the samples can be hidden, legend entries with them, and shown again.
+    QVERIFY(shown(chart.dataSeries()) && shown(chart.sampleSeries()));
+    all.data = false;
+    all.samples = false;
+    chart.setOverlays(all);
+    QVERIFY(!chart.dataSeries()->isVisible() && !chart.sampleSeries()->isVisible());
+    QVERIFY(!shown(chart.dataSeries()) && !shown(chart.sampleSeries()));
+    all.data = all.samples = true;
+    chart.setOverlays(all);
+    QVERIFY(shown(chart.dataSeries()) && shown(chart.sampleSeries()));
 }
 
 void TestViews::sliceShowsTheMixtureTheDataAndTheTruth()

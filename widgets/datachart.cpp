@@ -330,6 +330,8 @@ void DataChart::clearFits()
 void DataChart::setOverlays(const Overlays &overlays)
 {
     m_overlays = overlays;
+    m_data->setVisible(overlays.data);
+    m_samples->setVisible(overlays.samples);
     m_density->setDensityShown(overlays.density);
     m_density->setLogScale(overlays.logScale);
     m_density->setBandsShown(overlays.bands);
@@ -428,7 +430,7 @@ void DataChart::updateLegendMarkers()
                          static_cast<QXYSeries *>(m_mode), static_cast<QXYSeries *>(m_slice),
         static_cast<QXYSeries *>(m_bandsKey)}) {
         // The slice cursor explains itself; the legend has enough entries.
-        bool show = s->count() > 0 && s != m_slice;
+        bool show = s->count() > 0 && s != m_slice && s->isVisible();
         if (s == m_bandsKey)
             show = m_overlays.bands && m_density->hasBands();
         const auto markers = chart()->legend()->markers(s);

@@ -38,6 +38,8 @@ public:
 
     // What is drawn of the MDN besides its samples.
     struct Overlays {
+        bool data = true;
+        bool samples = true;
         bool density = true;
         bool logScale = true;
         bool mean = false;

@@ -27,7 +27,7 @@ bool Settings::operator==(const Settings &o) const
            learningRate == o.learningRate && batch == o.batch && epochLimit == o.epochLimit &&
            validationPercent == o.validationPercent && samplesPerX == o.samplesPerX &&
            piTemperature == o.piTemperature && sigmaTemperature == o.sigmaTemperature &&
-           showDensity == o.showDensity && densityLogScale == o.densityLogScale &&
+           showData == o.showData && showSamples == o.showSamples && showDensity == o.showDensity && densityLogScale == o.densityLogScale &&
            showMean == o.showMean && showMode == o.showMode && showBands == o.showBands;
 }
 

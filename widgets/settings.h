@@ -33,6 +33,8 @@ struct Settings {
     int samplesPerX = 10;
     double piTemperature = 1.0;    // sampling temperature of the mixing weights
     double sigmaTemperature = 1.0; // sampling temperature of the widths (variance scale)
+    bool showData = true;          // the data points
+    bool showSamples = true;       // the MDN's samples
     bool showDensity = true;       // p(y|x) as a colour image behind the data
     bool densityLogScale = true;   // colour by log p: faint branches stay visible
     bool showMean = false;         // E[y|x]

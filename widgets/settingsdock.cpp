@@ -288,6 +288,11 @@ SettingsDock::SettingsDock(QWidget *parent) : QDockWidget(tr("Settings"), parent
         "sigmaTemperature", tr("Sampling temperature of the widths: each variance times T "
                                "(0: every sample on a component mean). Changes the samples only"));
     form->addRow(tr("σ temperature"), m_sigmaTemperature);
+    m_showData = makeCheck("showData", tr("Data points"), tr("The (x, y) pairs the models learn from"));
+    form->addRow(m_showData);
+    m_showSamples = makeCheck("showSamples", tr("MDN samples"),
+                              tr("Samples drawn from the MDN's mixture at each x"));
+    form->addRow(m_showSamples);
     m_showDensity = makeCheck("showDensity", tr("Density p(y|x)"),
                               tr("The MDN's conditional density as a colour image behind the data"));
     form->addRow(m_showDensity);
@@ -339,7 +344,8 @@ SettingsDock::SettingsDock(QWidget *parent) : QDockWidget(tr("Settings"), parent
         connect(spin, &QSpinBox::valueChanged, this, &SettingsDock::onEdited);
     for (QDoubleSpinBox *spin : {m_noise, m_piTemperature, m_sigmaTemperature})
         connect(spin, &QDoubleSpinBox::valueChanged, this, &SettingsDock::onEdited);
-    for (QCheckBox *check : {m_showDensity, m_densityLog, m_showMean, m_showMode, m_showBands})
+    for (QCheckBox *check : {m_showData, m_showSamples, m_showDensity, m_densityLog, m_showMean,
+                             m_showMode, m_showBands})
         connect(check, &QCheckBox::toggled, this, &SettingsDock::onEdited);
     connect(m_showDensity, &QCheckBox::toggled, this, &SettingsDock::updateEnabled);
     connect(m_learningRate, &QDoubleSpinBox::valueChanged, this, &SettingsDock::onEdited);
@@ -390,6 +396,8 @@ Settings SettingsDock::settings() const
     s.sigmaTemperature = m_sigmaTemperature->value();
     s.showDensity = m_showDensity->isChecked();
     s.densityLogScale = m_densityLog->isChecked();
+    s.showData = m_showData->isChecked();
+    s.showSamples = m_showSamples->isChecked();
     s.showMean = m_showMean->isChecked();
     s.showMode = m_showMode->isChecked();
     s.showBands = m_showBands->isChecked();
@@ -420,6 +428,8 @@ void SettingsDock::setSettings(const Settings &s)
     m_sigmaTemperature->setValue(s.sigmaTemperature);
     m_showDensity->setChecked(s.showDensity);
     m_densityLog->setChecked(s.densityLogScale);
+    m_showData->setChecked(s.showData);
+    m_showSamples->setChecked(s.showSamples);
     m_showMean->setChecked(s.showMean);
     m_showMode->setChecked(s.showMode);
     m_showBands->setChecked(s.showBands);
@@ -475,6 +485,8 @@ void SettingsDock::loadSettings(QSettings &store)
     readDouble(store, "sigmaTemperature", s.sigmaTemperature, 0.0, kMaxTemperature);
     readBool(store, "showDensity", s.showDensity);
     readBool(store, "densityLogScale", s.densityLogScale);
+    readBool(store, "showData", s.showData);
+    readBool(store, "showSamples", s.showSamples);
     readBool(store, "showMean", s.showMean);
     readBool(store, "showMode", s.showMode);
     readBool(store, "showBands", s.showBands);
@@ -508,6 +520,8 @@ void SettingsDock::saveSettings(QSettings &store) const
     store.setValue(QStringLiteral("sigmaTemperature"), s.sigmaTemperature);
     store.setValue(QStringLiteral("showDensity"), s.showDensity);
     store.setValue(QStringLiteral("densityLogScale"), s.densityLogScale);
+    store.setValue(QStringLiteral("showData"), s.showData);
+    store.setValue(QStringLiteral("showSamples"), s.showSamples);
     store.setValue(QStringLiteral("showMean"), s.showMean);
     store.setValue(QStringLiteral("showMode"), s.showMode);
     store.setValue(QStringLiteral("showBands"), s.showBands);

@@ -82,6 +82,8 @@ private:
     QSpinBox *m_samplesPerX = nullptr;
     QDoubleSpinBox *m_piTemperature = nullptr;
     QDoubleSpinBox *m_sigmaTemperature = nullptr;
+    QCheckBox *m_showData = nullptr;
+    QCheckBox *m_showSamples = nullptr;
     QCheckBox *m_showDensity = nullptr;
     QCheckBox *m_densityLog = nullptr;
     QCheckBox *m_showMean = nullptr;
