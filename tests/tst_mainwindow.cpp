@@ -56,7 +56,7 @@ void TestMainWindow::trainingUpdatesTheWindow()
     QSignalSpy shown(&w, &MainWindow::snapshotShown);
     w.train();
     QTRY_VERIFY(w.isTraining());
-    QTRY_VERIFY(w.epoch() > 100);
+    QTRY_VERIFY_WITH_TIMEOUT(w.epoch() > 100, 5000 * MDNVIZ_TIME_SCALE);
     w.pause();
     QTRY_VERIFY(!w.isTraining());
     QTRY_VERIFY(shown.count() >= 2);
@@ -137,7 +137,7 @@ void TestMainWindow::changingModelSettingsWhileTrainingResets()
     s.epochLimit = 0;
     w.applySettings(s);
     w.train();
-    QTRY_VERIFY(w.epoch() > 200);
+    QTRY_VERIFY_WITH_TIMEOUT(w.epoch() > 200, 5000 * MDNVIZ_TIME_SCALE);
     QSignalSpy shown(&w, &MainWindow::snapshotShown);
     s.mixtures = 3;
     w.applySettings(s);

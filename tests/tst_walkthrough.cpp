@@ -183,7 +183,7 @@ void TestWalkthrough::resizingKeepsThePlotAreasAlignedAndStill()
     QVERIFY(showAt(w));
     Watchdog watchdog;
     QTest::keyClick(&w, Qt::Key_F5);
-    QTRY_VERIFY(w.epoch() > 20);
+    QTRY_VERIFY_WITH_TIMEOUT(w.epoch() > 20, 5000 * MDNVIZ_TIME_SCALE);
     clickTab(w, 1);
     for (const QSize size : {QSize(1600, 1000), QSize(1200, 800), QSize(800, 600), QSize(1600, 1000)}) {
         w.resize(size);
@@ -253,7 +253,7 @@ void TestWalkthrough::changingKWhileTrainingRestartsWithValidationFromEpochZero(
     QVERIFY(showAt(w));
     Watchdog watchdog;
     QTest::keyClick(&w, Qt::Key_F5);
-    QTRY_VERIFY(w.epoch() > 100);
+    QTRY_VERIFY_WITH_TIMEOUT(w.epoch() > 100, 5000 * MDNVIZ_TIME_SCALE);
     auto *mixtures = w.settingsDock()->findChild<QSpinBox *>(QStringLiteral("mixtures"));
     mixtures->setFocus(Qt::TabFocusReason);
     mixtures->selectAll();
@@ -284,7 +284,7 @@ void TestWalkthrough::pauseStepResetAndUndo()
     QVERIFY(w.dataChart()->hint().isEmpty());
     QVERIFY(w.dataChart()->sampleSeries()->count() > 0);
     QTest::keyClick(&w, Qt::Key_F5);
-    QTRY_VERIFY(w.epoch() > 200);
+    QTRY_VERIFY_WITH_TIMEOUT(w.epoch() > 200, 5000 * MDNVIZ_TIME_SCALE);
     QTest::keyClick(&w, Qt::Key_F6);
     QTRY_VERIFY(w.isIdle());
     const long trained = w.epoch();
@@ -334,7 +334,7 @@ void TestWalkthrough::malformedFileAndExportKeepTheWork()
     QVERIFY(showAt(w, QSize(1280, 800)));
     Watchdog watchdog;
     QTest::keyClick(&w, Qt::Key_F5);
-    QTRY_VERIFY(w.epoch() > 50);
+    QTRY_VERIFY_WITH_TIMEOUT(w.epoch() > 50, 5000 * MDNVIZ_TIME_SCALE);
     const std::vector<double> before = w.dataset().x;
     QSignalSpy finished(&w, &MainWindow::loadFinished);
     w.openDataset(bad);
