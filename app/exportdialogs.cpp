@@ -1,6 +1,7 @@
 #include "exportdialogs.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFileDialog>
 #include <QInputDialog>
 
@@ -12,19 +13,19 @@ QString tr(const char *text) { return QCoreApplication::translate("ExportDialogs
 
 } // namespace
 
-QString askChartFile(QWidget *parent, const QString &suggestedBaseName)
+QString askChartFile(QWidget *parent, const QString &folder, const QString &suggestedBaseName)
 {
     QString filter;
     const QString path = QFileDialog::getSaveFileName(parent, tr("Export Chart"),
-                                                      suggestedBaseName + QStringLiteral(".png"),
+                                                      QDir(folder).filePath(suggestedBaseName + QStringLiteral(".png")),
                                                       exportNameFilters().join(QStringLiteral(";;")),
                                                       &filter);
     return path.isEmpty() ? QString() : exportTargetFor(path, filter).first;
 }
 
-std::optional<std::pair<QString, ExportFormat>> askChartFolder(QWidget *parent)
+std::optional<std::pair<QString, ExportFormat>> askChartFolder(QWidget *parent, const QString &folder)
 {
-    const QString dir = QFileDialog::getExistingDirectory(parent, tr("Export All Charts Into"));
+    const QString dir = QFileDialog::getExistingDirectory(parent, tr("Export All Charts Into"), folder);
     if (dir.isEmpty())
         return std::nullopt;
     bool ok = false;
@@ -36,10 +37,11 @@ std::optional<std::pair<QString, ExportFormat>> askChartFolder(QWidget *parent)
     return std::pair(dir, exportTargetFor(QString(), chosen).second);
 }
 
-QString askAnimationFile(QWidget *parent)
+QString askAnimationFile(QWidget *parent, const QString &folder)
 {
     QString path = QFileDialog::getSaveFileName(parent, tr("Export Training Animation"),
-                                                QStringLiteral("training.gif"), tr("GIF animation (*.gif)"));
+                                                QDir(folder).filePath(QStringLiteral("training.gif")),
+                                                tr("GIF animation (*.gif)"));
     if (!path.isEmpty() && !path.endsWith(QStringLiteral(".gif"), Qt::CaseInsensitive))
         path += QStringLiteral(".gif");
     return path;

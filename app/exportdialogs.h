@@ -13,12 +13,13 @@ class QWidget;
 
 namespace mdnviz {
 
+// Each dialog opens in `folder` (the last one the window's dialogs used).
 // File ▸ Export Chart…: a file whose type (chosen in the dialog, or typed as the extension) is
 // PNG, SVG or PDF. Empty when cancelled.
-QString askChartFile(QWidget *parent, const QString &suggestedBaseName);
+QString askChartFile(QWidget *parent, const QString &folder, const QString &suggestedBaseName);
 // File ▸ Export All Charts…: a folder, then the format of its files. Nullopt when cancelled.
-std::optional<std::pair<QString, ExportFormat>> askChartFolder(QWidget *parent);
+std::optional<std::pair<QString, ExportFormat>> askChartFolder(QWidget *parent, const QString &folder);
 // File ▸ Export Training Animation…: a GIF file. Empty when cancelled.
-QString askAnimationFile(QWidget *parent);
+QString askAnimationFile(QWidget *parent, const QString &folder);
 
 } // namespace mdnviz

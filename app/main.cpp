@@ -1,6 +1,7 @@
 // mdnviz: the window, or with --headless the command-line trainer.
 
 #include "cli.h"
+#include "launchsettings.h"
 #include "mainwindow.h"
 
 #include <QApplication>
@@ -63,6 +64,8 @@ int main(int argc, char **argv)
         return mdnviz::runHeadless(*options);
 
     mdnviz::MainWindow window;
+    window.applyLaunchSettings(mdnviz::withCommandLine(window.settings(), parser, *options),
+                               mdnviz::headlessOnlyOptions(parser));
     window.show();
     if (!options->dataFile.isEmpty())
         window.openDataset(options->dataFile);

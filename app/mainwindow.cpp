@@ -5,6 +5,7 @@
 #include "datachart.h"
 #include "exportdialogs.h"
 #include "healthpanel.h"
+#include "helppanel.h"
 #include "losschart.h"
 #include "mixturechart.h"
 #include "settingsdock.h"
@@ -103,6 +104,7 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent) : QMainWindow(p
     centralLayout->addWidget(m_tabs, 1);
     centralLayout->addWidget(m_health);
     setCentralWidget(central);
+    m_mixtureChart->followXAxis(m_dataChart->axisX());
     connect(m_dataChart, &DataChart::sliceRequested, m_sliceChart, &SliceChart::setSliceX);
     connect(m_sliceChart, &SliceChart::sliceMoved, m_dataChart, &DataChart::setSliceX);
 
@@ -116,6 +118,7 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent) : QMainWindow(p
         QSettings stored;
         m_dock->loadSettings(stored);
         restoreGeometry(stored.value(QStringLiteral("window/geometry")).toByteArray());
+        m_lastFolder = stored.value(QStringLiteral("window/lastFolder")).toString();
     }
     m_settings = m_dock->settings();
     m_charts.applyView(m_settings);
@@ -136,7 +139,7 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent) : QMainWindow(p
     connect(m_dock, &SettingsDock::stepRequested, this, &MainWindow::step);
     connect(m_dock, &SettingsDock::resetRequested, this, &MainWindow::resetModels);
 
-    regenerate();
+    regenerateWith(m_settings);
     resize(1280, 800);
 }
 
@@ -159,6 +162,11 @@ void MainWindow::createActions()
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    m_undoAction = edit->addAction(tr("&Undo Reset"), this, &MainWindow::undo);
+    m_undoAction->setShortcut(QKeySequence::Undo);
+    m_undoAction->setEnabled(false);
+
     QMenu *training = menuBar()->addMenu(tr("&Training"));
     training->addAction(tr("&Train"), QKeySequence(Qt::Key_F5), this, &MainWindow::train);
     training->addAction(tr("&Pause"), QKeySequence(Qt::Key_F6), this, &MainWindow::pause);
@@ -170,6 +178,7 @@ void MainWindow::createActions()
     view->addAction(m_dock->toggleViewAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&What Am I Looking At?"), QKeySequence::HelpContents, this, &MainWindow::showHelp);
     help->addAction(tr("&About mdnviz"), this, &MainWindow::about);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 }
@@ -183,7 +192,14 @@ void MainWindow::createWorker()
     connect(m_worker, &TrainingWorker::progress, this, &MainWindow::queueSnapshot);
     connect(m_worker, &TrainingWorker::runningChanged, this, &MainWindow::onRunningChanged);
     connect(m_worker, &TrainingWorker::message, this,
-            [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+            [this](const QString &text) { showStatus(text, 10000); });
+    connect(m_worker, &TrainingWorker::undoAvailable, this, &MainWindow::onUndoAvailable);
+    connect(m_worker, &TrainingWorker::fault, this, [this](const QString &text) {
+        m_faultEvents.append(text);
+        while (m_faultEvents.size() > 20)
+            m_faultEvents.removeFirst();
+        m_health->setFaultEvents(m_faultEvents);
+    });
     m_thread.setObjectName(QStringLiteral("training"));
     m_thread.start();
 }
@@ -205,7 +221,9 @@ void MainWindow::shutdown()
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     QSettings stored;
-    m_dock->saveSettings(stored);
+    // Values from the command line hold for one launch; edited, they are the user's own.
+    if (!m_launchSettings || m_settings != *m_launchSettings)
+        m_dock->saveSettings(stored);
     stored.setValue(QStringLiteral("window/geometry"), saveGeometry());
     shutdown();
     event->accept();
@@ -235,9 +253,51 @@ void MainWindow::resetModels()
 {
     if (!m_worker)
         return;
+    rememberForUndo();
     m_lossChart->clear();
     TrainingWorker *w = m_worker;
     replaceModels([w] { w->reset(); });
+}
+
+void MainWindow::rememberForUndo()
+{
+    m_undo = UndoRecord{m_settings, m_data, m_lossChart->history()};
+    m_undoAction->setEnabled(false); // until the worker says it kept the models
+}
+
+// The worker answers each reset with whether it kept trained models; only then is there
+// something to undo, and the reset is announced.
+void MainWindow::onUndoAvailable(bool available, long epoch)
+{
+    if (!available)
+        m_undo.reset();
+    m_undoAction->setEnabled(m_undo.has_value());
+    if (canUndo())
+        showStatus(tr("Models reset (they had trained %L1 epochs): Edit ▸ Undo (%2) brings them back")
+                       .arg(epoch)
+                       .arg(m_undoAction->shortcut().toString(QKeySequence::NativeText)),
+                   15000);
+}
+
+bool MainWindow::canUndo() const { return m_undoAction->isEnabled(); }
+
+void MainWindow::undo()
+{
+    if (!m_undo || !m_worker || m_loadJob)
+        return;
+    UndoRecord r = std::move(*m_undo);
+    m_undo.reset();
+    m_undoAction->setEnabled(false);
+    m_settings = r.settings;
+    m_data = std::move(r.data);
+    dropQueuedSnapshots();
+    showDataset();
+    m_charts.applyView(m_settings);
+    m_lossChart->setHistory(r.losses);
+    TrainingWorker *w = m_worker;
+    replaceModels([w] { w->undo(); });
+    showStatus(tr("Undone: the models, their data and settings are back (paused)"), 8000);
+    emit datasetChanged();
 }
 
 // Snapshots the worker sent before it rebuilt the models are still on their way when new models
@@ -250,6 +310,8 @@ void MainWindow::replaceModels(std::function<void()> onWorker)
     const quint64 ticket = ++m_modelsRequested;
     dropQueuedSnapshots();
     m_recorder.clear();
+    m_faultEvents.clear();
+    m_health->setFaultEvents(m_faultEvents);
     QMetaObject::invokeMethod(m_worker, [this, ticket, onWorker] {
         QMetaObject::invokeMethod(this, [this, ticket] { m_modelsBuilt = ticket; },
                                   Qt::QueuedConnection);
@@ -260,15 +322,33 @@ void MainWindow::replaceModels(std::function<void()> onWorker)
 void MainWindow::regenerate()
 {
     if (m_settings.fromFile) {
-        statusBar()->showMessage(tr("The data come from a file: choose a generator to regenerate"), 8000);
+        showStatus(tr("The data come from a file: choose a generator to regenerate"), 8000);
         return;
     }
+    rememberForUndo();
+    regenerateWith(m_settings);
+}
+
+void MainWindow::regenerateWith(const Settings &settings)
+{
     mdn::GeneratorSpec spec;
-    spec.generator = m_settings.generator;
-    spec.points = std::size_t(m_settings.points);
-    spec.noise = m_settings.noise;
-    spec.seed = m_settings.seed;
-    setDataset(mdn::generate(spec), m_settings);
+    spec.generator = settings.generator;
+    spec.points = std::size_t(settings.points);
+    spec.noise = settings.noise;
+    spec.seed = settings.seed;
+    setDataset(mdn::generate(spec), settings);
+}
+
+void MainWindow::applyLaunchSettings(const Settings &settings, const QStringList &ignoredOptions)
+{
+    m_dock->setSettings(settings); // clamped into the controls' ranges
+    applySettings(m_dock->settings());
+    m_launchSettings = m_settings;
+    m_undo.reset();
+    m_undoAction->setEnabled(false);
+    if (!ignoredOptions.isEmpty())
+        showStatus(tr("Ignored without --headless: %1").arg(ignoredOptions.join(QStringLiteral(", "))),
+                   15000);
 }
 
 void MainWindow::applySettings(const Settings &s)
@@ -279,11 +359,11 @@ void MainWindow::applySettings(const Settings &s)
         m_dock->setSettings(before);
         return;
     }
+    if (s.needsModelReset(before))
+        rememberForUndo();
     m_settings = s;
     if (s.needsNewData(before) && !s.fromFile) {
-        regenerate();
-        if (m_running)
-            statusBar()->showMessage(tr("New data: models reset"), 8000);
+        regenerateWith(s);
         return;
     }
     if (s.needsModelReset(before)) {
@@ -297,7 +377,6 @@ void MainWindow::applySettings(const Settings &s)
             if (wasRunning)
                 w->start();
         });
-        statusBar()->showMessage(tr("Model settings changed: models reset"), 8000);
         return;
     }
     m_charts.applyView(s);
@@ -319,11 +398,7 @@ void MainWindow::setDataset(mdn::Dataset data, const Settings &settings)
     m_data = std::move(data);
     m_settings = settings;
     dropQueuedSnapshots();
-    m_dock->setSettings(m_settings);
-    m_dock->setDataFileName(m_settings.fromFile ? QFileInfo(m_settings.filePath).fileName() : QString());
-    m_charts.setDataset(m_data, m_settings.fromFile ? std::nullopt : std::optional(m_settings.generator),
-                        m_settings.noise);
-    m_health->clear();
+    showDataset();
     if (m_worker) {
         TrainingWorker *w = m_worker;
         const Settings cs = m_settings;
@@ -336,6 +411,16 @@ void MainWindow::setDataset(mdn::Dataset data, const Settings &settings)
         });
     }
     emit datasetChanged();
+}
+
+// The dock, the charts and the health line for m_data and m_settings, without fits.
+void MainWindow::showDataset()
+{
+    m_dock->setSettings(m_settings);
+    m_dock->setDataFileName(m_settings.fromFile ? QFileInfo(m_settings.filePath).fileName() : QString());
+    m_charts.setDataset(m_data, m_settings.fromFile ? std::nullopt : std::optional(m_settings.generator),
+                        m_settings.noise);
+    m_health->clear();
 }
 
 namespace {
@@ -385,12 +470,25 @@ void MainWindow::showSnapshotStage(int stage, quint64 generation)
     if (generation != m_showGeneration || !m_showing)
         return; // the charts were cleared meanwhile
     const mdn::Snapshot &s = *m_showing;
-    m_charts.showSnapshotStage(stage, s);
+    // Untrained models are not a result: until the first epoch the charts show the data and
+    // what to do, not samples and curves of random weights.
+    const bool untrained = s.epoch == 0;
+    if (untrained) {
+        mdn::Snapshot dataOnly;
+        dataOnly.losses = s.losses;
+        dataOnly.bayesNll = s.bayesNll;
+        m_charts.showSnapshotStage(stage, dataOnly);
+    } else {
+        m_charts.showSnapshotStage(stage, s);
+    }
     if (stage == 0) {
+        m_dataChart->setHint(untrained ? tr("Press Train (F5) to watch both networks learn") : QString());
         QString text = tr("epoch %L1  ·  MSE %2  ·  NLL %3 nats")
                            .arg(s.epoch)
                            .arg(formatLoss(s.mseLoss), formatLoss(s.mdnLoss));
-        if (s.validationPoints > 0 && std::isfinite(s.validationNll)) {
+        if (untrained)
+            text = tr("epoch 0  ·  untrained: Train (F5) starts, Step (F7) trains one epoch");
+        else if (s.validationPoints > 0 && std::isfinite(s.validationNll)) {
             text += tr("  ·  validation NLL %1").arg(formatLoss(s.validationNll));
             if (std::isfinite(s.bayesNll))
                 text += tr(" (Bayes %1, gap %2)")
@@ -401,7 +499,10 @@ void MainWindow::showSnapshotStage(int stage, quint64 generation)
         m_statusLabel->setText(text);
     } else if (stage == 1) {
         const auto [yLo, yHi] = std::minmax_element(m_data.y.begin(), m_data.y.end());
-        m_health->setSnapshot(s, m_data.empty() ? 0.0 : *yHi - *yLo);
+        if (untrained)
+            m_health->clear();
+        else
+            m_health->setSnapshot(s, m_data.empty() ? 0.0 : *yHi - *yLo);
     }
     if (stage + 1 < ChartSet::snapshotStages) {
         QTimer::singleShot(kStageGapMs, this, [this, stage, generation] {
@@ -410,6 +511,7 @@ void MainWindow::showSnapshotStage(int stage, quint64 generation)
         return;
     }
     m_lastEpoch = s.epoch; // epoch() and snapshotShown speak of the same, wholly drawn snapshot
+    m_lastShownRunning = s.running;
     m_showing.reset();
     emit snapshotShown(m_lastEpoch);
     if (m_pending)
@@ -431,10 +533,21 @@ void MainWindow::onRunningChanged(bool running)
     m_dock->setRunning(running);
 }
 
+// A message in the status bar's free space, cut with "…" where it would run into the epoch and
+// losses on the right; the whole of it in the tooltip.
+void MainWindow::showStatus(const QString &text, int timeoutMs)
+{
+    const QString line = QString(text).replace(QLatin1Char('\n'), QLatin1Char(' '));
+    const int room = statusBar()->width() - m_statusLabel->sizeHint().width() - 40;
+    const QString shown = statusBar()->fontMetrics().elidedText(line, Qt::ElideRight, std::max(room, 80));
+    statusBar()->setToolTip(shown == line ? QString() : QStringLiteral("<p>%1</p>").arg(line.toHtmlEscaped()));
+    statusBar()->showMessage(shown, timeoutMs);
+}
+
 void MainWindow::showError(const QString &title, const QString &text)
 {
     m_lastError = text;
-    statusBar()->showMessage(text, 15000);
+    showStatus(text, 15000);
     // Window-modal and non-blocking: training and the event loop go on behind it.
     auto *box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
@@ -450,7 +563,7 @@ void MainWindow::openDataset(const QString &path)
     auto job = std::make_shared<LoadJob>();
     job->path = path;
     m_loadJob = job;
-    statusBar()->showMessage(tr("Loading %1…").arg(QDir::toNativeSeparators(path)));
+    showStatus(tr("Loading %1…").arg(QDir::toNativeSeparators(path)));
     LoadJob *raw = job.get();
     connect(&job->watcher, &QFutureWatcher<void>::finished, this, &MainWindow::finishLoad);
     job->watcher.setFuture(QtConcurrent::run([raw] {
@@ -492,12 +605,13 @@ void MainWindow::finishLoad()
         emit loadFinished(false);
         return;
     }
+    rememberForUndo();
     Settings s = m_settings;
     s.fromFile = true;
     s.filePath = job->path;
     s.points = int(std::min<std::size_t>(job->data.size(), 1'000'000));
     setDataset(std::move(job->data), s);
-    statusBar()->showMessage(tr("Loaded %L1 points from %2").arg(m_data.size()).arg(QDir::toNativeSeparators(job->path)), 8000);
+    showStatus(tr("Loaded %L1 points from %2").arg(m_data.size()).arg(QDir::toNativeSeparators(job->path)), 8000);
     emit loadFinished(true);
 }
 
@@ -532,61 +646,73 @@ bool MainWindow::exportTrainingAnimation(const QString &path, QString *error)
 void MainWindow::openDatasetDialog()
 {
     const Settings before = m_settings;
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Dataset"), QString(),
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Dataset"), m_lastFolder,
                                                       tr("CSV files (*.csv *.txt);;All files (*)"));
     m_dock->setSettings(before); // "From file…" takes effect only once the file has loaded
-    if (!path.isEmpty())
-        openDataset(path);
+    if (path.isEmpty())
+        return;
+    rememberFolder(QFileInfo(path).absolutePath());
+    openDataset(path);
+}
+
+// The file dialogs open where the last one left off, in this session and the next.
+void MainWindow::rememberFolder(const QString &folder)
+{
+    m_lastFolder = folder;
+    QSettings().setValue(QStringLiteral("window/lastFolder"), folder);
 }
 
 void MainWindow::saveDatasetDialog()
 {
     const QString path = QFileDialog::getSaveFileName(this, tr("Save Dataset As"),
-                                                      QStringLiteral("dataset.csv"),
+                                                      QDir(m_lastFolder).filePath(QStringLiteral("dataset.csv")),
                                                       tr("CSV files (*.csv)"));
     if (path.isEmpty())
         return;
+    rememberFolder(QFileInfo(path).absolutePath());
     QString error;
     if (saveDataset(path, &error))
-        statusBar()->showMessage(tr("Saved %L1 points to %2").arg(m_data.size()).arg(QDir::toNativeSeparators(path)), 8000);
+        showStatus(tr("Saved %L1 points to %2").arg(m_data.size()).arg(QDir::toNativeSeparators(path)), 8000);
     else
         showError(tr("Save Dataset"), tr("Could not save the dataset.\n%1").arg(error));
 }
 
 void MainWindow::exportChartDialog()
 {
-    const QString path = askChartFile(this, QStringLiteral("data-and-fits"));
+    const QString path = askChartFile(this, m_lastFolder, QStringLiteral("data-and-fits"));
     if (path.isEmpty())
         return;
+    rememberFolder(QFileInfo(path).absolutePath());
     QString error;
     if (exportDataChart(path, m_exportSize, &error))
-        statusBar()->showMessage(tr("Exported %1 (%2×%3)").arg(QDir::toNativeSeparators(path)).arg(m_exportSize.width()).arg(m_exportSize.height()), 8000);
+        showStatus(tr("Exported %1 (%2×%3)").arg(QDir::toNativeSeparators(path)).arg(m_exportSize.width()).arg(m_exportSize.height()), 8000);
     else
         showError(tr("Export Chart"), error);
 }
 
 void MainWindow::exportAllDialog()
 {
-    const auto target = askChartFolder(this);
+    const auto target = askChartFolder(this, m_lastFolder);
     if (!target)
         return;
     const auto &[dir, format] = *target;
+    rememberFolder(dir);
     QString error;
     if (exportAllCharts(dir, m_exportSize, &error, format))
-        statusBar()->showMessage(tr("Exported every chart into %1").arg(QDir::toNativeSeparators(dir)), 8000);
+        showStatus(tr("Exported every chart into %1").arg(QDir::toNativeSeparators(dir)), 8000);
     else
         showError(tr("Export All Charts"), error);
 }
 
 void MainWindow::exportAnimationDialog()
 {
-    const QString path = askAnimationFile(this);
+    const QString path = askAnimationFile(this, m_lastFolder);
     if (path.isEmpty())
         return;
+    rememberFolder(QFileInfo(path).absolutePath());
     QString error;
     if (exportTrainingAnimation(path, &error))
-        statusBar()->showMessage(tr("Exported %1 (%2 frames)")
-                                     .arg(QDir::toNativeSeparators(path)).arg(m_recorder.frameCount()), 8000);
+        showStatus(tr("Exported %1 (%2 frames)").arg(QDir::toNativeSeparators(path)).arg(m_recorder.frameCount()), 8000);
     else
         showError(tr("Export Training Animation"), error);
 }
@@ -605,6 +731,17 @@ void MainWindow::dropEvent(QDropEvent *event)
         event->acceptProposedAction();
         openDataset(urls.front().toLocalFile());
     }
+}
+
+void MainWindow::showHelp()
+{
+    if (!m_help) {
+        m_help = new HelpPanel(this);
+        m_help->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_help->show();
+    m_help->raise();
+    m_help->activateWindow();
 }
 
 void MainWindow::about()

@@ -5,6 +5,7 @@
 #include "animationexport.h"
 #include "chartexport.h"
 #include "chartset.h"
+#include "losschart.h"
 #include "dataset.h"
 #include "settings.h"
 #include "snapshot.h"
@@ -24,7 +25,6 @@ class QProgressDialog;
 class QTabWidget;
 class DataChart;
 class HealthPanel;
-class LossChart;
 class MixtureChart;
 class SettingsDock;
 class SliceChart;
@@ -44,6 +44,8 @@ public:
     Settings settings() const { return m_settings; }
     long epoch() const { return m_lastEpoch; } // of the last snapshot drawn
     bool isTraining() const { return m_running; }
+    // Not training, and the last snapshot (the one taken when training stopped) is drawn.
+    bool isIdle() const { return !m_running && !m_lastShownRunning && !m_pending && !m_showing; }
     QString lastError() const { return m_lastError; }
     DataChart *dataChart() const { return m_dataChart; }
     LossChart *lossChart() const { return m_lossChart; }
@@ -72,6 +74,12 @@ public:
     const TrainingRecorder &recorder() const { return m_recorder; }
     // Applies settings as if edited in the dock.
     void applySettings(const Settings &settings);
+    // The settings the command line gave for this launch (on top of the saved ones), and the
+    // options given that only the headless trainer acts on (named in the status bar). Unless
+    // they are edited, closing the window leaves the saved settings as they were.
+    void applyLaunchSettings(const Settings &settings, const QStringList &ignoredOptions = {});
+    // Whether Edit > Undo would bring back models that a reset or a new setting replaced.
+    bool canUndo() const;
 
     // Stops training and joins the worker thread (idempotent).
     void shutdown();
@@ -82,6 +90,9 @@ public slots:
     void step();
     void resetModels();
     void regenerate();
+    // Brings back the models, data, losses and settings before the last reset (see canUndo).
+    void undo();
+    void showHelp();
 
 signals:
     void datasetChanged();
@@ -95,16 +106,28 @@ protected:
 
 private:
     struct LoadJob;
+    // What a destructive change replaced, on the window's side (the worker keeps the models).
+    struct UndoRecord {
+        Settings settings;
+        mdn::Dataset data;
+        LossChart::History losses;
+    };
 
     void createActions();
     void createWorker();
     void setDataset(mdn::Dataset data, const Settings &settings);
+    void showDataset();
+    void regenerateWith(const Settings &settings);
+    void rememberForUndo();
+    void onUndoAvailable(bool available, long epoch);
     void queueSnapshot(const mdn::Snapshot &s);
     void replaceModels(std::function<void()> onWorker);
     void showPendingSnapshot();
     void showSnapshotStage(int stage, quint64 generation);
     void dropQueuedSnapshots();
     void showError(const QString &title, const QString &text);
+    void showStatus(const QString &text, int timeoutMs = 0);
+    void rememberFolder(const QString &folder);
     void onRunningChanged(bool running);
     void finishLoad();
     void openDatasetDialog();
@@ -133,11 +156,18 @@ private:
     TrainingWorker *m_worker = nullptr;
     bool m_running = false;
     long m_lastEpoch = 0;
+    bool m_lastShownRunning = false;
     QString m_lastError;
     std::shared_ptr<LoadJob> m_loadJob;
     QPointer<QProgressDialog> m_loadProgress;
     QSize m_exportSize{1600, 1000};
     TrainingRecorder m_recorder{kDefaultAnimationFrames}; // for File ▸ Export Training Animation…
+    std::optional<UndoRecord> m_undo;
+    QAction *m_undoAction = nullptr;
+    QPointer<QWidget> m_help;
+    std::optional<Settings> m_launchSettings; // as the command line left them
+    QString m_lastFolder; // of the file dialogs
+    QStringList m_faultEvents; // of the models being trained, the newest last
 };
 
 } // namespace mdnviz

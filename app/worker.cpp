@@ -21,9 +21,7 @@ mdn::TrainConfig configFor(mdn::ModelKind kind, const Settings &s, std::size_t p
     if (kind == mdn::ModelKind::Mdn)
         c.mixtures = s.mixtures;
     c.optimizer = mdn::optimizerDefaults(s.optimizer, s.learningRate);
-    c.batch = std::size_t(s.batch);
-    if (c.batch == 0 && points > TrainingWorker::kLargeData)
-        c.batch = TrainingWorker::kLargeDataBatch;
+    c.batch = s.batchFor(points);
     c.seed = s.seed;
     return c;
 }
@@ -40,17 +38,43 @@ TrainingWorker::~TrainingWorker() = default;
 
 void TrainingWorker::interrupt() { m_interrupt.store(true); }
 
+void TrainingWorker::swapRun(Run &run)
+{
+    std::swap(m_settings, run.settings);
+    std::swap(m_data, run.data);
+    std::swap(m_train, run.train);
+    std::swap(m_validation, run.validation);
+    std::swap(m_bayesNll, run.bayesNll);
+    std::swap(m_validatedEpoch, run.validatedEpoch);
+    std::swap(m_validationMse, run.validationMse);
+    std::swap(m_validationNll, run.validationNll);
+    std::swap(m_mse, run.mse);
+    std::swap(m_mdn, run.mdn);
+    std::swap(m_faultsReported, run.faultsReported);
+    std::swap(m_epoch, run.epoch);
+}
+
 void TrainingWorker::configure(const Settings &settings, const mdn::Dataset &data)
 {
-    m_settings = settings;
-    if (&data != &m_data)
-        m_data = data;
+    // `settings` and `data` may be m_settings and m_data themselves (reset): the new run takes
+    // copies before the old one moves.
+    const Settings newSettings = settings;
+    mdn::Dataset newData = data;
+    if (m_mdn && m_epoch > 0) {
+        m_undo = std::make_unique<Run>();
+        swapRun(*m_undo);
+    } else {
+        m_undo.reset();
+    }
+    m_settings = newSettings;
+    m_data = std::move(newData);
     m_mse.reset();
     m_mdn.reset();
     m_pending.clear();
     m_epoch = 0;
     m_faultsReported = 0;
     m_epochsPerSecond = 0.0;
+    m_epochCostNs = 0.0;
     m_validatedEpoch = -1;
     m_validationMse = m_validationNll = m_bayesNll = std::nan("");
     const mdn::SplitIndices split = mdn::splitIndices(
@@ -73,6 +97,29 @@ void TrainingWorker::configure(const Settings &settings, const mdn::Dataset &dat
         emit message(tr("%L1 points: training on mini-batches of %L2")
                          .arg(m_train.size())
                          .arg(m_mdn->config().batch));
+    // The validation curves start where the models do: at the untrained epoch 0.
+    if (m_mdn && !m_validation.empty()) {
+        validate();
+        mdn::LossPoint start{0, std::nan(""), std::nan("")};
+        start.validationMse = m_validationMse;
+        start.validationNll = m_validationNll;
+        m_pending.push_back(start);
+    }
+    emit undoAvailable(m_undo != nullptr, m_undo ? m_undo->epoch : 0);
+    emitProgress();
+}
+
+void TrainingWorker::undo()
+{
+    if (!m_undo)
+        return;
+    setRunning(false);
+    swapRun(*m_undo);
+    m_undo.reset();
+    m_pending.clear();
+    m_epochsPerSecond = 0.0;
+    m_epochCostNs = 0.0;
+    emit undoAvailable(false, 0);
     emitProgress();
 }
 
@@ -137,7 +184,6 @@ void TrainingWorker::reset()
     const bool wasRunning = m_running;
     setRunning(false);
     configure(m_settings, m_data);
-    emit message(tr("Models reset"));
     if (wasRunning)
         start();
 }
@@ -156,12 +202,22 @@ void TrainingWorker::trainEpochs(long epochs, const std::atomic<bool> *stop, qin
     QElapsedTimer clock;
     clock.start();
     for (long i = 0; i < epochs; ++i) {
+        QElapsedTimer epochClock;
+        epochClock.start();
         if (m_mdn->train(1, stop) != 1)
             break;
         if (m_mse && m_mse->train(1, stop) != 1)
             break;
+        const double cost = double(epochClock.nsecsElapsed());
+        m_epochCostNs = m_epochCostNs > 0.0 ? 0.9 * m_epochCostNs + 0.1 * cost : cost;
         ++m_epoch;
-        m_pending.push_back({m_epoch, m_mse ? m_mse->lastLoss() : std::nan(""), m_mdn->lastLoss()});
+        mdn::LossPoint point{m_epoch, m_mse ? m_mse->lastLoss() : std::nan(""), m_mdn->lastLoss()};
+        if (validationDue()) {
+            validate();
+            point.validationMse = m_validationMse;
+            point.validationNll = m_validationNll;
+        }
+        m_pending.push_back(point);
         if (m_mdn->failed() || (m_mse && m_mse->failed()))
             break;
         if (budgetNs > 0 && clock.nsecsElapsed() >= budgetNs)
@@ -178,7 +234,11 @@ void TrainingWorker::reportNewFaults()
             for (const mdn::FaultEvent &f : t->faults())
                 all.push_back(&f);
     for (std::size_t i = m_faultsReported; i < all.size(); ++i)
-        emit message(tr("Numerical fault: %1").arg(QString::fromStdString(all[i]->message)));
+    {
+        const QString text = QString::fromStdString(all[i]->message);
+        emit message(tr("Numerical fault: %1").arg(text));
+        emit fault(tr("epoch %L1: %2").arg(m_epoch).arg(text));
+    }
     m_faultsReported = all.size();
 }
 
@@ -240,32 +300,51 @@ void TrainingWorker::emitProgress()
     r.piTemperature = m_settings.piTemperature;
     r.sigmaTemperature = m_settings.sigmaTemperature;
     mdn::fillSnapshot(s, m_mse.get(), m_mdn.get(), m_data, r);
-    evaluateValidation(s);
+    fillValidation(s);
     m_sinceProgress.restart();
     emit progress(s);
 }
 
-// The validation losses go with the snapshots, not with every epoch: a forward pass over the
-// held-out points per snapshot is cheap next to training, and ~30 points a second draw the
-// curve as finely as the train loss. A large validation set is evaluated less often, so that it
-// never takes more than about a tenth of the worker's time.
-void TrainingWorker::evaluateValidation(mdn::Snapshot &s)
+// The validation losses are evaluated on a schedule of epochs, so that the dashed curves are
+// drawn from the first epoch on at any data size and training speed: every one of the first
+// epochs, where the losses move most, then every k-th epoch, k the smallest power of two that
+// keeps the evaluations to about a tenth of the training time, but never more than a
+// sixteenth of the epochs so far, so that a short run still gets a curve (powers of two, so
+// that the points stay evenly spaced as k grows).
+bool TrainingWorker::validationDue() const
+{
+    constexpr long kEveryEpochUntil = 16;
+    if (m_validation.empty())
+        return false;
+    if (m_epoch <= kEveryEpochUntil || m_validationCostNs <= 0 || m_epochCostNs <= 0.0)
+        return true;
+    long every = 1;
+    while (double(m_validationCostNs) > 0.1 * double(every) * m_epochCostNs &&
+           2 * every <= m_epoch / kEveryEpochUntil)
+        every *= 2;
+    return m_epoch % every == 0;
+}
+
+void TrainingWorker::validate()
+{
+    QElapsedTimer cost;
+    cost.start();
+    m_validationMse = m_mse ? m_mse->loss(m_validation) : std::nan("");
+    m_validationNll = m_mdn->loss(m_validation);
+    m_validationCostNs = cost.nsecsElapsed();
+    m_validatedEpoch = m_epoch;
+}
+
+void TrainingWorker::fillValidation(mdn::Snapshot &s)
 {
     s.trainPoints = m_train.size();
     s.validationPoints = m_validation.size();
     s.bayesNll = m_bayesNll;
     if (m_validation.empty() || !m_mdn)
         return;
-    const bool due = !m_running || !m_sinceValidation.isValid() ||
-                     m_sinceValidation.nsecsElapsed() >= 10 * m_validationCostNs;
-    if (m_validatedEpoch != m_epoch && due) {
-        QElapsedTimer cost;
-        cost.start();
-        m_validationMse = m_mse ? m_mse->loss(m_validation) : std::nan("");
-        m_validationNll = m_mdn->loss(m_validation);
-        m_validationCostNs = cost.nsecsElapsed();
-        m_sinceValidation.start();
-        m_validatedEpoch = m_epoch;
+    // Paused between scheduled evaluations: the status line gives the current epoch's.
+    if (!m_running && m_validatedEpoch != m_epoch) {
+        validate();
         if (!s.losses.empty() && s.losses.back().epoch == m_epoch) {
             s.losses.back().validationMse = m_validationMse;
             s.losses.back().validationNll = m_validationNll;

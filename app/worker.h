@@ -28,13 +28,14 @@ public:
 
     // The minimum interval between two progress signals.
     static constexpr int kProgressIntervalMs = 33;
-    // Above this many points and with "full batch" chosen, training uses mini-batches of
-    // kLargeDataBatch, so that an epoch on a million points does not take seconds.
-    static constexpr std::size_t kLargeData = 50'000;
-    static constexpr std::size_t kLargeDataBatch = 4096;
+    // See Settings::batchFor.
+    static constexpr std::size_t kLargeData = Settings::kLargeData;
+    static constexpr std::size_t kLargeDataBatch = Settings::kLargeDataBatch;
 
 public slots:
-    // New data and settings: the models are rebuilt from scratch (epoch 0).
+    // New data and settings: the models are rebuilt from scratch (epoch 0). Trained models are
+    // kept, with their data and settings, until the next configure or reset: undo() brings them
+    // back.
     void configure(const mdnviz::Settings &settings, const mdn::Dataset &data);
     // Settings that do not need new models (samples per x, epoch limit).
     void setViewSettings(int samplesPerX, long epochLimit);
@@ -44,20 +45,43 @@ public slots:
     void pause();
     void step();
     void reset();
+    // Back to the models, data and settings before the last configure or reset, paused; nothing
+    // when there are none (see undoAvailable).
+    void undo();
 
 signals:
     void progress(const mdn::Snapshot &snapshot);
     void runningChanged(bool running);
     // One line for the status bar (faults, limits, resets).
     void message(const QString &text);
+    // A numerical fault recovered (or not) during training, for the window's list of them.
+    void fault(const QString &text);
+    // After each configure, reset and undo: whether undo() has trained models to bring back,
+    // and their epoch.
+    void undoAvailable(bool available, long epoch);
 
 private:
+    // What a configure replaces: enough to carry on training where it was.
+    struct Run {
+        Settings settings;
+        mdn::Dataset data, train, validation;
+        double bayesNll = 0.0;
+        long validatedEpoch = -1;
+        double validationMse = 0.0, validationNll = 0.0;
+        std::unique_ptr<mdn::Trainer> mse, mdn;
+        std::size_t faultsReported = 0;
+        long epoch = 0;
+    };
+    void swapRun(Run &run);
+    bool validationDue() const;
+    void validate();
+
     void runSlice();
     void trainEpochs(long epochs, const std::atomic<bool> *stop, qint64 budgetNs);
     void emitProgress();
     void setRunning(bool running);
     void reportNewFaults();
-    void evaluateValidation(mdn::Snapshot &s);
+    void fillValidation(mdn::Snapshot &s);
 
     Settings m_settings;
     mdn::Dataset m_data;        // every point: the views' ranges and histograms
@@ -66,9 +90,10 @@ private:
     double m_bayesNll;          // of m_validation under the generator; NaN for a file
     long m_validatedEpoch = -1; // the epoch of m_validationMse/Nll
     double m_validationMse, m_validationNll;
-    QElapsedTimer m_sinceValidation;
-    qint64 m_validationCostNs = 0;
+    qint64 m_validationCostNs = 0; // of the last evaluation
+    double m_epochCostNs = 0.0;    // of one training epoch of both models, smoothed
     std::unique_ptr<mdn::Trainer> m_mse, m_mdn;
+    std::unique_ptr<Run> m_undo; // the trained run before the last configure
     std::vector<mdn::LossPoint> m_pending; // loss points not yet sent
     bool m_running = false;
     bool m_sliceQueued = false;

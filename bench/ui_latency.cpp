@@ -5,7 +5,10 @@
 // With --breakdown, the GUI thread's cost per view is printed too: after the measurement,
 // training is paused and each view repainted 30 times (median ms).
 //
-// Usage: ui_latency [--seconds S] [--points N] [--breakdown]
+// With --switch-tabs, the window's tabs are switched every 300 ms during the measurement, as a
+// person comparing the fits and the mixture parameters does.
+//
+// Usage: ui_latency [--seconds S] [--points N] [--breakdown] [--switch-tabs]
 
 #include "datachart.h"
 #include "healthpanel.h"
@@ -19,13 +22,25 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QTabWidget>
 #include <QTimer>
 
 #include <algorithm>
+#include <cstdlib>
+#include <ctime>
 #include <cstdio>
 #include <vector>
 
 namespace {
+
+// CPU seconds the calling thread has used: on a loaded machine a late timer is either the
+// GUI thread working or the GUI thread waiting for a core, and this tells them apart.
+double threadCpuSeconds()
+{
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
 
 double percentile(std::vector<double> v, double p)
 {
@@ -33,6 +48,12 @@ double percentile(std::vector<double> v, double p)
         return 0.0;
     std::sort(v.begin(), v.end());
     return v[std::min(v.size() - 1, std::size_t(p * double(v.size() - 1) + 0.5))];
+}
+
+double loadAverage()
+{
+    double load[1] = {0.0};
+    return getloadavg(load, 1) == 1 ? load[0] : -1.0;
 }
 
 // Median milliseconds of `f` over `runs` calls.
@@ -58,11 +79,13 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     double seconds = 5.0;
     int points = 1000;
-    bool breakdown = false;
+    bool breakdown = false, switchTabs = false;
     const QStringList args = app.arguments();
     for (int i = 1; i < args.size(); ++i) {
         if (args[i] == "--breakdown")
             breakdown = true;
+        else if (args[i] == "--switch-tabs")
+            switchTabs = true;
         else if (i + 1 == args.size())
             break;
         else if (args[i] == "--seconds")
@@ -92,21 +115,40 @@ int main(int argc, char **argv)
     QTimer tick;
     tick.setTimerType(Qt::PreciseTimer);
     QElapsedTimer sinceTick;
+    // The GUI thread's own work between two ticks: the lateness it causes on an idle machine.
+    std::vector<double> busy;
+    double cpuAtTick = 0.0;
     QObject::connect(&tick, &QTimer::timeout, [&] {
         lateness.push_back(std::max(0.0, double(sinceTick.nsecsElapsed()) * 1e-6 - 10.0));
         sinceTick.restart();
+        const double cpu = threadCpuSeconds();
+        busy.push_back(1e3 * (cpu - cpuAtTick));
+        cpuAtTick = cpu;
+    });
+
+    double guiCpuStart = 0.0, guiCpu = 0.0;
+    QTimer tabs;
+    long switches = 0;
+    QObject::connect(&tabs, &QTimer::timeout, [&] {
+        w.tabs()->setCurrentIndex(1 - w.tabs()->currentIndex());
+        ++switches;
     });
 
     // Let the window settle, then press Train and measure.
     QTimer::singleShot(500, [&] {
         clock.start();
+        guiCpuStart = cpuAtTick = threadCpuSeconds();
         w.train();
         sinceTick.start();
         tick.start(10);
+        if (switchTabs)
+            tabs.start(300);
     });
     long startEpoch = 0;
     QTimer::singleShot(int(500 + seconds * 1000), [&] {
         tick.stop();
+        tabs.stop();
+        guiCpu = threadCpuSeconds() - guiCpuStart;
         startEpoch = w.epoch();
         app.quit();
     });
@@ -138,13 +180,22 @@ int main(int argc, char **argv)
         }));
         std::printf(" mixture_set=%.2f", medianMs(runs, [&] { w.mixtureChart()->setSnapshot(snap); }));
         std::printf(" mixture_draw=%.2f", medianMs(runs, [&] { w.mixtureChart()->grab(); }));
-        std::printf(" window_draw=%.2f\n", medianMs(5, [&] { w.grab(); }));
+        std::printf(" window_draw=%.2f", medianMs(5, [&] { w.grab(); }));
+        // A tab switch: the other tab laid out, brought up to date and drawn.
+        std::printf(" tab_switch=%.2f\n", medianMs(10, [&] {
+            w.tabs()->setCurrentIndex(1 - w.tabs()->currentIndex());
+            QApplication::processEvents();
+            w.tabs()->currentWidget()->grab();
+        }));
     }
     w.shutdown();
     std::printf("train_click_to_first_update_ms=%.1f updates=%ld update_rate_hz=%.1f epochs=%ld "
-                "epochs_per_second=%.0f timer_lateness_ms_p50=%.2f p99=%.2f max=%.2f samples=%zu\n",
+                "epochs_per_second=%.0f timer_lateness_ms_p50=%.2f p99=%.2f max=%.2f samples=%zu "
+                "tab_switches=%ld gui_thread_busy=%.0f%% gui_work_between_ticks_ms_p99=%.2f max=%.2f "
+                "load1=%.1f\n",
                 firstUpdateMs, updates, double(updates) / seconds, startEpoch,
                 double(startEpoch) / seconds, percentile(lateness, 0.5), percentile(lateness, 0.99),
-                percentile(lateness, 1.0), lateness.size());
+                percentile(lateness, 1.0), lateness.size(), switches, 100.0 * guiCpu / seconds,
+                percentile(busy, 0.99), percentile(busy, 1.0), loadAverage());
     return 0;
 }

@@ -1,8 +1,16 @@
 // The main window as a person drives it: training, closing mid-training, files in and out.
 
+#include "cli.h"
 #include "datachart.h"
+#include "launchsettings.h"
 #include "mainwindow.h"
 #include "settingsdock.h"
+
+#include <QCommandLineParser>
+#include <QSettings>
+#include <QSpinBox>
+#include <QDialog>
+#include <QTextBrowser>
 
 #include <QFile>
 #include <QImage>
@@ -35,6 +43,10 @@ private slots:
     void goodCsvReplacesTheDataset();
     void saveAndExportFromTheWindow();
     void changingModelSettingsWhileTrainingResets();
+    void commandLineOverridesTheSavedSettings_data();
+    void commandLineOverridesTheSavedSettings();
+    void commandLineValuesAreNotSavedUnlessEdited();
+    void helpPanelExplainsTheViews();
 };
 
 void TestMainWindow::trainingUpdatesTheWindow()
@@ -44,7 +56,7 @@ void TestMainWindow::trainingUpdatesTheWindow()
     QSignalSpy shown(&w, &MainWindow::snapshotShown);
     w.train();
     QTRY_VERIFY(w.isTraining());
-    QTRY_VERIFY(w.epoch() > 100);
+    QTRY_VERIFY_WITH_TIMEOUT(w.epoch() > 100, 5000 * MDNVIZ_TIME_SCALE);
     w.pause();
     QTRY_VERIFY(!w.isTraining());
     QTRY_VERIFY(shown.count() >= 2);
@@ -125,7 +137,7 @@ void TestMainWindow::changingModelSettingsWhileTrainingResets()
     s.epochLimit = 0;
     w.applySettings(s);
     w.train();
-    QTRY_VERIFY(w.epoch() > 200);
+    QTRY_VERIFY_WITH_TIMEOUT(w.epoch() > 200, 5000 * MDNVIZ_TIME_SCALE);
     QSignalSpy shown(&w, &MainWindow::snapshotShown);
     s.mixtures = 3;
     w.applySettings(s);
@@ -139,6 +151,127 @@ void TestMainWindow::changingModelSettingsWhileTrainingResets()
     QTRY_VERIFY(restarted());
     QTRY_VERIFY(w.isTraining() && w.epoch() > 0);
     QCOMPARE(w.settings().mixtures, 3);
+}
+
+namespace {
+
+// The window's launch settings for `args` (after the program name) on top of the saved ones.
+Settings launchSettings(const QStringList &args, const Settings &saved, QStringList *ignored = nullptr)
+{
+    QCommandLineParser parser;
+    addOptions(parser);
+    if (!parser.parse(QStringList{QStringLiteral("mdnviz")} + args))
+        qFatal("%s", qPrintable(parser.errorText()));
+    QString error;
+    const std::optional<Options> options = readOptions(parser, error);
+    if (!options)
+        qFatal("%s", qPrintable(error));
+    if (ignored)
+        *ignored = headlessOnlyOptions(parser);
+    return withCommandLine(saved, parser, *options);
+}
+
+} // namespace
+
+void TestMainWindow::commandLineOverridesTheSavedSettings_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<Settings>("expected");
+    Settings saved;
+    saved.points = 1234;
+    saved.mixtures = 7;
+    saved.learningRate = 0.02;
+    QTest::newRow("none") << QStringList() << saved;
+    Settings bishop = saved;
+    bishop.generator = mdn::Generator::Bishop;
+    bishop.noise = mdn::defaultNoise(mdn::Generator::Bishop);
+    bishop.mixtures = 3;
+    QTest::newRow("bishop, K = 3") << QStringList{"--dataset", "bishop", "--mixtures", "3"} << bishop;
+    Settings big = saved;
+    big.points = 20000;
+    QTest::newRow("points") << QStringList{"--points", "20000"} << big;
+    Settings models = saved;
+    models.mdnHidden = 5;
+    models.mseHidden = 6;
+    models.optimizer = mdn::OptimizerKind::RMSProp;
+    models.learningRate = 0.003;
+    models.batch = 64;
+    models.epochLimit = 500;
+    models.validationPercent = 10;
+    models.seed = 9;
+    models.samplesPerX = 3;
+    models.piTemperature = 0.5;
+    models.sigmaTemperature = 2.0;
+    QTest::newRow("every model and view option")
+        << QStringList{"--hidden", "5", "--mse-hidden", "6", "--optimizer", "rmsprop", "--lr", "0.003",
+                       "--batch", "64", "--epochs", "500", "--validation", "10", "--seed", "9",
+                       "--samples-per-x", "3", "--pi-temperature", "0.5", "--sigma-temperature", "2"}
+        << models;
+}
+
+void TestMainWindow::commandLineOverridesTheSavedSettings()
+{
+    QFETCH(QStringList, args);
+    QFETCH(Settings, expected);
+    Settings saved;
+    saved.points = 1234;
+    saved.mixtures = 7;
+    saved.learningRate = 0.02;
+    QCOMPARE(launchSettings(args, saved), expected);
+
+    // The window opens with them: data and models as asked.
+    MainWindow w(false);
+    QStringList ignored;
+    w.applyLaunchSettings(launchSettings(args + QStringList{"--report", "r.json"}, saved, &ignored), ignored);
+    QCOMPARE(w.settings(), expected);
+    QCOMPARE(w.settingsDock()->settings(), expected);
+    QCOMPARE(w.dataset().size(), std::size_t(expected.points));
+    QVERIFY(ignored.contains(QStringLiteral("--report")));
+    // The models for them are built and drawn (untrained: the hint to press Train).
+    w.show();
+    QTRY_VERIFY(!w.dataChart()->hint().isEmpty());
+    w.step();
+    QTRY_COMPARE(w.epoch(), 1L);
+}
+
+void TestMainWindow::commandLineValuesAreNotSavedUnlessEdited()
+{
+    {
+        QSettings stored;
+        stored.clear();
+        stored.setValue(QStringLiteral("settings/mixtures"), 7);
+    }
+    {
+        MainWindow w;
+        QCOMPARE(w.settings().mixtures, 7);
+        w.applyLaunchSettings(launchSettings({"--mixtures", "3"}, w.settings()));
+        QCOMPARE(w.settings().mixtures, 3);
+        w.close();
+    }
+    QCOMPARE(QSettings().value(QStringLiteral("settings/mixtures")).toInt(), 7);
+    {
+        MainWindow w;
+        w.applyLaunchSettings(launchSettings({"--mixtures", "3"}, w.settings()));
+        // Edited in the window: the user's own from now on.
+        w.settingsDock()->findChild<QSpinBox *>(QStringLiteral("mixtures"))->setValue(4);
+        QCOMPARE(w.settings().mixtures, 4);
+        w.close();
+    }
+    QCOMPARE(QSettings().value(QStringLiteral("settings/mixtures")).toInt(), 4);
+    QSettings().clear();
+}
+
+void TestMainWindow::helpPanelExplainsTheViews()
+{
+    MainWindow w(false);
+    w.show();
+    w.showHelp();
+    auto *help = w.findChild<QDialog *>(QStringLiteral("helpPanel"));
+    QVERIFY(help);
+    QTRY_VERIFY(help->isVisible());
+    const QString text = help->findChild<QTextBrowser *>()->toPlainText();
+    for (const char *term : {"mean squared error", "samples", "density", "mode", "gap", "Bishop", "Ha"})
+        QVERIFY2(text.contains(QLatin1String(term), Qt::CaseInsensitive), term);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -87,7 +87,10 @@ struct StreamChecker {
         if (problems.size() > 10)
             return;
         if (s.epoch == 0) {
-            if (!s.losses.empty())
+            // At most the untrained models' validation losses.
+            const bool validationOnly = s.losses.size() == 1 && s.losses[0].epoch == 0 &&
+                                        std::isnan(s.losses[0].mse) && std::isnan(s.losses[0].nll);
+            if (!s.losses.empty() && !validationOnly)
                 problems << QStringLiteral("epoch 0 snapshot carries %1 losses").arg(s.losses.size());
             epoch = 0;
             return;

@@ -38,6 +38,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QValueAxis>
+#include <QLogValueAxis>
 #include <QtTest/QTest>
 
 #include <cmath>
@@ -105,6 +106,8 @@ private slots:
     void densityAppearsInExportedPng();
     void colormapIsLightAndMonotone();
     void mixtureChartsHaveOneSeriesPerComponent();
+    void mixturePlotAreasAreAlignedAndDoNotMove();
+    void everyOverlayHasALabelledLegendEntry();
     void sliceShowsTheMixtureTheDataAndTheTruth();
     void sliceFollowsAClickInTheDataChart();
     void hiddenMixtureTabCatchesUpWhenShown();
@@ -198,6 +201,89 @@ void TestViews::mixtureChartsHaveOneSeriesPerComponent()
     // The stacked export has the requested size and something in each third.
     const QImage image = mc.render(QSize(800, 900));
     QCOMPARE(image.size(), QSize(800, 900));
+}
+
+// The three plot areas share their left and right edges whatever the labels, do not move when
+// new mixtures bring other labels (Qt Charts' own layout sized them from the labels: a loop),
+// and the width axis holds every width drawn.
+void TestViews::mixturePlotAreasAreAlignedAndDoNotMove()
+{
+    const mdn::Dataset data = inverseData(400);
+    MixtureChart mc;
+    mc.resize(900, 700);
+    mc.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&mc));
+    const auto areas = [&mc] {
+        QList<QRectF> a;
+        for (QChart *c : mc.charts())
+            a << c->plotArea();
+        return a;
+    };
+    mdn::Snapshot untrained;
+    {
+        mdn::Trainer t(data, mdn::defaultConfig(mdn::ModelKind::Mdn));
+        mdn::fillSnapshot(untrained, nullptr, &t, data, mdn::SnapshotRequest());
+    }
+    const mdn::Snapshot trained = trainedSnapshot(data, 300);
+    mc.setSnapshot(untrained);
+    QApplication::processEvents();
+    const QList<QRectF> first = areas();
+    for (const QRectF &a : first) {
+        QVERIFY(a.width() > 500 && a.height() > 60);
+        QCOMPARE(a.left(), first[0].left());
+        QCOMPARE(a.right(), first[0].right());
+    }
+    for (int i = 0; i < 6; ++i) {
+        mc.setSnapshot(i % 2 ? untrained : trained);
+        QApplication::processEvents();
+        QCOMPARE(areas(), first);
+    }
+    const QLogValueAxis *sigma = qobject_cast<QLogValueAxis *>(mc.chart(MixtureChart::Sigma)->axes(Qt::Vertical).first());
+    QVERIFY(sigma);
+    for (QLineSeries *series : mc.series(MixtureChart::Sigma))
+        for (const QPointF &p : series->points())
+            QVERIFY2(p.y() >= sigma->min() && p.y() <= sigma->max(),
+                     qPrintable(QStringLiteral("%1 outside %2..%3").arg(p.y()).arg(sigma->min()).arg(sigma->max())));
+    // The legend of the components sits under the plot, inside the chart, wide enough for all.
+    const QChart *sigmaChart = mc.chart(MixtureChart::Sigma);
+    const QRectF legend = sigmaChart->legend()->geometry();
+    QVERIFY(legend.top() >= sigmaChart->plotArea().bottom());
+    QVERIFY(legend.bottom() <= sigmaChart->size().height());
+    QCOMPARE(legend.width(), sigmaChart->plotArea().width());
+}
+
+void TestViews::everyOverlayHasALabelledLegendEntry()
+{
+    const mdn::Dataset data = inverseData(400);
+    DataChart chart;
+    chart.resize(900, 600);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    chart.setDataset(data);
+    chart.setSnapshot(trainedSnapshot(data, 100));
+    const auto shown = [&chart](QAbstractSeries *s) {
+        const auto markers = chart.chart()->legend()->markers(s);
+        return !markers.isEmpty() && markers.first()->isVisible() && !markers.first()->label().isEmpty();
+    };
+    QVERIFY(!shown(chart.meanSeries()));
+    QVERIFY(!shown(chart.bandsLegendSeries()));
+    DataChart::Overlays all = chart.overlays();
+    all.mean = true;
+    all.bands = true;
+    chart.setOverlays(all);
+    QVERIFY(shown(chart.meanSeries()));
+    QVERIFY(shown(chart.bandsLegendSeries()));
+    QVERIFY(chart.chart()->legend()->markers(chart.bandsLegendSeries()).first()->label().contains(QStringLiteral("σ")));
+    // The data and the samples can be hidden, legend entries with them, and shown again.
+    QVERIFY(shown(chart.dataSeries()) && shown(chart.sampleSeries()));
+    all.data = false;
+    all.samples = false;
+    chart.setOverlays(all);
+    QVERIFY(!chart.dataSeries()->isVisible() && !chart.sampleSeries()->isVisible());
+    QVERIFY(!shown(chart.dataSeries()) && !shown(chart.sampleSeries()));
+    all.data = all.samples = true;
+    chart.setOverlays(all);
+    QVERIFY(shown(chart.dataSeries()) && shown(chart.sampleSeries()));
 }
 
 void TestViews::sliceShowsTheMixtureTheDataAndTheTruth()
@@ -321,6 +407,8 @@ void TestViews::exportAllWritesEveryChart()
 void TestViews::healthPanelFlagsACollapse()
 {
     HealthPanel panel;
+    panel.resize(1400, 30);
+    panel.show();
     mdn::Snapshot s;
     s.minSigma = 0.5;
     s.effectiveComponents = 4.25;
@@ -333,6 +421,17 @@ void TestViews::healthPanelFlagsACollapse()
             panel.componentsLabel()->text().contains(QStringLiteral("4.3 of 10")));
     QVERIFY(panel.gradientLabel()->text().contains(QStringLiteral("0.0123")));
     QVERIFY(panel.faultsLabel()->text().contains(QStringLiteral("2 (MDN)")));
+    // In a small window the short labels, every number still there.
+    QVERIFY(!panel.isCompact());
+    panel.resize(500, 30);
+    QVERIFY(panel.isCompact());
+    QVERIFY(panel.componentsLabel()->text().contains(QStringLiteral("/10")));
+    QVERIFY(panel.gradientLabel()->text().contains(QStringLiteral("0.0123")));
+    QVERIFY(panel.sizeHint().width() <= 500);
+    // The faults' tooltip lists them.
+    QVERIFY(panel.faultsLabel()->toolTip().contains(QStringLiteral("None so far")));
+    panel.setFaultEvents({QStringLiteral("epoch 12: loss not finite")});
+    QVERIFY(panel.faultsLabel()->toolTip().contains(QStringLiteral("epoch 12: loss not finite")));
     QVERIFY(panel.minSigmaLabel()->styleSheet().isEmpty());
     s.minSigma = 0.01; // 0.05% of the y range: a component is closing in on single points
     panel.setSnapshot(s, 20.0);
@@ -363,6 +462,16 @@ void TestViews::lossChartDrawsValidationAndBayes()
     QVERIFY(chart.nllAxis()->min() <= 1.0); // the line is inside the NLL axis
     chart.setBayesNll(std::nan(""));
     QCOMPARE(chart.bayesSeries()->count(), 0);
+    // Solid and dashed entries tell themselves apart in the legend.
+    QCOMPARE(chart.chart()->legend()->markerShape(), QLegend::MarkerShapeFromSeries);
+    // MSE losses within one decade (Bishop's data): both decades labelled, inside the range.
+    LossChart bishop;
+    std::vector<mdn::LossPoint> small;
+    for (long e = 1; e <= 50; ++e)
+        small.push_back({e, 0.08 - 0.001 * double(e), 1.0});
+    bishop.appendLosses(small);
+    QVERIFY(bishop.mseAxis()->min() < 0.01 && bishop.mseAxis()->min() > 0.0099);
+    QVERIFY(bishop.mseAxis()->max() > 0.1 && bishop.mseAxis()->max() < 0.1002);
 }
 
 // A new window's loss legend is laid out empty (nothing trained yet); once training has drawn

@@ -30,6 +30,7 @@
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QValueAxis>
+#include <QLocale>
 #include <QtTest/QTest>
 
 #include <unistd.h>
@@ -180,6 +181,7 @@ class TestWidgets : public QObject {
     Q_OBJECT
 
 private slots:
+    void batchSizeSaysWhenFullBatchMeansMiniBatches();
     void exportHasSizeAndColours_data();
     void exportHasSizeAndColours();
     void exportFailsWithoutTouchingTarget();
@@ -865,6 +867,26 @@ void TestWidgets::settingsChanges()
     QCOMPARE(after.needsModelReset(before), modelReset);
     QCOMPARE(before.needsNewData(after), newData);
     QCOMPARE(before.needsModelReset(after), modelReset);
+}
+
+// Above 50,000 training points "full batch" trains on mini-batches of 4,096: the control says so.
+void TestWidgets::batchSizeSaysWhenFullBatchMeansMiniBatches()
+{
+    SettingsDock dock;
+    auto *batch = dock.findChild<QSpinBox *>(QStringLiteral("batch"));
+    QVERIFY(batch);
+    Settings s;
+    s.points = 4000;
+    dock.setSettings(s);
+    QCOMPARE(batch->specialValueText(), QStringLiteral("full batch"));
+    s.points = 200000;
+    dock.setSettings(s);
+    QVERIFY2(batch->specialValueText().contains(QLocale().toString(4096)), qPrintable(batch->specialValueText()));
+    QCOMPARE(s.batchFor(std::size_t(s.points) - s.validationPointsOf(std::size_t(s.points))), std::size_t(4096));
+    s.points = 60000;
+    s.validationPercent = 50; // 30,000 left to train on: full batch again
+    dock.setSettings(s);
+    QCOMPARE(batch->specialValueText(), QStringLiteral("full batch"));
 }
 
 QTEST_MAIN(TestWidgets)

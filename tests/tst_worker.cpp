@@ -9,6 +9,9 @@
 #include <QThread>
 #include <QtTest/QTest>
 
+#include <algorithm>
+#include <cmath>
+
 using namespace mdnviz;
 
 namespace {
@@ -20,16 +23,33 @@ mdn::Dataset inverseData(std::size_t n)
     return mdn::generate(g);
 }
 
+// The worker's signals, re-emitted in the test's thread: a QSignalSpy records in the thread
+// that emits, and reading it here while the worker appends would race.
+class Relay : public QObject {
+    Q_OBJECT
+signals:
+    void progress(const mdn::Snapshot &snapshot);
+    void runningChanged(bool running);
+    void undoAvailable(bool available, long epoch);
+};
+
 // A worker in a running thread, joined on destruction.
 struct Fixture {
     QThread thread;
     TrainingWorker *worker = new TrainingWorker;
-    QSignalSpy progress{worker, &TrainingWorker::progress};
-    QSignalSpy running{worker, &TrainingWorker::runningChanged};
+    Relay relay;
+    QSignalSpy progress{&relay, &Relay::progress};
+    QSignalSpy running{&relay, &Relay::runningChanged};
+    QSignalSpy undo{&relay, &Relay::undoAvailable};
 
     explicit Fixture(const Settings &s = Settings(), std::size_t points = 1000)
     {
         qRegisterMetaType<mdn::Snapshot>("mdn::Snapshot");
+        QObject::connect(worker, &TrainingWorker::progress, &relay, &Relay::progress, Qt::QueuedConnection);
+        QObject::connect(worker, &TrainingWorker::runningChanged, &relay, &Relay::runningChanged,
+                         Qt::QueuedConnection);
+        QObject::connect(worker, &TrainingWorker::undoAvailable, &relay, &Relay::undoAvailable,
+                         Qt::QueuedConnection);
         worker->moveToThread(&thread);
         QObject::connect(&thread, &QThread::finished, worker, &QObject::deleteLater);
         thread.start();
@@ -63,6 +83,9 @@ private slots:
     void resetReturnsToEpochZero();
     void epochLimitPausesTraining();
     void snapshotsCarryEveryEpochsLoss();
+    void validationCurveStartsAtEpochZero_data();
+    void validationCurveStartsAtEpochZero();
+    void undoBringsBackTheTrainedModels();
 };
 
 void TestWorker::progressArrivesAndLossesFall()
@@ -77,12 +100,14 @@ void TestWorker::progressArrivesAndLossesFall()
     const mdn::Snapshot later = f.last();
     QVERIFY(later.running);
     QVERIFY(later.epochsPerSecond > 0);
-    // Reference: the losses of the first epoch, from the first snapshot with losses.
+    // Reference: the losses of the first epoch (epoch 0 has only the validation losses).
     mdn::LossPoint firstLoss;
     for (const QList<QVariant> &args : f.progress) {
         const auto s = args.at(0).value<mdn::Snapshot>();
-        if (!s.losses.empty()) {
-            firstLoss = s.losses.front();
+        const auto it = std::find_if(s.losses.begin(), s.losses.end(),
+                                     [](const mdn::LossPoint &p) { return p.epoch > 0; });
+        if (it != s.losses.end()) {
+            firstLoss = *it;
             break;
         }
     }
@@ -182,11 +207,85 @@ void TestWorker::snapshotsCarryEveryEpochsLoss()
     Fixture f(s);
     f.invoke(&TrainingWorker::start);
     QTRY_VERIFY_WITH_TIMEOUT(f.progress.count() > 1 && f.last().epoch == 400 && !f.isRunning(), 20000);
-    long expected = 1;
+    // Epoch 0 carries the untrained models' validation losses only.
+    long expected = 0;
+    for (const QList<QVariant> &args : f.progress)
+        for (const mdn::LossPoint &p : args.at(0).value<mdn::Snapshot>().losses) {
+            QCOMPARE(p.epoch, expected++);
+            QCOMPARE(std::isnan(p.nll), p.epoch == 0);
+        }
+    QCOMPARE(expected, 401L);
+}
+
+// The dashed curves begin at the untrained epoch 0 and have every one of the first epochs, then
+// points at regular intervals, whatever the data size (before, small data sets had none at all
+// and large ones started late).
+void TestWorker::validationCurveStartsAtEpochZero_data()
+{
+    QTest::addColumn<int>("points");
+    QTest::addColumn<long>("epochs");
+    QTest::newRow("100 points") << 100 << 500L;
+    QTest::newRow("4,000 points") << 4000 << 200L;
+    QTest::newRow("70,000 points (mini-batches)") << 70000 << 20L;
+}
+
+void TestWorker::validationCurveStartsAtEpochZero()
+{
+    QFETCH(int, points);
+    QFETCH(long, epochs);
+    Settings s;
+    s.epochLimit = epochs;
+    Fixture f(s, std::size_t(points));
+    f.invoke(&TrainingWorker::start);
+    QTRY_VERIFY_WITH_TIMEOUT(f.progress.count() > 1 && f.last().epoch == epochs && !f.isRunning(), 60000);
+    std::vector<long> validated;
     for (const QList<QVariant> &args : f.progress)
         for (const mdn::LossPoint &p : args.at(0).value<mdn::Snapshot>().losses)
-            QCOMPARE(p.epoch, expected++);
-    QCOMPARE(expected, 401L);
+            if (std::isfinite(p.validationNll) && std::isfinite(p.validationMse))
+                validated.push_back(p.epoch);
+    QVERIFY(validated.size() >= 17);
+    for (long e = 0; e <= 16; ++e)
+        QCOMPARE(validated[std::size_t(e)], e);
+    long widest = 0;
+    for (std::size_t i = 1; i < validated.size(); ++i)
+        widest = std::max(widest, validated[i] - validated[i - 1]);
+    QVERIFY2(widest <= std::max(1L, epochs / 10), qPrintable(QString::number(widest)));
+    QCOMPARE(validated.back(), epochs); // paused at the limit: the last epoch is scored too
+}
+
+void TestWorker::undoBringsBackTheTrainedModels()
+{
+    Settings s;
+    s.epochLimit = 150;
+    Fixture f(s);
+    QSignalSpy &undo = f.undo;
+    QTRY_VERIFY(undo.count() == 1 && f.progress.count() == 1);
+    QCOMPARE(undo.last().at(0).toBool(), false); // nothing trained yet
+    f.invoke(&TrainingWorker::start);
+    QTRY_VERIFY_WITH_TIMEOUT(f.last().epoch == 150 && !f.isRunning(), 20000);
+    const mdn::Snapshot trained = f.last();
+    f.invoke(&TrainingWorker::reset);
+    QTRY_COMPARE(undo.count(), 2);
+    QCOMPARE(undo.last().at(0).toBool(), true);
+    QCOMPARE(undo.last().at(1).toLongLong(), 150LL);
+    QTRY_COMPARE(f.last().epoch, 0L);
+    f.invoke(&TrainingWorker::undo);
+    QTRY_COMPARE(undo.count(), 3);
+    QCOMPARE(undo.last().at(0).toBool(), false);
+    QTRY_COMPARE(f.last().epoch, 150L);
+    // The same models: the same mixture at the same x, and their settings (the epoch limit).
+    const mdn::Snapshot restored = f.last();
+    QVERIFY(restored.mixture.points() > 0 && trained.mixture.points() > 0);
+    QCOMPARE(restored.mixture.mu(0, 0), trained.mixture.mu(0, 0));
+    QCOMPARE(restored.mdnLoss, trained.mdnLoss);
+    // A reset of untrained models has nothing to bring back.
+    f.invoke(&TrainingWorker::reset);
+    f.invoke(&TrainingWorker::reset);
+    QTRY_COMPARE(undo.count(), 5);
+    QCOMPARE(undo.last().at(0).toBool(), false);
+    // Resets keep the settings: training stops at the same limit.
+    f.invoke(&TrainingWorker::start);
+    QTRY_VERIFY_WITH_TIMEOUT(f.last().epoch == 150 && !f.isRunning(), 20000);
 }
 
 QTEST_GUILESS_MAIN(TestWorker)

@@ -53,6 +53,8 @@ void ChartSet::applyView(const mdnviz::Settings &s)
     DataChart::Overlays o;
     o.density = s.showDensity;
     o.logScale = s.densityLogScale;
+    o.data = s.showData;
+    o.samples = s.showSamples;
     o.mean = s.showMean;
     o.mode = s.showMode;
     o.bands = s.showBands;

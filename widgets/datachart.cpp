@@ -1,9 +1,12 @@
 #include "datachart.h"
 
 #include "axisformat.h"
+#include "colormap.h"
 #include "densityitem.h"
 
 #include <QChart>
+#include <QGraphicsLayout>
+#include <QGraphicsSimpleTextItem>
 #include <QImage>
 #include <QLegend>
 #include <QLegendMarker>
@@ -154,6 +157,14 @@ DataChart::DataChart(QWidget *parent)
     c->addSeries(m_mean);
     c->addSeries(m_mode);
     c->addSeries(m_slice);
+    // The bands are painted by the density item; this empty series only gives them a legend
+    // entry, in the first component's colour.
+    m_bandsKey = new QLineSeries;
+    m_bandsKey->setName(tr("component bands μ_k ± σ_k"));
+    QColor bandColour = componentColour(0);
+    bandColour.setAlpha(110);
+    m_bandsKey->setPen(QPen(bandColour, 8.0));
+    c->addSeries(m_bandsKey);
 
     m_axisX = new QValueAxis;
     m_axisX->setTitleText(QStringLiteral("x"));
@@ -163,7 +174,8 @@ DataChart::DataChart(QWidget *parent)
     c->addAxis(m_axisY, Qt::AlignLeft);
     for (QXYSeries *s : {static_cast<QXYSeries *>(m_data), static_cast<QXYSeries *>(m_samples),
                          static_cast<QXYSeries *>(m_mse), static_cast<QXYSeries *>(m_mean),
-                         static_cast<QXYSeries *>(m_mode), static_cast<QXYSeries *>(m_slice)}) {
+                         static_cast<QXYSeries *>(m_mode), static_cast<QXYSeries *>(m_slice),
+                         static_cast<QXYSeries *>(m_bandsKey)}) {
         s->attachAxis(m_axisX);
         s->attachAxis(m_axisY);
     }
@@ -174,6 +186,14 @@ DataChart::DataChart(QWidget *parent)
     updateMargins();
     // The tick density follows the plot's size in pixels, on screen and in exports alike.
     connect(c, &QChart::plotAreaChanged, this, &DataChart::fitAxes);
+    m_hint = new QGraphicsSimpleTextItem(c);
+    QFont hintFont = font();
+    hintFont.setPointSizeF(hintFont.pointSizeF() * 1.4);
+    m_hint->setFont(hintFont);
+    m_hint->setBrush(QColor(40, 40, 40));
+    m_hint->setZValue(1000); // above the series
+    m_hint->hide();
+    connect(c, &QChart::plotAreaChanged, this, &DataChart::placeHint);
 }
 
 void DataChart::setDataset(const mdn::Dataset &data)
@@ -277,6 +297,23 @@ void DataChart::setSnapshot(const mdn::Snapshot &snapshot)
     updateMargins();
 }
 
+void DataChart::setHint(const QString &text)
+{
+    m_hint->setText(text);
+    m_hint->setVisible(!text.isEmpty());
+    placeHint();
+}
+
+QString DataChart::hint() const { return m_hint->isVisible() ? m_hint->text() : QString(); }
+
+void DataChart::placeHint()
+{
+    const QRectF area = chart()->plotArea();
+    const QRectF box = m_hint->boundingRect();
+    // Centred along the top of the plot, above the data (whose range has padding there).
+    m_hint->setPos(area.center().x() - box.width() / 2.0, area.top() + 4.0);
+}
+
 void DataChart::clearFits()
 {
     m_mse->clear();
@@ -293,6 +330,8 @@ void DataChart::clearFits()
 void DataChart::setOverlays(const Overlays &overlays)
 {
     m_overlays = overlays;
+    m_data->setVisible(overlays.data);
+    m_samples->setVisible(overlays.samples);
     m_density->setDensityShown(overlays.density);
     m_density->setLogScale(overlays.logScale);
     m_density->setBandsShown(overlays.bands);
@@ -339,6 +378,15 @@ double DataChart::xAtViewportPos(const QPoint &pos) const
     return chart()->mapToValue(chartPos, m_data).x();
 }
 
+// In a small window every line of height goes to the plot: the tab already names the chart.
+void DataChart::resizeEvent(QResizeEvent *event)
+{
+    QChartView::resizeEvent(event);
+    const QString title = height() < 330 ? QString() : tr("Data & fits");
+    if (chart()->title() != title)
+        chart()->setTitle(title);
+}
+
 void DataChart::mousePressEvent(QMouseEvent *event)
 {
     QChartView::mousePressEvent(event);
@@ -376,13 +424,23 @@ void DataChart::fitAxes()
 void DataChart::updateLegendMarkers()
 {
     // An empty series in the legend would promise something the plot does not show.
+    bool changed = false;
     for (QXYSeries *s : {static_cast<QXYSeries *>(m_data), static_cast<QXYSeries *>(m_samples),
                          static_cast<QXYSeries *>(m_mse), static_cast<QXYSeries *>(m_mean),
-                         static_cast<QXYSeries *>(m_mode), static_cast<QXYSeries *>(m_slice)}) {
+                         static_cast<QXYSeries *>(m_mode), static_cast<QXYSeries *>(m_slice),
+        static_cast<QXYSeries *>(m_bandsKey)}) {
         // The slice cursor explains itself; the legend has enough entries.
-        const bool show = s->count() > 0 && s != m_slice;
+        bool show = s->count() > 0 && s != m_slice && s->isVisible();
+        if (s == m_bandsKey)
+            show = m_overlays.bands && m_density->hasBands();
         const auto markers = chart()->legend()->markers(s);
-        for (QLegendMarker *m : markers)
+        for (QLegendMarker *m : markers) {
+            changed = changed || m->isVisible() != show;
             m->setVisible(show);
+        }
     }
+    // Qt Charts 6.4 keeps the legend's old size when markers appear: without a new layout a
+    // new entry shows as a swatch without its text.
+    if (changed)
+        chart()->legend()->layout()->invalidate();
 }

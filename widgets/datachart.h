@@ -12,6 +12,7 @@
 #include <QPointF>
 
 QT_BEGIN_NAMESPACE
+class QGraphicsSimpleTextItem;
 class QLineSeries;
 class QScatterSeries;
 class QValueAxis;
@@ -31,8 +32,14 @@ public:
     // Removes the curve and the samples, keeps the data.
     void clearFits();
 
+    // A line of text in the middle of the plot (a hint of what to do); empty hides it.
+    void setHint(const QString &text);
+    QString hint() const;
+
     // What is drawn of the MDN besides its samples.
     struct Overlays {
+        bool data = true;
+        bool samples = true;
         bool density = true;
         bool logScale = true;
         bool mean = false;
@@ -56,6 +63,7 @@ public:
     QLineSeries *meanSeries() const { return m_mean; }
     QScatterSeries *modeSeries() const { return m_mode; }
     QLineSeries *sliceSeries() const { return m_slice; }
+    QLineSeries *bandsLegendSeries() const { return m_bandsKey; }
     DensityItem *densityItem() const { return m_density; }
 
     // More points than this are drawn as an evenly spread subset.
@@ -75,6 +83,7 @@ signals:
     void sliceRequested(double x);
 
 protected:
+    void resizeEvent(QResizeEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
 
@@ -83,6 +92,7 @@ private:
     void updateLegendMarkers();
     void updateSliceLine();
     void updateMargins();
+    void placeHint();
 
     // The data's extent (finite points only), which alone decides the axis ranges.
     double m_xMin = -1.0, m_xMax = 1.0, m_yMin = -1.0, m_yMax = 1.0;
@@ -93,7 +103,9 @@ private:
     QLineSeries *m_mean = nullptr;
     QScatterSeries *m_mode = nullptr;
     QLineSeries *m_slice = nullptr;
+    QLineSeries *m_bandsKey = nullptr;
     DensityItem *m_density = nullptr;
+    QGraphicsSimpleTextItem *m_hint = nullptr;
     Overlays m_overlays;
     QList<QPointF> m_meanPoints, m_modePoints; // kept while an overlay is off
     double m_sliceX;

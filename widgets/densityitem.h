@@ -34,6 +34,7 @@ public:
     bool densityShown() const { return m_densityShown; }
     bool bandsShown() const { return m_bandsShown; }
     bool hasDensity() const { return !m_image.isNull(); }
+    bool hasBands() const { return m_bands.points() > 1; }
     const QImage &image() const { return m_image; }
     const DensityScale &scale() const { return m_scale; }
 

@@ -40,9 +40,10 @@ HealthPanel::HealthPanel(QWidget *parent) : QWidget(parent)
                                 "the K components the network really uses"));
     m_gradient = makeLabel("gradientNorm", tr("Euclidean norm of the MDN's last full gradient, in "
                                               "the standardised units it trains in"));
-    m_faults = makeLabel("faults",
-                         tr("Numerical faults (non-finite or exploding loss) recovered so far by "
-                            "rolling back and halving the learning rate, MDN and MSE net"));
+    m_faultsTip = tr("Numerical faults (non-finite or exploding loss) recovered so far by "
+                     "rolling back and halving the learning rate, MDN and MSE net");
+    m_faults = makeLabel("faults", QString());
+    setFaultEvents({});
     for (QLabel *l : {m_minSigma, m_components, m_gradient, m_faults})
         layout->addWidget(l);
     layout->addStretch(1);
@@ -51,19 +52,54 @@ HealthPanel::HealthPanel(QWidget *parent) : QWidget(parent)
 
 void HealthPanel::setSnapshot(const mdn::Snapshot &s, double ySpan)
 {
-    m_minSigma->setText(tr("smallest σ %1").arg(number(s.minSigma)));
+    const QString sigma = number(s.minSigma);
+    m_texts[0] = {tr("smallest σ %1").arg(sigma), tr("σ min %1").arg(sigma)};
     const bool collapsing = std::isfinite(s.minSigma) && ySpan > 0.0 && s.minSigma < kCollapseFraction * ySpan;
     m_minSigma->setStyleSheet(collapsing ? QStringLiteral("color: #c0392b; font-weight: bold")
                                          : QString());
-    m_components->setText(tr("components in use %1 of %2")
-                              .arg(std::isfinite(s.effectiveComponents)
-                                       ? QString::number(s.effectiveComponents, 'f', 1)
-                                       : QStringLiteral("–"))
-                              .arg(s.mixture.components()));
-    m_gradient->setText(tr("gradient norm %1").arg(number(s.gradientNorm)));
-    m_faults->setText(tr("faults recovered %1 (MDN) · %2 (MSE)").arg(s.mdnFaults).arg(s.mseFaults));
+    const QString used = std::isfinite(s.effectiveComponents) ? QString::number(s.effectiveComponents, 'f', 1)
+                                                              : QStringLiteral("–");
+    m_texts[1] = {tr("components in use %1 of %2").arg(used).arg(s.mixture.components()),
+                  tr("in use %1/%2").arg(used).arg(s.mixture.components())};
+    const QString gradient = number(s.gradientNorm);
+    m_texts[2] = {tr("gradient norm %1").arg(gradient), tr("|∇| %1").arg(gradient)};
+    m_texts[3] = {tr("faults recovered %1 (MDN) · %2 (MSE)").arg(s.mdnFaults).arg(s.mseFaults),
+                  tr("faults %1 · %2").arg(s.mdnFaults).arg(s.mseFaults)};
     m_faults->setStyleSheet(s.mdnFaults + s.mseFaults > 0 ? QStringLiteral("color: #c0392b")
                                                          : QString());
+    showTexts();
+}
+
+void HealthPanel::showTexts()
+{
+    QLabel *labels[4] = {m_minSigma, m_components, m_gradient, m_faults};
+    // Decided on the full texts' widths, so that the choice does not flip with the numbers.
+    int full = 0;
+    for (int i = 0; i < 4; ++i)
+        full += labels[i]->fontMetrics().horizontalAdvance(m_texts[i].full) + 24;
+    m_compact = full + 120 > width();
+    for (int i = 0; i < 4; ++i)
+        labels[i]->setText(m_compact ? m_texts[i].compact : m_texts[i].full);
+}
+
+void HealthPanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    showTexts();
+}
+
+void HealthPanel::setFaultEvents(const QStringList &events)
+{
+    QString tip = QStringLiteral("<p>%1</p>").arg(m_faultsTip.toHtmlEscaped());
+    if (events.isEmpty()) {
+        tip += tr("<p>None so far.</p>");
+    } else {
+        tip += QStringLiteral("<p>");
+        for (const QString &e : events)
+            tip += e.toHtmlEscaped() + QStringLiteral("<br>");
+        tip += QStringLiteral("</p>");
+    }
+    m_faults->setToolTip(tip);
 }
 
 void HealthPanel::clear()

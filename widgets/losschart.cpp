@@ -50,6 +50,8 @@ LossChart::LossChart(QWidget *parent)
     QChart *c = chart();
     c->setTitle(tr("Loss"));
     c->legend()->setAlignment(Qt::AlignBottom);
+    // Each entry drawn as a piece of its line: solid train, dashed validation.
+    c->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries);
     c->setAnimationOptions(QChart::NoAnimation);
 
     m_mse = new QLineSeries;
@@ -140,6 +142,36 @@ void LossChart::clear()
     updateAxes();
 }
 
+// Narrow, the legend's entries take short names (their line styles still tell train from
+// validation) rather than being cut to "M..."; short, the title gives its line to the plot.
+void LossChart::resizeEvent(QResizeEvent *event)
+{
+    QChartView::resizeEvent(event);
+    const bool narrow = width() < 560;
+    const QString names[5][2] = {{tr("MSE train"), tr("MSE")},
+                                 {tr("NLL train"), tr("NLL")},
+                                 {tr("MSE validation"), tr("MSE val.")},
+                                 {tr("NLL validation"), tr("NLL val.")},
+                                 {tr("Bayes NLL"), tr("Bayes")}};
+    QLineSeries *series[5] = {m_mse, m_nll, m_validationMse, m_validationNll, m_bayesLine};
+    for (int i = 0; i < 5; ++i)
+        if (series[i]->name() != names[i][narrow])
+            series[i]->setName(names[i][narrow]);
+    const QString title = height() < 200 ? QString() : tr("Loss");
+    if (chart()->title() != title)
+        chart()->setTitle(title);
+}
+
+void LossChart::setHistory(const History &h)
+{
+    m_mseTrace = h.mse;
+    m_nllTrace = h.nll;
+    m_validationMseTrace = h.validationMse;
+    m_validationNllTrace = h.validationNll;
+    updateSeries();
+    updateAxes();
+}
+
 void LossChart::updateSeries()
 {
     m_mse->replace(m_mseTrace.points);
@@ -201,7 +233,9 @@ void LossChart::updateAxes()
     double dHi = std::ceil(std::log10(hi));
     if (dHi <= dLo)
         dHi = dLo + 1.0;
-    m_axisMse->setRange(std::pow(10.0, dLo), std::pow(10.0, dHi));
+    // A hair beyond the decades: a label exactly at an end is lost to rounding, and a one-decade
+    // axis would keep a single label.
+    m_axisMse->setRange(std::pow(10.0, dLo) * 0.999, std::pow(10.0, dHi) * 1.001);
 
     lo = std::numeric_limits<double>::infinity();
     hi = -lo;

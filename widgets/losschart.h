@@ -44,7 +44,6 @@ public:
     // Each series holds at most this many points.
     static constexpr int maxPoints = 2000;
 
-private:
     // One series' points: every stride-th value is kept for good, and the newest value is always
     // shown so that the line ends at the current epoch.
     struct Trace {
@@ -57,6 +56,17 @@ private:
         void reset() { *this = Trace(); }
     };
 
+    // Everything drawn since clear(), to be put back after a clear (undo of a reset).
+    struct History {
+        Trace mse, nll, validationMse, validationNll;
+    };
+    History history() const { return {m_mseTrace, m_nllTrace, m_validationMseTrace, m_validationNllTrace}; }
+    void setHistory(const History &history);
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
+private:
     void updateSeries();
     void updateAxes();
 

@@ -6,6 +6,7 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QFontMetricsF>
 #include <QGraphicsLayout>
 #include <QLegend>
 #include <QLegendMarker>
@@ -22,8 +23,8 @@
 
 namespace {
 
-// The charts' own left margin; alignPlotAreas() adds to it.
-constexpr int kLeftMargin = 12;
+// The widest y tick label the plot areas leave room for ("-0.0001", "1e-05", "-12.5").
+const QString kWidestLabel = QStringLiteral("-0.0001");
 
 } // namespace
 
@@ -34,7 +35,7 @@ MixtureChart::MixtureChart(QWidget *parent) : QWidget(parent)
     layout->setSpacing(0);
     const QString titles[3] = {tr("Mixing weights π_k(x)"), tr("Means μ_k(x)"),
                                tr("Widths σ_k(x)")};
-    const QString axisTitles[3] = {tr("π"), tr("μ (y units)"), tr("σ (y units, log)")};
+    const QString axisTitles[3] = {tr("π"), tr("μ (y units)"), tr("σ (log)")};
     for (int p = 0; p < 3; ++p) {
         auto *view = new QChartView;
         view->setRenderHint(QPainter::Antialiasing);
@@ -42,18 +43,22 @@ MixtureChart::MixtureChart(QWidget *parent) : QWidget(parent)
         QChart *c = view->chart();
         c->setTitle(titles[p]);
         c->setAnimationOptions(QChart::NoAnimation);
-        c->setMargins(QMargins(kLeftMargin, 4, 20, 4));
+        c->setMargins(QMargins(0, 0, 0, 0));
         // One legend for the three charts, under the last, so that the plot areas above stay
         // the same height.
         c->legend()->setVisible(p == Sigma);
         c->legend()->setAlignment(Qt::AlignBottom);
+        // Placed by layoutPlotArea: with a fixed plot area Qt Charts 6.4 stops laying it out.
+        c->legend()->detachFromChart();
         m_x[p] = new QValueAxis;
         m_x[p]->setTitleText(p == Sigma ? QStringLiteral("x") : QString());
         c->addAxis(m_x[p], Qt::AlignBottom);
         m_views[p] = view;
         layout->addWidget(view, p == Sigma ? 5 : 4);
+        // The plot area is set from the chart's size alone (layoutPlotArea), never from its
+        // labels: new tick labels cannot move it, so drawing never feeds back into layout.
+        connect(c, &QGraphicsWidget::geometryChanged, this, [this, p] { layoutPlotArea(Part(p)); });
         connect(c, &QChart::plotAreaChanged, this, &MixtureChart::updateAxes);
-        connect(c, &QChart::plotAreaChanged, this, &MixtureChart::alignPlotAreas);
     }
     m_piAxis = new QValueAxis;
     m_muAxis = new QValueAxis;
@@ -98,6 +103,9 @@ void MixtureChart::setComponents(int k)
     }
     if (k > 0)
         m_series[Sigma].first()->setName(tr("component 1"));
+    // The legend's height may have changed, and with it the room above it.
+    chart(Sigma)->legend()->layout()->invalidate();
+    layoutPlotArea(Sigma);
 }
 
 void MixtureChart::setSnapshot(const mdn::Snapshot &s)
@@ -160,12 +168,10 @@ void MixtureChart::apply(const mdn::Snapshot &s)
             }
             if (std::isfinite(w) && w > 0.0) {
                 sigma.append(QPointF(x, w));
-                // The range follows the components that carry weight where they do: the width
-                // of a component without weight means nothing and would stretch the axis.
-                if (p >= 1e-3) {
-                    m_sigmaLo = std::min(m_sigmaLo, w);
-                    m_sigmaHi = std::max(m_sigmaHi, w);
-                }
+                // The range holds every width drawn: a curve clipped at the top would hide
+                // where an unused component's width goes.
+                m_sigmaLo = std::min(m_sigmaLo, w);
+                m_sigmaHi = std::max(m_sigmaHi, w);
             }
         }
         m_series[Pi][k]->replace(pi);
@@ -186,9 +192,32 @@ void MixtureChart::clear()
     updateAxes();
 }
 
+void MixtureChart::followXAxis(const QValueAxis *axis)
+{
+    if (m_followed)
+        disconnect(m_followed, nullptr, this, nullptr);
+    m_followed = axis;
+    if (axis) {
+        connect(axis, &QValueAxis::rangeChanged, this, &MixtureChart::updateAxes);
+        connect(axis, &QValueAxis::tickIntervalChanged, this, &MixtureChart::updateAxes);
+        connect(axis, &QObject::destroyed, this, [this] { m_followed = nullptr; });
+    }
+    updateAxes();
+}
+
 void MixtureChart::updateAxes()
 {
     for (int p = 0; p < 3; ++p) {
+        if (m_followed) {
+            AxisTicks t;
+            t.min = m_followed->min();
+            t.max = m_followed->max();
+            t.step = m_followed->tickInterval();
+            t.anchor = m_followed->tickAnchor();
+            t.decimals = decimalsForStep(t.step);
+            applyTicks(m_x[p], t);
+            continue;
+        }
         AxisOptions o;
         o.padding = 0.0;
         o.maxTicks = ticksForLength(chart(Part(p))->plotArea().width(), 70.0);
@@ -218,38 +247,44 @@ void MixtureChart::updateAxes()
     m_sigmaAxis->setRange(lo * 0.999, hi * 1.001);
 }
 
-void MixtureChart::alignPlotAreas()
+// The three plot areas start and end at the same pixels, so that one x is one vertical line
+// through all three charts, as the comparison needs: the left edge leaves room for a fixed label
+// width, whatever the labels of the moment are. Qt Charts' own layout would size it from the
+// current labels, which change with the ticks, which follow the plot area: a loop.
+QRectF MixtureChart::plotAreaFor(Part part, QSizeF size) const
 {
-    // The three plot areas must start at the same pixel, so that one x is one vertical line
-    // through all three charts, as the comparison needs; their y labels differ in width. Each
-    // chart's left margin is its base plus the difference between the widest labels and its own.
-    if (m_aligning)
-        return;
-    // Until all three are laid out at one width (a hidden tab is not), there is nothing to match.
-    const double width = chart(Pi)->size().width();
-    for (int p = 0; p < 3; ++p) {
-        const QChart *c = chart(Part(p));
-        if (c->plotArea().width() < 50.0 || std::abs(c->size().width() - width) > 0.5)
-            return;
+    const QChart *c = chart(part);
+    const QFontMetricsF labels(m_muAxis->labelsFont());
+    const QFontMetricsF axisTitle(m_muAxis->titleFont());
+    const QFontMetricsF title(c->titleFont());
+    const double left = 8.0 + axisTitle.height() + 8.0 + labels.horizontalAdvance(kWidestLabel) + 8.0;
+    const double right = 20.0;
+    const double top = 4.0 + title.height() + 8.0;
+    double bottom = 6.0 + labels.height() + 6.0;
+    if (part == Sigma) {
+        bottom += axisTitle.height() + 4.0;
+        bottom += c->legend()->effectiveSizeHint(Qt::PreferredSize).height() + 2.0;
     }
-    m_aligning = true;
-    double natural[3], widest = 0.0;
-    for (int p = 0; p < 3; ++p) {
-        QChart *c = chart(Part(p));
-        natural[p] = c->plotArea().left() - (c->margins().left() - kLeftMargin);
-        widest = std::max(widest, natural[p]);
+    const QRectF area(left, top, size.width() - left - right, size.height() - top - bottom);
+    return area.isValid() ? area : QRectF();
+}
+
+void MixtureChart::layoutPlotArea(Part part)
+{
+    QChart *c = chart(part);
+    const QRectF area = plotAreaFor(part, c->size());
+    if (area.isValid() && area != c->plotArea()) {
+        c->setPlotArea(area);
+        // The title is centred by the chart's own layout, which a fixed plot area does not
+        // run again by itself.
+        c->layout()->invalidate();
     }
-    for (int p = 0; p < 3; ++p) {
-        QChart *c = chart(Part(p));
-        QMargins m = c->margins();
-        // Labels differ by a few characters at most; more means a layout in progress.
-        const int wanted = kLeftMargin + std::clamp(int(std::lround(widest - natural[p])), 0, 80);
-        if (m.left() != wanted) {
-            m.setLeft(wanted);
-            c->setMargins(m);
-        }
+    if (part == Sigma && area.isValid()) {
+        const double h = c->legend()->effectiveSizeHint(Qt::PreferredSize).height();
+        const QRectF legend(area.left(), c->size().height() - h - 2.0, area.width(), h);
+        if (c->legend()->geometry() != legend)
+            c->legend()->setGeometry(legend);
     }
-    m_aligning = false;
 }
 
 QImage MixtureChart::render(QSize pixelSize)
@@ -267,20 +302,16 @@ void MixtureChart::paint(QPainter *painter, QSizeF size, double scale)
     const double h = size.height();
     const double top = std::floor(h * 4 / 13), middle = std::floor(h * 4 / 13);
     const double heights[3] = {top, middle, h - top - middle};
-    // All three at their layout sizes first, so that the plot areas are aligned for that width
-    // (each resize re-aligns the others); then each is drawn, and put back as it was.
+    // Each at its figure size while it is drawn (its plot area follows from the size alone),
+    // then put back as it was.
     QSizeF old[3];
-    for (int round = 0; round < 3; ++round)
-        for (int p = 0; p < 3; ++p) {
-            QChart *c = chart(Part(p));
-            if (round == 0)
-                old[p] = c->size();
-            c->resize(QSizeF(size.width(), heights[p]) / scale);
-            if (c->layout())
-                c->layout()->activate();
-            if (p == 2)
-                alignPlotAreas();
-        }
+    for (int p = 0; p < 3; ++p) {
+        QChart *c = chart(Part(p));
+        old[p] = c->size();
+        c->resize(QSizeF(size.width(), heights[p]) / scale);
+        if (c->layout())
+            c->layout()->activate();
+    }
     double y = 0;
     for (int p = 0; p < 3; ++p) {
         painter->save();
@@ -289,10 +320,6 @@ void MixtureChart::paint(QPainter *painter, QSizeF size, double scale)
         painter->restore();
         y += heights[p];
     }
-    for (int p = 0; p < 3; ++p) {
+    for (int p = 0; p < 3; ++p)
         chart(Part(p))->resize(old[p]);
-        if (chart(Part(p))->layout())
-            chart(Part(p))->layout()->activate();
-    }
-    alignPlotAreas();
 }

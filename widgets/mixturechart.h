@@ -30,6 +30,9 @@ public:
     // cost the GUI thread for nothing.
     void setSnapshot(const mdn::Snapshot &snapshot);
     void clear();
+    // The x axes show the range and ticks of `axis` (the data chart's), so that one x is at the
+    // same place on both tabs; nullptr goes back to the snapshot's grid.
+    void followXAxis(const QValueAxis *axis);
 
     enum Part { Pi, Mu, Sigma };
     QChart *chart(Part part) const;
@@ -37,6 +40,9 @@ public:
     QList<QChart *> charts() const;          // top to bottom
     const QList<QLineSeries *> &series(Part part) const { return m_series[part]; }
     int components() const { return int(m_series[Pi].size()); }
+
+    // The plot area of a chart of `size`: the same left and right edges for the three.
+    QRectF plotAreaFor(Part part, QSizeF size) const;
 
     // The three charts stacked into one picture of `pixelSize` (a third of the height each).
     QImage render(QSize pixelSize);
@@ -52,7 +58,7 @@ private:
 
     void setComponents(int k);
     void updateAxes();
-    void alignPlotAreas();
+    void layoutPlotArea(Part part);
 
     QChartView *m_views[3] = {};
     QList<QLineSeries *> m_series[3];
@@ -63,6 +69,6 @@ private:
     double m_xLo = -1.0, m_xHi = 1.0;
     double m_muLo = -1.0, m_muHi = 1.0;
     double m_sigmaLo = 0.1, m_sigmaHi = 1.0;
-    bool m_aligning = false;
+    const QValueAxis *m_followed = nullptr;
     std::optional<mdn::Snapshot> m_deferred; // gridX and mixture only
 };

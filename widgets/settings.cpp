@@ -1,6 +1,23 @@
 #include "settings.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace mdnviz {
+
+std::size_t Settings::validationPointsOf(std::size_t n) const
+{
+    // As mdn::splitIndices rounds it: never the whole set.
+    const auto held = std::size_t(std::llround(double(n) * double(validationPercent) / 100.0));
+    return n == 0 ? 0 : std::min(held, n - 1);
+}
+
+std::size_t Settings::batchFor(std::size_t trainPoints) const
+{
+    if (batch == 0 && trainPoints > kLargeData)
+        return kLargeDataBatch;
+    return std::size_t(batch);
+}
 
 bool Settings::operator==(const Settings &o) const
 {
@@ -10,7 +27,7 @@ bool Settings::operator==(const Settings &o) const
            learningRate == o.learningRate && batch == o.batch && epochLimit == o.epochLimit &&
            validationPercent == o.validationPercent && samplesPerX == o.samplesPerX &&
            piTemperature == o.piTemperature && sigmaTemperature == o.sigmaTemperature &&
-           showDensity == o.showDensity && densityLogScale == o.densityLogScale &&
+           showData == o.showData && showSamples == o.showSamples && showDensity == o.showDensity && densityLogScale == o.densityLogScale &&
            showMean == o.showMean && showMode == o.showMode && showBands == o.showBands;
 }
 

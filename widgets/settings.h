@@ -33,11 +33,21 @@ struct Settings {
     int samplesPerX = 10;
     double piTemperature = 1.0;    // sampling temperature of the mixing weights
     double sigmaTemperature = 1.0; // sampling temperature of the widths (variance scale)
+    bool showData = true;          // the data points
+    bool showSamples = true;       // the MDN's samples
     bool showDensity = true;       // p(y|x) as a colour image behind the data
     bool densityLogScale = true;   // colour by log p: faint branches stay visible
     bool showMean = false;         // E[y|x]
     bool showMode = true;          // Bishop's approximate conditional mode
     bool showBands = false;        // mu_k +- sigma_k of each component, shaded by pi_k
+
+    // Above kLargeData training points, "full batch" trains on mini-batches of kLargeDataBatch,
+    // so that an epoch on a million points does not take seconds.
+    static constexpr std::size_t kLargeData = 50'000;
+    static constexpr std::size_t kLargeDataBatch = 4096;
+    // The points held out of `points` for validation, and the batch size training uses.
+    std::size_t validationPointsOf(std::size_t points) const;
+    std::size_t batchFor(std::size_t trainPoints) const;
 
     bool operator==(const Settings &o) const;
     bool operator!=(const Settings &o) const { return !(*this == o); }

@@ -3,7 +3,9 @@
 #include "logspinbox.h"
 
 #include <QCheckBox>
+#include <QAbstractSlider>
 #include <QComboBox>
+#include <QEvent>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -286,6 +288,11 @@ SettingsDock::SettingsDock(QWidget *parent) : QDockWidget(tr("Settings"), parent
         "sigmaTemperature", tr("Sampling temperature of the widths: each variance times T "
                                "(0: every sample on a component mean). Changes the samples only"));
     form->addRow(tr("σ temperature"), m_sigmaTemperature);
+    m_showData = makeCheck("showData", tr("Data points"), tr("The (x, y) pairs the models learn from"));
+    form->addRow(m_showData);
+    m_showSamples = makeCheck("showSamples", tr("MDN samples"),
+                              tr("Samples drawn from the MDN's mixture at each x"));
+    form->addRow(m_showSamples);
     m_showDensity = makeCheck("showDensity", tr("Density p(y|x)"),
                               tr("The MDN's conditional density as a colour image behind the data"));
     form->addRow(m_showDensity);
@@ -315,6 +322,18 @@ SettingsDock::SettingsDock(QWidget *parent) : QDockWidget(tr("Settings"), parent
                             scroll->verticalScrollBar()->sizeHint().width());
     setWidget(scroll);
 
+    // A wheel turned to scroll the dock must not change the value under the pointer (a new
+    // learning rate resets the models): the value controls take the wheel only with focus,
+    // which a click or Tab gives them, and pass it on to the scroll area otherwise.
+    const auto controls = content->findChildren<QWidget *>();
+    for (QWidget *w : controls) {
+        if (qobject_cast<QAbstractSpinBox *>(w) || qobject_cast<QComboBox *>(w) ||
+            qobject_cast<QAbstractSlider *>(w)) {
+            w->setFocusPolicy(Qt::StrongFocus);
+            w->installEventFilter(this);
+        }
+    }
+
     setSettings(Settings());
     setRunning(false);
 
@@ -325,17 +344,33 @@ SettingsDock::SettingsDock(QWidget *parent) : QDockWidget(tr("Settings"), parent
         connect(spin, &QSpinBox::valueChanged, this, &SettingsDock::onEdited);
     for (QDoubleSpinBox *spin : {m_noise, m_piTemperature, m_sigmaTemperature})
         connect(spin, &QDoubleSpinBox::valueChanged, this, &SettingsDock::onEdited);
-    for (QCheckBox *check : {m_showDensity, m_densityLog, m_showMean, m_showMode, m_showBands})
+    for (QCheckBox *check : {m_showData, m_showSamples, m_showDensity, m_densityLog, m_showMean,
+                             m_showMode, m_showBands})
         connect(check, &QCheckBox::toggled, this, &SettingsDock::onEdited);
     connect(m_showDensity, &QCheckBox::toggled, this, &SettingsDock::updateEnabled);
     connect(m_learningRate, &QDoubleSpinBox::valueChanged, this, &SettingsDock::onEdited);
     connect(m_optimizer, &QComboBox::currentIndexChanged, this, &SettingsDock::onEdited);
 
+    for (QSpinBox *spin : {m_points, m_validation})
+        connect(spin, &QSpinBox::valueChanged, this, &SettingsDock::updateBatchText);
+    updateBatchText();
     connect(m_regenerate, &QPushButton::clicked, this, &SettingsDock::regenerateRequested);
     connect(m_train, &QPushButton::clicked, this, &SettingsDock::trainRequested);
     connect(m_pause, &QPushButton::clicked, this, &SettingsDock::pauseRequested);
     connect(m_step, &QPushButton::clicked, this, &SettingsDock::stepRequested);
     connect(m_reset, &QPushButton::clicked, this, &SettingsDock::resetRequested);
+}
+
+bool SettingsDock::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::Wheel) {
+        auto *w = qobject_cast<QWidget *>(watched);
+        if (w && !w->hasFocus()) {
+            event->ignore(); // on to the parents: the scroll area scrolls
+            return true;
+        }
+    }
+    return QDockWidget::eventFilter(watched, event);
 }
 
 Settings SettingsDock::settings() const
@@ -361,6 +396,8 @@ Settings SettingsDock::settings() const
     s.sigmaTemperature = m_sigmaTemperature->value();
     s.showDensity = m_showDensity->isChecked();
     s.densityLogScale = m_densityLog->isChecked();
+    s.showData = m_showData->isChecked();
+    s.showSamples = m_showSamples->isChecked();
     s.showMean = m_showMean->isChecked();
     s.showMode = m_showMode->isChecked();
     s.showBands = m_showBands->isChecked();
@@ -391,6 +428,8 @@ void SettingsDock::setSettings(const Settings &s)
     m_sigmaTemperature->setValue(s.sigmaTemperature);
     m_showDensity->setChecked(s.showDensity);
     m_densityLog->setChecked(s.densityLogScale);
+    m_showData->setChecked(s.showData);
+    m_showSamples->setChecked(s.showSamples);
     m_showMean->setChecked(s.showMean);
     m_showMode->setChecked(s.showMode);
     m_showBands->setChecked(s.showBands);
@@ -446,6 +485,8 @@ void SettingsDock::loadSettings(QSettings &store)
     readDouble(store, "sigmaTemperature", s.sigmaTemperature, 0.0, kMaxTemperature);
     readBool(store, "showDensity", s.showDensity);
     readBool(store, "densityLogScale", s.densityLogScale);
+    readBool(store, "showData", s.showData);
+    readBool(store, "showSamples", s.showSamples);
     readBool(store, "showMean", s.showMean);
     readBool(store, "showMode", s.showMode);
     readBool(store, "showBands", s.showBands);
@@ -479,6 +520,8 @@ void SettingsDock::saveSettings(QSettings &store) const
     store.setValue(QStringLiteral("sigmaTemperature"), s.sigmaTemperature);
     store.setValue(QStringLiteral("showDensity"), s.showDensity);
     store.setValue(QStringLiteral("densityLogScale"), s.densityLogScale);
+    store.setValue(QStringLiteral("showData"), s.showData);
+    store.setValue(QStringLiteral("showSamples"), s.showSamples);
     store.setValue(QStringLiteral("showMean"), s.showMean);
     store.setValue(QStringLiteral("showMode"), s.showMode);
     store.setValue(QStringLiteral("showBands"), s.showBands);
@@ -512,6 +555,15 @@ void SettingsDock::onDatasetActivated(int index)
 {
     if (index == FromFile)
         emit openFileRequested();
+}
+
+// "Full batch" becomes mini-batches on large data (Settings::batchFor): the control says so.
+void SettingsDock::updateBatchText()
+{
+    const Settings s = settings();
+    const auto points = std::size_t(std::max(0, s.points));
+    const std::size_t batch = Settings().batchFor(points - s.validationPointsOf(points));
+    m_batch->setSpecialValueText(batch == 0 ? tr("full batch") : tr("auto (%L1)").arg(batch));
 }
 
 void SettingsDock::updateEnabled()

@@ -51,11 +51,15 @@ signals:
     void stepRequested();
     void resetRequested();
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void onEdited();
     void onDatasetIndexChanged(int index);
     void onDatasetActivated(int index);
     void updateEnabled();
+    void updateBatchText();
 
     QComboBox *m_dataset = nullptr;
     QSpinBox *m_points = nullptr;
@@ -78,6 +82,8 @@ private:
     QSpinBox *m_samplesPerX = nullptr;
     QDoubleSpinBox *m_piTemperature = nullptr;
     QDoubleSpinBox *m_sigmaTemperature = nullptr;
+    QCheckBox *m_showData = nullptr;
+    QCheckBox *m_showSamples = nullptr;
     QCheckBox *m_showDensity = nullptr;
     QCheckBox *m_densityLog = nullptr;
     QCheckBox *m_showMean = nullptr;

@@ -7,6 +7,7 @@
 
 #include <QAreaSeries>
 #include <QChart>
+#include <QFontMetricsF>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -239,8 +240,13 @@ void SliceChart::updateAxes()
     const QRectF area = chart()->plotArea();
     AxisOptions y;
     y.padding = 0.0;
-    y.maxTicks = ticksForLength(area.width(), 60.0);
     const double span = m_yHi - m_yLo > 0.0 ? m_yHi - m_yLo : 1.0;
+    // As many ticks as the labels leave room for: with too few, the step and with it the range
+    // grow (data within ±10.5 shown on -20..20).
+    const QFontMetricsF labels(m_axisY->labelsFont());
+    const double reach = std::max(std::abs(m_yLo), std::abs(m_yHi)) + 0.05 * span;
+    const double widest = labels.horizontalAdvance(QString::number(-std::ceil(reach), 'g', 4));
+    y.maxTicks = ticksForLength(area.width(), std::max(30.0, widest + 12.0));
     applyTicks(m_axisY, niceAxis(m_yLo - 0.05 * span, m_yHi + 0.05 * span, y));
     AxisOptions d;
     d.padLow = false;
