@@ -212,8 +212,9 @@ void TrainingWorker::trainEpochs(long epochs, const std::atomic<bool> *stop, qin
         m_epochCostNs = m_epochCostNs > 0.0 ? 0.9 * m_epochCostNs + 0.1 * cost : cost;
         ++m_epoch;
         mdn::LossPoint point{m_epoch, m_mse ? m_mse->lastLoss() : std::nan(""), m_mdn->lastLoss()};
-        if (validationDue()) {
+        if (validationDue())
             validate();
+        if (m_validatedEpoch == m_epoch) { // not when Pause stopped the pass
             point.validationMse = m_validationMse;
             point.validationNll = m_validationNll;
         }
@@ -329,8 +330,14 @@ void TrainingWorker::validate()
 {
     QElapsedTimer cost;
     cost.start();
-    m_validationMse = m_mse ? m_mse->loss(m_validation) : std::nan("");
-    m_validationNll = m_mdn->loss(m_validation);
+    // A pass over many held-out points stops with Pause or a close like training does; the
+    // epoch is then scored again when it is next shown.
+    const double mse = m_mse ? m_mse->loss(m_validation, &m_interrupt) : std::nan("");
+    const double nll = m_mdn->loss(m_validation, &m_interrupt);
+    if (m_interrupt.load())
+        return;
+    m_validationMse = mse;
+    m_validationNll = nll;
     m_validationCostNs = cost.nsecsElapsed();
     m_validatedEpoch = m_epoch;
 }
