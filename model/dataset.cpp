@@ -140,6 +140,59 @@ EvidenceTable evidenceTable(Generator g, double noise, const HiddenGrid &grid, c
 
 } // namespace
 
+bool Dataset::shapeValid() const
+{
+    if (inputDims < 1 || targetDims < 1 || x.size() % std::size_t(inputDims) != 0 ||
+        y.size() != size() * std::size_t(targetDims))
+        return false;
+    return (inputNames.empty() || inputNames.size() == std::size_t(inputDims)) &&
+           (targetNames.empty() || targetNames.size() == std::size_t(targetDims));
+}
+
+namespace {
+
+std::vector<double> strided(const std::vector<double> &v, std::size_t n, int stride, int column)
+{
+    std::vector<double> out(n);
+    for (std::size_t i = 0; i < n; ++i)
+        out[i] = v[i * std::size_t(stride) + std::size_t(column)];
+    return out;
+}
+
+std::string columnName(const std::vector<std::string> &names, int dims, int column, const char *stem)
+{
+    if (std::size_t(column) < names.size() && !names[std::size_t(column)].empty())
+        return names[std::size_t(column)];
+    return dims == 1 ? std::string(stem) : stem + std::to_string(column + 1);
+}
+
+} // namespace
+
+std::vector<double> Dataset::inputColumn(int column) const
+{
+    return strided(x, size(), inputDims, column);
+}
+
+std::vector<double> Dataset::targetColumn(int column) const
+{
+    return strided(y, size(), targetDims, column);
+}
+
+std::string Dataset::inputName(int column) const { return columnName(inputNames, inputDims, column, "x"); }
+std::string Dataset::targetName(int column) const { return columnName(targetNames, targetDims, column, "y"); }
+
+void Dataset::clearPoints()
+{
+    x.clear();
+    y.clear();
+}
+
+void Dataset::addPoint(const double *inputs, const double *targets)
+{
+    x.insert(x.end(), inputs, inputs + inputDims);
+    y.insert(y.end(), targets, targets + targetDims);
+}
+
 double sinusoidCurve(double t) { return 7.0 * std::sin(0.75 * t) + 0.5 * t; }
 
 const char *generatorName(Generator g)

@@ -9,14 +9,44 @@
 
 namespace mdn {
 
-// A 1-D regression dataset: y is to be predicted from x. x[i] and y[i] form one observation.
+// A regression dataset: the targets y are to be predicted from the inputs x. Each point has
+// inputDims inputs and targetDims targets, stored point-major: point i's inputs are
+// x[i*inputDims .. (i+1)*inputDims), its targets y[i*targetDims .. (i+1)*targetDims). With one
+// input and one target (the default, and every built-in generator) x[i] and y[i] are simply
+// point i's (x, y).
 struct Dataset {
     std::vector<double> x;
     std::vector<double> y;
+    int inputDims = 1;
+    int targetDims = 1;
+    // Column names, from a CSV header; empty, or one per column. See inputName / targetName.
+    std::vector<std::string> inputNames, targetNames;
     std::string name; // generator name or file name, for display only
 
-    std::size_t size() const { return x.size(); }
+    std::size_t size() const { return inputDims > 0 ? x.size() / std::size_t(inputDims) : 0; }
     bool empty() const { return x.empty(); }
+    bool oneDimensional() const { return inputDims == 1 && targetDims == 1; }
+    // Both value arrays hold whole points, the same number of them, and the names fit.
+    bool shapeValid() const;
+
+    double input(std::size_t point, int column) const
+    {
+        return x[point * std::size_t(inputDims) + std::size_t(column)];
+    }
+    double target(std::size_t point, int column) const
+    {
+        return y[point * std::size_t(targetDims) + std::size_t(column)];
+    }
+    // One column's values over all points.
+    std::vector<double> inputColumn(int column) const;
+    std::vector<double> targetColumn(int column) const;
+    // The header's name, else "x"/"y" for one column, "x1", "x2"... / "y1", "y2"... for several.
+    std::string inputName(int column) const;
+    std::string targetName(int column) const;
+    // Drops every point and keeps the shape and the names.
+    void clearPoints();
+    // Appends one point; `inputs` and `targets` hold inputDims and targetDims values.
+    void addPoint(const double *inputs, const double *targets);
 };
 
 // The built-in toy problems.

@@ -87,8 +87,17 @@ bool checkScale(const ColumnMoments &x, const ColumnMoments &y, std::string &why
 
 bool checkScale(const Dataset &d, std::string &why, bool spread)
 {
-    return allFinite(d.x, "x", why) && allFinite(d.y, "y", why) &&
-           checkScale(columnMoments(d.x), columnMoments(d.y), why, spread);
+    if (d.oneDimensional())
+        return allFinite(d.x, "x", why) && allFinite(d.y, "y", why) &&
+               checkScale(columnMoments(d.x), columnMoments(d.y), why, spread);
+    for (int c = 0; c < d.inputDims + d.targetDims; ++c) {
+        const bool input = c < d.inputDims;
+        const std::vector<double> v = input ? d.inputColumn(c) : d.targetColumn(c - d.inputDims);
+        const std::string name = input ? d.inputName(c) : d.targetName(c - d.inputDims);
+        if (!allFinite(v, name.c_str(), why) || !checkColumn(columnMoments(v), name.c_str(), spread, why))
+            return false;
+    }
+    return true;
 }
 
 } // namespace mdn

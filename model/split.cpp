@@ -46,11 +46,23 @@ Dataset subset(const Dataset &d, const std::vector<std::size_t> &indices)
 {
     Dataset out;
     out.name = d.name;
-    out.x.resize(indices.size());
-    out.y.resize(indices.size());
+    out.inputDims = d.inputDims;
+    out.targetDims = d.targetDims;
+    out.inputNames = d.inputNames;
+    out.targetNames = d.targetNames;
+    const std::size_t din = std::size_t(d.inputDims), dout = std::size_t(d.targetDims);
+    out.x.resize(indices.size() * din);
+    out.y.resize(indices.size() * dout);
+    if (din == 1 && dout == 1) {
+        for (std::size_t k = 0; k < indices.size(); ++k) {
+            out.x[k] = d.x[indices[k]];
+            out.y[k] = d.y[indices[k]];
+        }
+        return out;
+    }
     for (std::size_t k = 0; k < indices.size(); ++k) {
-        out.x[k] = d.x[indices[k]];
-        out.y[k] = d.y[indices[k]];
+        std::copy_n(d.x.begin() + std::ptrdiff_t(indices[k] * din), din, out.x.begin() + std::ptrdiff_t(k * din));
+        std::copy_n(d.y.begin() + std::ptrdiff_t(indices[k] * dout), dout, out.y.begin() + std::ptrdiff_t(k * dout));
     }
     return out;
 }
