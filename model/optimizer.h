@@ -49,6 +49,21 @@ public:
     void setLearningRate(double lr) { m_config.learningRate = lr; }
     long steps() const { return m_step; }
 
+    // Everything a restored optimiser needs to take the same next step.
+    struct State {
+        OptimizerConfig config;
+        long step = 0;
+        Vector m, v; // empty before the first step
+    };
+    State state() const { return {m_config, m_step, m_m, m_v}; }
+    void restore(const State &s)
+    {
+        m_config = s.config;
+        m_step = s.step;
+        m_m = s.m;
+        m_v = s.v;
+    }
+
     void reset()
     {
         m_step = 0;

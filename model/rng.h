@@ -25,6 +25,29 @@ public:
         m_hasSpare = false;
     }
 
+    // The generator's whole state: a restored generator continues the same stream.
+    struct State {
+        std::uint64_t s[4] = {};
+        double spare = 0.0;
+        bool hasSpare = false;
+    };
+    State state() const
+    {
+        State st;
+        for (int i = 0; i < 4; ++i)
+            st.s[i] = m_s[i];
+        st.spare = m_spare;
+        st.hasSpare = m_hasSpare;
+        return st;
+    }
+    void restore(const State &st)
+    {
+        for (int i = 0; i < 4; ++i)
+            m_s[i] = st.s[i];
+        m_spare = st.spare;
+        m_hasSpare = st.hasSpare;
+    }
+
     std::uint64_t next()
     {
         const std::uint64_t result = rotl(m_s[1] * 5, 7) * 9;

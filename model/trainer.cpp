@@ -8,13 +8,6 @@
 
 namespace mdn {
 
-namespace {
-
-// A constant column has no spread to divide by: it keeps its units.
-double scaleOf(const ColumnMoments &m) { return m.sd > 0.0 ? m.sd : 1.0; }
-
-} // namespace
-
 const char *modelName(ModelKind k) { return k == ModelKind::Mse ? "mse" : "mdn"; }
 
 TrainConfig defaultConfig(ModelKind kind)
@@ -28,35 +21,34 @@ TrainConfig defaultConfig(ModelKind kind)
     return c;
 }
 
-Standardiser Standardiser::fit(const Dataset &d) { return fit(columnMoments(d.x), columnMoments(d.y)); }
-
-Standardiser Standardiser::fit(const ColumnMoments &x, const ColumnMoments &y)
-{
-    Standardiser s;
-    s.xMean = x.mean;
-    s.xScale = scaleOf(x);
-    s.yMean = y.mean;
-    s.yScale = scaleOf(y);
-    return s;
-}
-
 Trainer::Trainer(const Dataset &train, const TrainConfig &config)
     : m_config(config), m_optimizer(config.optimizer), m_rng(config.seed),
       m_lastLoss(std::numeric_limits<double>::quiet_NaN())
 {
     if (train.empty())
         throw std::invalid_argument("the dataset has no points");
-    if (train.x.size() != train.y.size())
-        throw std::invalid_argument("the dataset's x and y columns differ in length");
-    for (std::size_t i = 0; i < train.size(); ++i)
-        if (!std::isfinite(train.x[i]) || !std::isfinite(train.y[i]))
+    if (!train.shapeValid())
+        throw std::invalid_argument("the dataset's input and target columns differ in length");
+    const std::size_t din = std::size_t(train.inputDims), dout = std::size_t(train.targetDims);
+    for (std::size_t i = 0; i < train.size(); ++i) {
+        bool finite = true;
+        for (std::size_t c = 0; c < din; ++c)
+            finite = finite && std::isfinite(train.x[i * din + c]);
+        for (std::size_t c = 0; c < dout; ++c)
+            finite = finite && std::isfinite(train.y[i * dout + c]);
+        if (!finite)
             throw std::invalid_argument("the dataset has a non-finite value at point " +
                                         std::to_string(i + 1));
+    }
     // The moments once: at millions of points each pass over the data counts (an interrupt waits).
-    const ColumnMoments xMoments = columnMoments(train.x), yMoments = columnMoments(train.y);
+    const std::vector<ColumnMoments> xMoments = inputMoments(train), yMoments = targetMoments(train);
     std::string why;
-    if (!checkScale(xMoments, yMoments, why))
-        throw std::invalid_argument(why);
+    for (std::size_t c = 0; c < din; ++c)
+        if (!checkScale(xMoments[c], yMoments[0], why))
+            throw std::invalid_argument(why);
+    for (std::size_t c = 1; c < dout; ++c)
+        if (!checkScale(xMoments[0], yMoments[c], why))
+            throw std::invalid_argument(why);
     if (config.kind == ModelKind::Mdn && config.mixtures < 1)
         throw std::invalid_argument("an MDN needs at least one mixture component");
     if (!(config.optimizer.learningRate > 0.0) || !std::isfinite(config.optimizer.learningRate))
@@ -64,35 +56,51 @@ Trainer::Trainer(const Dataset &train, const TrainConfig &config)
 
     m_std = Standardiser::fit(xMoments, yMoments);
     const Eigen::Index n = Eigen::Index(train.size());
-    m_X.resize(1, n);
-    m_T.resize(n, 1);
+    m_X.resize(Eigen::Index(din), n);
+    m_T.resize(n, Eigen::Index(dout));
     for (Eigen::Index i = 0; i < n; ++i) {
-        m_X(0, i) = float((train.x[i] - m_std.xMean) / m_std.xScale);
-        m_T(i, 0) = float((train.y[i] - m_std.yMean) / m_std.yScale);
+        for (std::size_t c = 0; c < din; ++c)
+            m_X(Eigen::Index(c), i) =
+                float((train.x[std::size_t(i) * din + c] - m_std.xMean[c]) / m_std.xScale[c]);
+        for (std::size_t c = 0; c < dout; ++c)
+            m_T(i, Eigen::Index(c)) =
+                float((train.y[std::size_t(i) * dout + c] - m_std.yMean[c]) / m_std.yScale[c]);
+    }
+    if (config.kind == ModelKind::Mse && dout > 1) {
+        m_targetScale2.resize(Eigen::Index(dout));
+        for (std::size_t c = 0; c < dout; ++c)
+            m_targetScale2[Eigen::Index(c)] = m_std.yScale[c] * m_std.yScale[c];
     }
     m_order.resize(train.size());
     std::iota(m_order.begin(), m_order.end(), std::size_t(0));
 
-    const int outputs = config.kind == ModelKind::Mdn ? 3 * config.mixtures : 1;
-    m_net = Net(1, config.hidden, outputs);
+    const int outputs = config.kind == ModelKind::Mdn ? mdnOutputs(config.mixtures, int(dout)) : int(dout);
+    m_net = Net(int(din), config.hidden, outputs);
     m_block = std::clamp(Eigen::Index(kBlockWork / double(m_net.parameterCount())), kMinBlock, kBlock);
     m_net.initialise(m_rng, config.initGain, config.outputGain);
     // The initial weights are the first place to roll back to; their loss is not known yet.
-    checkpoint(std::numeric_limits<double>::infinity());
+    checkpoint(std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity());
 }
 
 double Trainer::toDataUnits(double l) const
 {
     // NLL: p_data(y) = p_std((y - m) / s) / s, so each point's NLL grows by log s.
     // MSE: squared residuals scale with s^2.
-    return m_config.kind == ModelKind::Mdn ? l + std::log(m_std.yScale)
-                                           : l * m_std.yScale * m_std.yScale;
+    // (The MSE of several targets weighs each column by its own scale: see lossAndGradient.)
+    return m_config.kind == ModelKind::Mdn ? l + m_std.logJacobian()
+                                           : l * m_std.yScale[0] * m_std.yScale[0];
 }
 
 void Trainer::requireMdn(const char *what) const
 {
     if (m_config.kind != ModelKind::Mdn)
         throw std::logic_error(std::string(what) + " needs a mixture density network");
+}
+
+void Trainer::requireOneDimensional(const char *what) const
+{
+    if (inputDims() != 1)
+        throw std::logic_error(std::string(what) + " at x values needs a model with one input");
 }
 
 Trainer::Pass &Trainer::passFor(Eigen::Index size)
@@ -112,6 +120,7 @@ double Trainer::lossAndGradient(const Eigen::Ref<const Matrix> &X, const Eigen::
 {
     const Eigen::Index n = X.cols();
     double loss = 0.0;
+    m_stepDataLoss = 0.0;
     for (Eigen::Index start = 0; start < n; start += m_block) {
         if (stopRequested()) {
             m_stoppedInStep = true;
@@ -127,11 +136,19 @@ double Trainer::lossAndGradient(const Eigen::Ref<const Matrix> &X, const Eigen::
                 ? double(mdnLoss<float>(out, Tb, m_config.mixtures, float(m_config.sigmaFloor),
                                         &p.dOut, p.mdn))
                 : double(mseLoss<float>(out, Tb, &p.dOut));
+        // dOut = 2 (y - t) / len: each column's squared residuals are |dOut_d|^2 len^2 / 4.
+        const double blockDataLoss =
+            m_targetScale2.size() > 0
+                ? (p.dOut.cast<double>().colwise().squaredNorm().array() * m_targetScale2.array()).sum() *
+                      double(len) / 4.0
+                : toDataUnits(blockLoss);
         if (len == n) {
             m_net.backward(Xb, p.dOut, p.net, grad);
+            m_stepDataLoss = blockDataLoss;
             return blockLoss;
         }
         const float share = float(double(len) / double(n));
+        m_stepDataLoss += blockDataLoss * double(share);
         p.dOut *= share;
         m_net.backward(Xb, p.dOut, p.net, m_blockGrad);
         if (start == 0)
@@ -160,12 +177,13 @@ double Trainer::stepBatch(const Eigen::Ref<const Matrix> &X, const Eigen::Ref<co
     return loss;
 }
 
-void Trainer::checkpoint(double loss)
+void Trainer::checkpoint(double loss, double dataLoss)
 {
     m_goodParams = m_net.parameters();
     m_goodOptimizer = m_optimizer;
     m_goodEpoch = m_epoch;
     m_goodLoss = loss;
+    m_goodDataLoss = dataLoss;
 }
 
 // Checks one step's loss (standardised units) and gradient. A non-finite value, or a loss that
@@ -181,7 +199,7 @@ bool Trainer::guard(double loss, long epoch, bool epochStart)
         // The weights that produced this loss become the checkpoint before the step moves them,
         // so a checkpoint's loss always belongs to its weights.
         if (epochStart && (!std::isfinite(m_goodLoss) || m_epoch - m_goodEpoch >= m_config.checkpointEvery))
-            checkpoint(loss);
+            checkpoint(loss, m_stepDataLoss);
         return true;
     }
 
@@ -189,8 +207,11 @@ bool Trainer::guard(double loss, long epoch, bool epochStart)
     m_net.parameters() = m_goodParams;
     m_optimizer = m_goodOptimizer;
     m_epoch = m_goodEpoch;
-    m_lastLoss = std::isfinite(m_goodLoss) ? toDataUnits(m_goodLoss)
-                                           : std::numeric_limits<double>::quiet_NaN();
+    m_lastLoss = std::isfinite(m_goodLoss) ? m_goodDataLoss : std::numeric_limits<double>::quiet_NaN();
+    // The epoch in progress is abandoned: the next one starts afresh.
+    m_cursor = 0;
+    m_epochSum = m_epochDataSum = 0.0;
+    ++m_halvings;
     const double lr = learningRate() * 0.5;
     m_optimizer.setLearningRate(lr);
     m_goodOptimizer.setLearningRate(lr);
@@ -209,6 +230,21 @@ bool Trainer::guard(double loss, long epoch, bool epochStart)
     return false;
 }
 
+// A fresh order for a mini-batch epoch; the permuted copy keeps every mini-batch contiguous.
+void Trainer::shuffle()
+{
+    for (std::size_t i = m_order.size() - 1; i > 0; --i)
+        std::swap(m_order[i], m_order[m_rng.below(i + 1)]);
+    const Eigen::Index n = m_X.cols();
+    m_scratchX.resize(m_X.rows(), n);
+    m_scratchT.resize(n, m_T.cols());
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const Eigen::Index j = Eigen::Index(m_order[std::size_t(i)]);
+        m_scratchX.col(i) = m_X.col(j);
+        m_scratchT.row(i) = m_T.row(j);
+    }
+}
+
 long Trainer::train(long epochs, const std::atomic<bool> *stop,
                     const std::function<bool(long, double)> &onEpoch)
 {
@@ -220,39 +256,44 @@ long Trainer::train(long epochs, const std::atomic<bool> *stop,
     m_stoppedInStep = false;
     while (m_epoch - first < epochs && !m_failed && !stopRequested()) {
         m_faultInStep = false;
-        double sum = 0.0;
         if (batch == n) {
-            sum = stepBatch(m_X, m_T, true) * double(n);
+            const double loss = stepBatch(m_X, m_T, true);
+            m_epochSum = loss * double(n);
+            m_epochDataSum = m_stepDataLoss * double(n);
         } else {
-            // A fresh order each epoch; the permuted copy keeps every mini-batch contiguous.
-            for (std::size_t i = m_order.size() - 1; i > 0; --i)
-                std::swap(m_order[i], m_order[m_rng.below(i + 1)]);
-            m_scratchX.resize(1, n);
-            m_scratchT.resize(n, 1);
-            for (Eigen::Index i = 0; i < n; ++i) {
-                m_scratchX(0, i) = m_X(0, Eigen::Index(m_order[std::size_t(i)]));
-                m_scratchT(i, 0) = m_T(Eigen::Index(m_order[std::size_t(i)]), 0);
+            if (m_cursor == 0) {
+                shuffle();
+                m_epochSum = m_epochDataSum = 0.0;
             }
-            for (Eigen::Index start = 0; start < n && !m_faultInStep && !m_stoppedInStep; start += batch) {
+            // A stopped step changes nothing and leaves the cursor on its batch; a stop between
+            // batches leaves the epoch part way, to be resumed by the next call.
+            while (Eigen::Index(m_cursor) < n && !m_faultInStep) {
+                const Eigen::Index start = Eigen::Index(m_cursor);
                 const Eigen::Index len = std::min(batch, n - start);
-                sum += stepBatch(m_scratchX.middleCols(start, len),
-                                 m_scratchT.middleRows(start, len), start == 0) *
-                       double(len);
-                if (stopRequested())
-                    m_stoppedInStep = start + len < n;
+                const double loss = stepBatch(m_scratchX.middleCols(start, len),
+                                              m_scratchT.middleRows(start, len), start == 0);
+                if (m_stoppedInStep || m_faultInStep)
+                    break;
+                m_epochSum += loss * double(len);
+                m_epochDataSum += m_stepDataLoss * double(len);
+                m_cursor += std::size_t(len);
+                if (stopRequested() && Eigen::Index(m_cursor) < n) {
+                    m_stoppedInStep = true;
+                    break;
+                }
             }
         }
         if (m_stoppedInStep)
-            break; // an interrupted epoch is not counted
+            break; // an interrupted epoch is not counted (yet)
         if (m_faultInStep) {
             // The epoch was rolled back: it does not count, and its loss is not reported.
             if (onEpoch && !onEpoch(m_epoch, m_lastLoss))
                 break;
             continue;
         }
+        m_cursor = 0;
         ++m_epoch;
-        const double meanLoss = sum / double(n);
-        m_lastLoss = toDataUnits(meanLoss);
+        m_lastLoss = m_epochDataSum / double(n);
         if (onEpoch && !onEpoch(m_epoch, m_lastLoss))
             break;
     }
@@ -260,13 +301,95 @@ long Trainer::train(long epochs, const std::atomic<bool> *stop,
     return std::max(0L, m_epoch - first);
 }
 
+TrainerState Trainer::state() const
+{
+    TrainerState s;
+    s.epoch = m_epoch;
+    s.lastLoss = m_lastLoss;
+    s.gradientNorm = m_gradNorm;
+    s.failed = m_failed;
+    s.parameters = m_net.parameters();
+    s.optimizer = m_optimizer.state();
+    s.rng = m_rng.state();
+    s.order = m_order;
+    s.batchCursor = m_cursor;
+    s.epochLoss = m_epochSum;
+    s.epochDataLoss = m_epochDataSum;
+    s.checkpointParameters = m_goodParams;
+    s.checkpointOptimizer = m_goodOptimizer.state();
+    s.checkpointEpoch = m_goodEpoch;
+    s.checkpointLoss = m_goodLoss;
+    s.checkpointDataLoss = m_goodDataLoss;
+    s.learningRateHalvings = m_halvings;
+    s.faults = m_faults;
+    return s;
+}
+
+void Trainer::restore(const TrainerState &s)
+{
+    const Eigen::Index p = m_net.parameterCount();
+    const auto momentsFit = [p](const Optimizer<float>::State &o) {
+        return (o.m.size() == 0 || o.m.size() == p) && (o.v.size() == 0 || o.v.size() == p);
+    };
+    if (s.parameters.size() != p || s.checkpointParameters.size() != p || s.order.size() != m_order.size() ||
+        s.batchCursor >= std::max<std::size_t>(m_order.size(), 1) || !momentsFit(s.optimizer) ||
+        !momentsFit(s.checkpointOptimizer))
+        throw std::invalid_argument("the saved training state does not fit this model and data");
+    std::vector<bool> seen(m_order.size(), false);
+    for (std::size_t i : s.order) {
+        if (i >= seen.size() || seen[i])
+            throw std::invalid_argument("the saved training state's point order is not a permutation");
+        seen[i] = true;
+    }
+    m_epoch = s.epoch;
+    m_lastLoss = s.lastLoss;
+    m_gradNorm = s.gradientNorm;
+    m_failed = s.failed;
+    m_net.parameters() = s.parameters;
+    m_optimizer.restore(s.optimizer);
+    m_rng.restore(s.rng);
+    m_order = s.order;
+    m_cursor = s.batchCursor;
+    m_epochSum = s.epochLoss;
+    m_epochDataSum = s.epochDataLoss;
+    m_goodParams = s.checkpointParameters;
+    m_goodOptimizer.restore(s.checkpointOptimizer);
+    m_goodEpoch = s.checkpointEpoch;
+    m_goodLoss = s.checkpointLoss;
+    m_goodDataLoss = s.checkpointDataLoss;
+    m_halvings = s.learningRateHalvings;
+    m_faults = s.faults;
+    if (m_cursor > 0) {
+        // The permuted copy of the epoch in progress, rebuilt from its order.
+        const Eigen::Index n = m_X.cols();
+        m_scratchX.resize(m_X.rows(), n);
+        m_scratchT.resize(n, m_T.cols());
+        for (Eigen::Index i = 0; i < n; ++i) {
+            const Eigen::Index j = Eigen::Index(m_order[std::size_t(i)]);
+            m_scratchX.col(i) = m_X.col(j);
+            m_scratchT.row(i) = m_T.row(j);
+        }
+    }
+}
+
+Trainer::Matrix Trainer::outputs(const Eigen::MatrixXd &X) const
+{
+    if (X.rows() != inputDims())
+        throw std::invalid_argument("the query has " + std::to_string(X.rows()) +
+                                    " input rows; the model takes " + std::to_string(inputDims()));
+    Matrix Xs(X.rows(), X.cols());
+    for (Eigen::Index c = 0; c < X.rows(); ++c)
+        Xs.row(c) = ((X.row(c).array() - m_std.xMean[std::size_t(c)]) / m_std.xScale[std::size_t(c)])
+                        .cast<float>()
+                        .matrix();
+    Net::Workspace ws;
+    return m_net.forward(Xs, ws);
+}
+
 Trainer::Matrix Trainer::outputs(const std::vector<double> &xs) const
 {
-    Matrix X(1, Eigen::Index(xs.size()));
-    for (std::size_t i = 0; i < xs.size(); ++i)
-        X(0, Eigen::Index(i)) = float((xs[i] - m_std.xMean) / m_std.xScale);
-    Net::Workspace ws;
-    return m_net.forward(X, ws);
+    requireOneDimensional("a query");
+    return outputs(Eigen::MatrixXd(Eigen::Map<const Eigen::RowVectorXd>(xs.data(), Eigen::Index(xs.size()))));
 }
 
 // In blocks, like training: one pass over a large validation set in a single piece would page in
@@ -277,10 +400,15 @@ double Trainer::loss(const Dataset &d, const std::atomic<bool> *stop) const
 {
     if (d.empty())
         return std::numeric_limits<double>::quiet_NaN();
+    if (d.inputDims != inputDims() || d.targetDims != targetDims() || !d.shapeValid())
+        throw std::invalid_argument("the data to score has " + std::to_string(d.inputDims) + " inputs and " +
+                                    std::to_string(d.targetDims) + " targets; the model has " +
+                                    std::to_string(inputDims()) + " and " + std::to_string(targetDims()));
+    const std::size_t din = std::size_t(inputDims()), dout = std::size_t(targetDims());
     const Eigen::Index n = Eigen::Index(d.size());
     const Eigen::Index block = std::min(n, m_block);
-    Matrix X(1, block);
-    mdn::Matrix<double> T(block, 1);
+    Matrix X(Eigen::Index(din), block);
+    mdn::Matrix<double> T(block, Eigen::Index(dout));
     Net::Workspace ws;
     MdnWorkspace<double> mdnWs;
     mdn::Matrix<double> out;
@@ -291,92 +419,121 @@ double Trainer::loss(const Dataset &d, const std::atomic<bool> *stop) const
         const Eigen::Index m = std::min(block, n - start);
         for (Eigen::Index i = 0; i < m; ++i) {
             const std::size_t j = std::size_t(start + i);
-            X(0, i) = float((d.x[j] - m_std.xMean) / m_std.xScale);
-            T(i, 0) = (d.y[j] - m_std.yMean) / m_std.yScale;
+            for (std::size_t c = 0; c < din; ++c)
+                X(Eigen::Index(c), i) = float((d.x[j * din + c] - m_std.xMean[c]) / m_std.xScale[c]);
+            for (std::size_t c = 0; c < dout; ++c)
+                T(i, Eigen::Index(c)) = (d.y[j * dout + c] - m_std.yMean[c]) / m_std.yScale[c];
         }
         out = m_net.forward(X.leftCols(m), ws).cast<double>();
         if (m_config.kind == ModelKind::Mse) {
             // Residuals in data units, each squared term divided by n before it is summed.
-            const double w = m_std.yScale / std::sqrt(double(n));
-            sum += ((out.col(0).array() - T.col(0).head(m).array()) * w).square().sum();
+            for (std::size_t c = 0; c < dout; ++c) {
+                const double w = m_std.yScale[c] / std::sqrt(double(n));
+                sum += ((out.col(Eigen::Index(c)).array() - T.col(Eigen::Index(c)).head(m).array()) * w)
+                           .square()
+                           .sum();
+            }
         } else {
             sum += mdnLoss<double>(out, T.topRows(m), m_config.mixtures, m_config.sigmaFloor,
                                    nullptr, mdnWs) *
                    (double(m) / double(n));
         }
     }
-    return m_config.kind == ModelKind::Mse ? sum : sum + std::log(m_std.yScale);
+    return m_config.kind == ModelKind::Mse ? sum : sum + m_std.logJacobian();
+}
+
+Mixture Trainer::mixtureAt(const Eigen::MatrixXd &X, double piTemperature, double sigmaTemperature) const
+{
+    requireMdn("a mixture");
+    const int D = targetDims();
+    Mixture m;
+    m.dims = D;
+    mixtureParameters<float>(outputs(X), m_config.mixtures, D, float(m_config.sigmaFloor),
+                             piTemperature, sigmaTemperature, m.pi, m.mu, m.sigma);
+    for (int k = 0; k < m_config.mixtures; ++k)
+        for (int d = 0; d < D; ++d) {
+            const Eigen::Index r = Eigen::Index(k) * D + d;
+            m.mu.row(r) = m.mu.row(r) * m_std.yScale[std::size_t(d)] + m_std.yMean[std::size_t(d)];
+            m.sigma.row(r) *= m_std.yScale[std::size_t(d)];
+        }
+    return m;
 }
 
 Mixture Trainer::mixture(const std::vector<double> &xs, double piTemperature,
                          double sigmaTemperature) const
 {
-    requireMdn("a mixture");
-    Mixture m;
-    mixtureParameters<float>(outputs(xs), m_config.mixtures, float(m_config.sigmaFloor),
-                             piTemperature, sigmaTemperature, m.pi, m.mu, m.sigma);
-    m.mu = m.mu * m_std.yScale + m_std.yMean;
-    m.sigma *= m_std.yScale;
-    return m;
+    requireOneDimensional("a mixture");
+    return mixtureAt(Eigen::MatrixXd(Eigen::Map<const Eigen::RowVectorXd>(xs.data(), Eigen::Index(xs.size()))),
+                   piTemperature, sigmaTemperature);
+}
+
+Eigen::MatrixXd Trainer::predictAt(const Eigen::MatrixXd &X) const
+{
+    const int D = targetDims();
+    Eigen::MatrixXd y(D, X.cols());
+    if (m_config.kind == ModelKind::Mse) {
+        const Matrix out = outputs(X);
+        for (int d = 0; d < D; ++d)
+            y.row(d) = (out.col(d).cast<double>().array() * m_std.yScale[std::size_t(d)] +
+                        m_std.yMean[std::size_t(d)])
+                           .matrix()
+                           .transpose();
+        return y;
+    }
+    const Mixture m = mixtureAt(X);
+    for (Eigen::Index j = 0; j < X.cols(); ++j)
+        for (int d = 0; d < D; ++d)
+            y(d, j) = m.mixtureMean(j, d);
+    return y;
 }
 
 std::vector<double> Trainer::predict(const std::vector<double> &xs) const
 {
-    std::vector<double> y(xs.size());
-    if (m_config.kind == ModelKind::Mse) {
-        const Matrix out = outputs(xs);
-        for (std::size_t i = 0; i < xs.size(); ++i)
-            y[i] = double(out(Eigen::Index(i), 0)) * m_std.yScale + m_std.yMean;
-        return y;
-    }
-    const Mixture m = mixture(xs);
-    for (std::size_t i = 0; i < xs.size(); ++i)
-        y[i] = (m.pi.col(Eigen::Index(i)) * m.mu.col(Eigen::Index(i))).sum();
-    return y;
+    requireOneDimensional("a prediction");
+    const Eigen::MatrixXd y =
+        predictAt(Eigen::MatrixXd(Eigen::Map<const Eigen::RowVectorXd>(xs.data(), Eigen::Index(xs.size()))));
+    return std::vector<double>(y.row(0).data(), y.row(0).data() + y.cols());
+}
+
+Eigen::MatrixXd Trainer::sampleAt(const Eigen::MatrixXd &X, int perX, std::uint64_t seed,
+                                double piTemperature, double sigmaTemperature) const
+{
+    const Mixture m = mixtureAt(X, piTemperature, sigmaTemperature);
+    const int D = m.dims;
+    const int per = std::max(perX, 0);
+    Rng rng(seed);
+    Eigen::MatrixXd out(D, X.cols() * per);
+    for (Eigen::Index j = 0; j < X.cols(); ++j)
+        for (int s = 0; s < per; ++s) {
+            // Pick a component by the cumulative pi, then draw from its gaussian.
+            const double u = rng.uniform();
+            double acc = 0.0;
+            int k = 0;
+            for (; k + 1 < m.components(); ++k) {
+                acc += m.pi(k, j);
+                if (u < acc)
+                    break;
+            }
+            for (int d = 0; d < D; ++d)
+                out(d, j * per + s) = m.mean(k, j, d) + m.width(k, j, d) * rng.normal();
+        }
+    return out;
 }
 
 std::vector<std::pair<double, double>> Trainer::sample(const std::vector<double> &xs, int perX,
                                                        std::uint64_t seed, double piTemperature,
                                                        double sigmaTemperature) const
 {
-    const Mixture m = mixture(xs, piTemperature, sigmaTemperature);
-    Rng rng(seed);
+    requireOneDimensional("sampling");
+    const Eigen::MatrixXd y =
+        sampleAt(Eigen::MatrixXd(Eigen::Map<const Eigen::RowVectorXd>(xs.data(), Eigen::Index(xs.size()))),
+               perX, seed, piTemperature, sigmaTemperature);
+    const int per = std::max(perX, 0);
     std::vector<std::pair<double, double>> out;
-    out.reserve(xs.size() * std::size_t(std::max(perX, 0)));
-    for (std::size_t j = 0; j < xs.size(); ++j) {
-        const Eigen::Index c = Eigen::Index(j);
-        for (int s = 0; s < perX; ++s) {
-            // Pick a component by the cumulative pi, then draw from its gaussian.
-            const double u = rng.uniform();
-            double acc = 0.0;
-            int k = 0;
-            for (; k + 1 < m.components(); ++k) {
-                acc += m.pi(k, c);
-                if (u < acc)
-                    break;
-            }
-            out.emplace_back(xs[j], m.mu(k, c) + m.sigma(k, c) * rng.normal());
-        }
-    }
+    out.reserve(std::size_t(y.cols()));
+    for (Eigen::Index c = 0; c < y.cols(); ++c)
+        out.emplace_back(xs[std::size_t(c / per)], y(0, c));
     return out;
-}
-
-Eigen::ArrayXXd Trainer::density(const std::vector<double> &xs, const std::vector<double> &ys) const
-{
-    const Mixture m = mixture(xs);
-    Eigen::ArrayXXd p = Eigen::ArrayXXd::Zero(Eigen::Index(ys.size()), Eigen::Index(xs.size()));
-    for (Eigen::Index j = 0; j < m.points(); ++j)
-        for (int k = 0; k < m.components(); ++k) {
-            const double sd = m.sigma(k, j);
-            if (!(sd > 0.0))
-                continue;
-            const double w = m.pi(k, j) / sd * std::exp(-kLogSqrt2Pi);
-            for (std::size_t i = 0; i < ys.size(); ++i) {
-                const double z = (ys[i] - m.mu(k, j)) / sd;
-                p(Eigen::Index(i), j) += w * std::exp(-0.5 * z * z);
-            }
-        }
-    return p;
 }
 
 } // namespace mdn

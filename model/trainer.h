@@ -5,10 +5,12 @@
 
 #include "dataset.h"
 #include "mdn.h"
+#include "mixture.h"
 #include "mlp.h"
 #include "optimizer.h"
 #include "rng.h"
 #include "scale.h"
+#include "standardiser.h"
 
 #include <Eigen/Core>
 
@@ -47,18 +49,29 @@ struct FaultEvent {
     std::string message; // e.g. "non-finite loss at epoch 12; rolled back to epoch 0; learning rate now 0.005"
 };
 
-// An affine map between data units and the standardised units the network is trained in.
-struct Standardiser {
-    double xMean = 0.0, xScale = 1.0, yMean = 0.0, yScale = 1.0;
-    static Standardiser fit(const Dataset &d);
-    static Standardiser fit(const ColumnMoments &x, const ColumnMoments &y);
-};
-
-// A mixture per x, in data units: pi, mu, sigma are K x n (column j belongs to xs[j]).
-struct Mixture {
-    Eigen::ArrayXXd pi, mu, sigma;
-    int components() const { return int(pi.rows()); }
-    Eigen::Index points() const { return pi.cols(); }
+// Everything that makes a trainer continue exactly where it was: restore() on a trainer built
+// for the same data and config continues bit-identically (see Trainer::state).
+struct TrainerState {
+    long epoch = 0;
+    double lastLoss = 0.0;
+    double gradientNorm = 0.0;
+    bool failed = false;
+    Eigen::VectorXf parameters;
+    Optimizer<float>::State optimizer;
+    Rng::State rng;
+    // The current epoch's order of the training points, the start of its next mini-batch (0: the
+    // epoch has not started) and the loss summed over its batches so far (standardised and data
+    // units).
+    std::vector<std::size_t> order;
+    std::size_t batchCursor = 0;
+    double epochLoss = 0.0, epochDataLoss = 0.0;
+    // The divergence guard's checkpoint, and the learning-rate halvings so far.
+    Eigen::VectorXf checkpointParameters;
+    Optimizer<float>::State checkpointOptimizer;
+    long checkpointEpoch = 0;
+    double checkpointLoss = 0.0, checkpointDataLoss = 0.0;
+    int learningRateHalvings = 0;
+    std::vector<FaultEvent> faults;
 };
 
 class Trainer {
@@ -73,31 +86,40 @@ public:
     static constexpr double kBlockWork = 2048.0 * 16384.0;
     static constexpr Eigen::Index kMinBlock = 64;
 
-    // Throws std::invalid_argument for an empty dataset, non-finite values, or a bad config.
+    // Trains on the dataset's inputDims inputs and targetDims targets. Throws
+    // std::invalid_argument for an empty dataset, a malformed one, non-finite values, values out
+    // of the supported range (see scale.h), or a bad config.
     Trainer(const Dataset &train, const TrainConfig &config);
 
     const TrainConfig &config() const { return m_config; }
     const Standardiser &standardiser() const { return m_std; }
     const Net &net() const { return m_net; }
+    int inputDims() const { return int(m_X.rows()); }
+    int targetDims() const { return int(m_T.cols()); }
     long epoch() const { return m_epoch; }
     double learningRate() const { return m_optimizer.config().learningRate; }
 
     // Runs until `epochs` more epochs are kept (an epoch undone by a rollback does not count).
     // Stops early when *stop turns true (checked between blocks of a batch: a step that is
-    // stopped is not applied, so the weights and the optimiser stay as they were before it),
+    // stopped is not applied, so the weights and the optimiser stay as they were before it; a
+    // mini-batch epoch stopped between two batches resumes at the next batch on the next call),
     // when onEpoch returns false, or when the divergence guard gives up (see failed()).
     // onEpoch also runs after a rollback, with the epoch rolled back to. Returns the number of
     // epochs gained, at least 0.
     long train(long epochs, const std::atomic<bool> *stop = nullptr,
                const std::function<bool(long epoch, double loss)> &onEpoch = {});
+    // True between the batches of a mini-batch epoch that was stopped part way.
+    bool midEpoch() const { return m_cursor > 0; }
 
-    // Mean loss of the last completed epoch, in data units (MSE: squared units; MDN: nats/point,
-    // including log(yScale), the Jacobian of the standardisation). After a rollback, the loss
-    // of the weights rolled back to; NaN when no kept epoch has one.
+    // Mean loss of the last completed epoch, in data units (MSE: squared units summed over the
+    // target columns; MDN: nats per point of the joint target, including the Jacobian of the
+    // standardisation). After a rollback, the loss of the weights rolled back to; NaN when no
+    // kept epoch has one.
     double lastLoss() const { return m_lastLoss; }
-    // Loss of the current model on any dataset, in data units, evaluated in double precision
-    // (points far outside the training data's range overflow nothing there). NaN when *stop
-    // turns true before the pass is over (checked between blocks), or for an empty dataset.
+    // Loss of the current model on any dataset of the same shape, in data units, evaluated in
+    // double precision (points far outside the training data's range overflow nothing there).
+    // NaN when *stop turns true before the pass is over (checked between blocks), or for an
+    // empty dataset. Throws std::invalid_argument for a dataset of another shape.
     double loss(const Dataset &d, const std::atomic<bool> *stop = nullptr) const;
     // Points per block of a pass (see kBlockWork).
     Eigen::Index blockSize() const { return m_block; }
@@ -107,17 +129,31 @@ public:
     bool failed() const { return m_failed; }
     const std::vector<FaultEvent> &faults() const { return m_faults; }
 
-    // MSE net: its prediction; MDN: the mixture's mean E[y|x]. Data units.
+    // The whole training state, and its restoration into a trainer built for the same data and
+    // config (throws std::invalid_argument when the sizes do not fit).
+    TrainerState state() const;
+    void restore(const TrainerState &state);
+
+    // Queries at inputs X (inputDims x n, data units).
+    // MSE net: its prediction; MDN: the mixture's mean E[y|x]. targetDims x n, data units.
+    Eigen::MatrixXd predictAt(const Eigen::MatrixXd &X) const;
+    // MDN only: the mixture at each column of X with sampling temperatures (1 = as trained).
+    Mixture mixtureAt(const Eigen::MatrixXd &X, double piTemperature = 1.0,
+                    double sigmaTemperature = 1.0) const;
+    // MDN only: `perX` samples at each column of X, targetDims x (n perX), column-major by input
+    // point (the samples of column j of X are columns j perX .. j perX + perX - 1). Uses its own
+    // rng seeded with `seed`.
+    Eigen::MatrixXd sampleAt(const Eigen::MatrixXd &X, int perX, std::uint64_t seed,
+                           double piTemperature = 1.0, double sigmaTemperature = 1.0) const;
+
+    // The same for one input and one target, at the x values `xs`.
     std::vector<double> predict(const std::vector<double> &xs) const;
-    // MDN only: the mixture at each x with sampling temperatures (1 = as trained).
     Mixture mixture(const std::vector<double> &xs, double piTemperature = 1.0,
                     double sigmaTemperature = 1.0) const;
-    // MDN only: `perX` samples at each x; returns (x, y) pairs, x-major. Uses its own seeded rng.
+    // (x, y) pairs, x-major.
     std::vector<std::pair<double, double>> sample(const std::vector<double> &xs, int perX,
                                                   std::uint64_t seed, double piTemperature = 1.0,
                                                   double sigmaTemperature = 1.0) const;
-    // MDN only: p(y|x) on a grid, ys.size() x xs.size(), in 1/(data units of y).
-    Eigen::ArrayXXd density(const std::vector<double> &xs, const std::vector<double> &ys) const;
 
 private:
     using Matrix = Net::Matrix;
@@ -136,10 +172,13 @@ private:
                            Net::Vector &grad);
     Pass &passFor(Eigen::Index size);
     bool guard(double loss, long epoch, bool epochStart);
-    void checkpoint(double loss);
+    void checkpoint(double loss, double dataLoss);
+    void shuffle();
+    Matrix outputs(const Eigen::MatrixXd &X) const;
     Matrix outputs(const std::vector<double> &xs) const;
     double toDataUnits(double standardisedLoss) const;
     void requireMdn(const char *what) const;
+    void requireOneDimensional(const char *what) const;
 
     TrainConfig m_config;
     Standardiser m_std;
@@ -149,9 +188,15 @@ private:
     bool m_stoppedInStep = false;
     Optimizer<float> m_optimizer;
     Rng m_rng;
-    Matrix m_X, m_T;   // standardised training data: inputs 1 x N, targets N x 1
+    Matrix m_X, m_T;   // standardised training data: inputs D_in x N, targets N x D_out
+    // Squared target scales when the MSE net has several targets: its loss in data units weighs
+    // each column's squared residuals by its own scale (empty otherwise).
+    Eigen::RowVectorXd m_targetScale2;
     std::vector<std::size_t> m_order;
-    Matrix m_scratchX, m_scratchT;
+    Matrix m_scratchX, m_scratchT; // the training data in m_order (mini-batches)
+    std::size_t m_cursor = 0;      // next mini-batch of the current epoch; 0: not started
+    double m_epochSum = 0.0, m_epochDataSum = 0.0;
+    double m_stepDataLoss = 0.0;   // the last lossAndGradient's loss in data units
     // A pass per batch length in use (block, mini-batch, remainder), so that no length
     // reallocates another's buffers.
     std::array<Pass, 3> m_passes;
@@ -163,6 +208,8 @@ private:
     Optimizer<float> m_goodOptimizer;
     long m_goodEpoch = 0;
     double m_goodLoss = 0.0; // +inf: the checkpoint's loss is not known yet
+    double m_goodDataLoss = 0.0;
+    int m_halvings = 0;
     bool m_faultInStep = false;
 
     long m_epoch = 0;

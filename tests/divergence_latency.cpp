@@ -48,7 +48,7 @@ struct Result {
 
 double standardised(const Trainer &t, double dataLoss)
 {
-    const double s = t.standardiser().yScale;
+    const double s = t.standardiser().yScale[0];
     return t.config().kind == ModelKind::Mdn ? dataLoss - std::log(s) : dataLoss / (s * s);
 }
 

@@ -19,18 +19,21 @@ struct Problem {
     double floor = 1e-3;
 };
 
-Problem makeProblem(int K, std::vector<int> hidden, int n, std::uint64_t seed)
+Problem makeProblem(int K, std::vector<int> hidden, int n, std::uint64_t seed, int dIn = 1,
+                    int dOut = 1)
 {
     Rng rng(seed);
     Problem p;
     p.K = K;
-    p.net = Mlp<double>(1, hidden, K > 0 ? 3 * K : 1);
+    p.net = Mlp<double>(dIn, hidden, K > 0 ? mdnOutputs(K, dOut) : dOut);
     p.net.initialise(rng, 1.5, 1.0);
-    p.X.resize(1, n);
-    p.T.resize(n, 1);
+    p.X.resize(dIn, n);
+    p.T.resize(n, dOut);
     for (int i = 0; i < n; ++i) {
-        p.X(0, i) = rng.uniform(-2, 2);
-        p.T(i, 0) = rng.uniform(-2, 2);
+        for (int c = 0; c < dIn; ++c)
+            p.X(c, i) = rng.uniform(-2, 2);
+        for (int c = 0; c < dOut; ++c)
+            p.T(i, c) = rng.uniform(-2, 2);
     }
     return p;
 }
@@ -53,6 +56,7 @@ private slots:
     void gradientMatchesFiniteDifferences_data();
     void gradientMatchesFiniteDifferences();
     void gradientOfOutputsMatchesBishop();
+    void nllOfATwoDimensionalMixtureByHand();
 };
 
 void TestGradient::gradientMatchesFiniteDifferences_data()
@@ -60,12 +64,20 @@ void TestGradient::gradientMatchesFiniteDifferences_data()
     QTest::addColumn<int>("K");
     QTest::addColumn<int>("layers");
     QTest::addColumn<int>("hidden");
-    QTest::newRow("mse 1x8") << 0 << 1 << 8;
-    QTest::newRow("mse 2x6") << 0 << 2 << 6;
-    QTest::newRow("mdn K=1") << 1 << 1 << 5;
-    QTest::newRow("mdn K=3") << 3 << 1 << 7;
-    QTest::newRow("mdn K=5 2 layers") << 5 << 2 << 6;
-    QTest::newRow("mdn K=2 no hidden layer") << 2 << 0 << 1;
+    QTest::addColumn<int>("dIn");
+    QTest::addColumn<int>("targets");
+    QTest::newRow("mse 1x8") << 0 << 1 << 8 << 1 << 1;
+    QTest::newRow("mse 2x6") << 0 << 2 << 6 << 1 << 1;
+    QTest::newRow("mdn K=1") << 1 << 1 << 5 << 1 << 1;
+    QTest::newRow("mdn K=3") << 3 << 1 << 7 << 1 << 1;
+    QTest::newRow("mdn K=5 2 layers") << 5 << 2 << 6 << 1 << 1;
+    QTest::newRow("mdn K=2 no hidden layer") << 2 << 0 << 1 << 1 << 1;
+    // Every pairing of one or two inputs with one to three targets, for both losses.
+    for (int dIn : {1, 2})
+        for (int dOut : {1, 2, 3}) {
+            QTest::addRow("mse in %d out %d", dIn, dOut) << 0 << 1 << 6 << dIn << dOut;
+            QTest::addRow("mdn K=3 in %d out %d", dIn, dOut) << 3 << 1 << 6 << dIn << dOut;
+        }
 }
 
 void TestGradient::gradientMatchesFiniteDifferences()
@@ -73,7 +85,9 @@ void TestGradient::gradientMatchesFiniteDifferences()
     QFETCH(int, K);
     QFETCH(int, layers);
     QFETCH(int, hidden);
-    Problem p = makeProblem(K, std::vector<int>(layers, hidden), 37, 7);
+    QFETCH(int, dIn);
+    QFETCH(int, targets);
+    Problem p = makeProblem(K, std::vector<int>(layers, hidden), 37, 7, dIn, targets);
 
     MatrixD dOut;
     Mlp<double>::Workspace ws;
@@ -136,6 +150,42 @@ void TestGradient::gradientOfOutputsMatchesBishop()
         MDN_COMPARE_NEAR(dZ(0, 2 * K + k),
                          gamma * (1 - r * r) * (sigma[k] - floor) / sigma[k], 1e-12, 1e-9);
     }
+}
+
+// A two-component mixture over two target dimensions, its NLL written out term by term: each
+// component is the product of two independent gaussians.
+void TestGradient::nllOfATwoDimensionalMixtureByHand()
+{
+    const int K = 2, D = 2;
+    // logits; means (k0d0, k0d1, k1d0, k1d1); width parameters in the same order.
+    MatrixD Z(2, mdnOutputs(K, D));
+    Z << 0.2, -0.4, 1.0, -2.0, -1.5, 0.5, -0.3, 0.1, 0.4, -0.2,
+         1.1, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0;
+    MatrixD T(2, D);
+    T << 0.7, -1.1,
+         -0.2, 0.3;
+    const double floor = 1e-3;
+    MdnWorkspace<double> ws;
+    const double loss = mdnLoss<double>(Z, T, K, floor, nullptr, ws);
+
+    double expected = 0.0;
+    for (int n = 0; n < 2; ++n) {
+        const double e0 = std::exp(Z(n, 0)), e1 = std::exp(Z(n, 1));
+        const double pi[2] = {e0 / (e0 + e1), e1 / (e0 + e1)};
+        double p = 0.0;
+        for (int k = 0; k < K; ++k) {
+            double density = pi[k];
+            for (int d = 0; d < D; ++d) {
+                const double mu = Z(n, K + k * D + d);
+                const double sigma = std::exp(Z(n, K + K * D + k * D + d)) + floor;
+                const double r = (T(n, d) - mu) / sigma;
+                density *= std::exp(-0.5 * r * r) / (sigma * std::sqrt(2 * M_PI));
+            }
+            p += density;
+        }
+        expected -= std::log(p) / 2.0;
+    }
+    MDN_COMPARE_NEAR(loss, expected, 1e-13, 1e-12);
 }
 
 QTEST_APPLESS_MAIN(TestGradient)

@@ -4,6 +4,7 @@
 #include "fuzzy.h"
 #include "losshistory.h"
 #include "mdn.h"
+#include "rng.h"
 #include "scale.h"
 #include "snapshot.h"
 #include "trainer.h"
@@ -30,6 +31,27 @@ Dataset inverseData(std::size_t points, std::uint64_t seed)
 double normalPdf(double x, double mu, double sd)
 {
     return std::exp(-0.5 * (x - mu) * (x - mu) / (sd * sd)) / (sd * std::sqrt(2 * M_PI));
+}
+
+// A two-link arm (link lengths 0.8 and 0.2, Bishop 1994): inputs the joint angles' end point
+// (x1, x2), targets the angles (theta1, theta2), noise free: two inputs, two targets, two
+// answers (elbow up, elbow down) for many end points.
+Dataset armData(std::size_t points, std::uint64_t seed)
+{
+    Rng rng(seed);
+    Dataset d;
+    d.inputDims = 2;
+    d.targetDims = 2;
+    d.inputNames = {"x1", "x2"};
+    d.targetNames = {"theta1", "theta2"};
+    for (std::size_t i = 0; i < points; ++i) {
+        const double t1 = rng.uniform(0.3, 1.2), t2 = rng.uniform(M_PI / 2, 3 * M_PI / 2);
+        const double in[2] = {0.8 * std::cos(t1) + 0.2 * std::cos(t1 + t2),
+                              0.8 * std::sin(t1) + 0.2 * std::sin(t1 + t2)};
+        const double out[2] = {t1, t2};
+        d.addPoint(in, out);
+    }
+    return d;
 }
 
 } // namespace
@@ -61,6 +83,11 @@ private slots:
     void divergenceGivesUpAfterMaxRecoveriesWithFiniteWeights();
     void miniBatchDivergenceRollsBackMidEpoch();
     void aStoppedStepChangesNothing();
+    void blockedFullBatchGradientEqualsTheUnblockedOne();
+    void aRestoredTrainerContinuesBitIdentically_data();
+    void aRestoredTrainerContinuesBitIdentically();
+    void aStoppedMiniBatchEpochResumesWhereItStopped();
+    void trainsSeveralInputsAndTargets();
     void rollbacksUndoTheirEpochs();
     void lossHistoryStaysBounded();
     void lossHistoryDropsUndoneEpochs();
@@ -220,13 +247,13 @@ void TestModel::mixtureTemperatures()
     Matrix<float> Z(1, 3 * K);
     Z << 0.0f, std::log(3.0f), -1, 2, std::log(0.5f), std::log(1.5f);
     Array<double> pi, mu, sigma;
-    mixtureParameters<float>(Z, K, 0.0f, 1.0, 1.0, pi, mu, sigma);
+    mixtureParameters<float>(Z, K, 1, 0.0f, 1.0, 1.0, pi, mu, sigma);
     MDN_COMPARE_NEAR(pi(0, 0), 0.25, 1e-6, 0);
     MDN_COMPARE_NEAR(sigma(1, 0), 1.5, 1e-6, 0);
-    mixtureParameters<float>(Z, K, 0.0f, 0.0, 0.0, pi, mu, sigma);
+    mixtureParameters<float>(Z, K, 1, 0.0f, 0.0, 0.0, pi, mu, sigma);
     QCOMPARE(pi(1, 0), 1.0); // temperature 0: the most probable component only
     QCOMPARE(sigma(0, 0), 0.0);
-    mixtureParameters<float>(Z, K, 0.0f, 1e6, 4.0, pi, mu, sigma);
+    mixtureParameters<float>(Z, K, 1, 0.0f, 1e6, 4.0, pi, mu, sigma);
     MDN_COMPARE_NEAR(pi(0, 0), 0.5, 1e-5, 0); // very hot: uniform
     MDN_COMPARE_NEAR(sigma(0, 0), 1.0, 1e-6, 0);
 }
@@ -606,8 +633,182 @@ void TestModel::columnMomentsAtTheEndsOfTheRange()
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Trainer(d, defaultConfig(ModelKind::Mdn)));
     } else {
         const Trainer t(d, defaultConfig(ModelKind::Mdn));
-        QVERIFY(std::abs(t.standardiser().yScale / scale - unit.sd) < 1e-12 * unit.sd);
+        QVERIFY(std::abs(t.standardiser().yScale[0] / scale - unit.sd) < 1e-12 * unit.sd);
     }
+}
+
+// With a batch longer than kBlock the step's gradient is summed over blocks; with plain SGD
+// (first step: p -= lr g) the step taken must be the gradient of the whole batch at once,
+// computed here in double without blocks.
+void TestModel::blockedFullBatchGradientEqualsTheUnblockedOne()
+{
+    for (const auto &[kind, n] : {std::pair{ModelKind::Mdn, 5000}, std::pair{ModelKind::Mse, 4500}}) {
+        const Dataset d = inverseData(std::size_t(n), 3);
+        TrainConfig c = defaultConfig(kind);
+        c.optimizer = optimizerDefaults(OptimizerKind::SGD, 0.5);
+        Trainer t(d, c);
+        QCOMPARE(t.blockSize(), Trainer::kBlock);
+        QVERIFY(Eigen::Index(n) > 2 * t.blockSize()); // three blocks, the last one shorter
+        const Mlp<double> net = t.net().cast<double>();
+        Mlp<double>::Workspace ws;
+        Matrix<double> X(1, n), T(n, 1), dOut;
+        const Standardiser &st = t.standardiser();
+        for (int i = 0; i < n; ++i) {
+            X(0, i) = double(float((d.x[std::size_t(i)] - st.xMean[0]) / st.xScale[0]));
+            T(i, 0) = double(float((d.y[std::size_t(i)] - st.yMean[0]) / st.yScale[0]));
+        }
+        const Matrix<double> &out = net.forward(X, ws);
+        MdnWorkspace<double> mws;
+        if (kind == ModelKind::Mdn)
+            mdnLoss<double>(out, T, c.mixtures, c.sigmaFloor, &dOut, mws);
+        else
+            mseLoss<double>(out, T, &dOut);
+        Mlp<double>::Vector grad;
+        net.backward(X, dOut, ws, grad);
+
+        const Eigen::VectorXd before = t.net().parameters().cast<double>();
+        QCOMPARE(t.train(1), 1L);
+        const Eigen::VectorXd step = (before - t.net().parameters().cast<double>()) / 0.5;
+        // float training: relative agreement to a few parts in 10^5 of the gradient's size.
+        const double err = (step - grad).cwiseAbs().maxCoeff() / grad.cwiseAbs().maxCoeff();
+        QVERIFY2(err < 1e-4, qPrintable(QString("%1: %2").arg(modelName(kind)).arg(err)));
+    }
+}
+
+void TestModel::aRestoredTrainerContinuesBitIdentically_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<int>("batch");
+    QTest::addColumn<int>("optimizer");
+    QTest::newRow("mdn full batch adam") << int(ModelKind::Mdn) << 0 << int(OptimizerKind::Adam);
+    QTest::newRow("mdn mini-batch adam") << int(ModelKind::Mdn) << 64 << int(OptimizerKind::Adam);
+    QTest::newRow("mse mini-batch sgd") << int(ModelKind::Mse) << 100 << int(OptimizerKind::SGD);
+    QTest::newRow("mdn mini-batch rmsprop") << int(ModelKind::Mdn) << 50 << int(OptimizerKind::RMSProp);
+}
+
+// The state taken part way (at an epoch, and in the middle of a mini-batch epoch) and restored
+// into a fresh trainer: both go on to the same weights, bit for bit.
+void TestModel::aRestoredTrainerContinuesBitIdentically()
+{
+    QFETCH(int, kind);
+    QFETCH(int, batch);
+    QFETCH(int, optimizer);
+    const Dataset d = inverseData(600, 5);
+    TrainConfig c = defaultConfig(ModelKind(kind));
+    c.batch = std::size_t(batch);
+    c.optimizer = optimizerDefaults(OptimizerKind(optimizer), 0.01);
+    Trainer a(d, c);
+    a.train(30);
+    const TrainerState saved = a.state();
+    Trainer b(d, c);
+    b.restore(saved);
+    QCOMPARE(b.epoch(), a.epoch());
+    a.train(40);
+    b.train(40);
+    QVERIFY(a.net().parameters() == b.net().parameters());
+    QCOMPARE(a.lastLoss(), b.lastLoss());
+    QCOMPARE(a.state().optimizer.step, b.state().optimizer.step);
+
+    // A state of another model does not fit.
+    TrainConfig other = c;
+    other.hidden = {3};
+    Trainer wrong(d, other);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, wrong.restore(saved));
+}
+
+// Stopped again and again at arbitrary moments (between mini-batches and inside steps), a
+// trainer that is resumed each time ends where an uninterrupted one does, bit for bit: no
+// half-epoch is lost or applied twice, and its state in the middle of an epoch restores too.
+void TestModel::aStoppedMiniBatchEpochResumesWhereItStopped()
+{
+    const Dataset d = inverseData(20000, 2);
+    TrainConfig c = defaultConfig(ModelKind::Mdn);
+    c.batch = 256;
+    Trainer straight(d, c);
+    straight.train(4);
+
+    Trainer stopped(d, c);
+    bool sawMidEpoch = false;
+    int calls = 0;
+    while (stopped.epoch() < 4 && calls < 10000) {
+        ++calls;
+        std::atomic<bool> stop{false};
+        std::thread stopper([&stop, calls] {
+            std::this_thread::sleep_for(std::chrono::microseconds(200 + 97 * (calls % 13)));
+            stop = true;
+        });
+        stopped.train(4 - stopped.epoch(), &stop);
+        stopper.join();
+        if (stopped.midEpoch() && !sawMidEpoch) {
+            sawMidEpoch = true;
+            // Restored in the middle of the epoch, a copy finishes the same way.
+            Trainer copy(d, c);
+            copy.restore(stopped.state());
+            Trainer reference(d, c);
+            reference.restore(stopped.state());
+            copy.train(4 - copy.epoch());
+            reference.train(4 - reference.epoch());
+            QVERIFY(copy.net().parameters() == reference.net().parameters());
+            QVERIFY(copy.net().parameters() == straight.net().parameters());
+        }
+    }
+    QVERIFY(sawMidEpoch);
+    QCOMPARE(stopped.epoch(), 4L);
+    QVERIFY(stopped.net().parameters() == straight.net().parameters());
+    QCOMPARE(stopped.lastLoss(), straight.lastLoss());
+}
+
+// Two inputs, two targets: both models train (their first epoch's loss is the loss of the
+// initial weights, in data units with every column's scale), the MDN's NLL falls by nats, and
+// queries come back in data units with the data's shape.
+void TestModel::trainsSeveralInputsAndTargets()
+{
+    const Dataset d = armData(2000, 4);
+    QVERIFY(d.shapeValid());
+    TrainConfig mc = defaultConfig(ModelKind::Mdn);
+    mc.mixtures = 4;
+    Trainer mdnModel(d, mc);
+    Trainer mse(d, defaultConfig(ModelKind::Mse));
+    const double nll0 = mdnModel.loss(d);
+    {
+        Trainer probe(d, mc);
+        probe.train(1);
+        QVERIFY2(std::abs(probe.lastLoss() - nll0) < 1e-4, qPrintable(QString("%1 vs %2").arg(probe.lastLoss()).arg(nll0)));
+        Trainer probe2(d, defaultConfig(ModelKind::Mse));
+        const double m0 = probe2.loss(d);
+        probe2.train(1);
+        QVERIFY2(std::abs(probe2.lastLoss() - m0) < 1e-5 * m0, qPrintable(QString("%1 vs %2").arg(probe2.lastLoss()).arg(m0)));
+    }
+    mdnModel.train(600);
+    mse.train(600);
+    QCOMPARE(mdnModel.inputDims(), 2);
+    QCOMPARE(mdnModel.targetDims(), 2);
+    QVERIFY2(mdnModel.loss(d) < nll0 - 2.0, qPrintable(QString("%1 -> %2").arg(nll0).arg(mdnModel.loss(d))));
+    // The loss of an epoch is that of the weights it started from.
+    const double now = mdnModel.loss(d);
+    mdnModel.train(1);
+    QVERIFY2(std::abs(now - mdnModel.lastLoss()) < 0.01,
+             qPrintable(QString("%1 vs %2").arg(now).arg(mdnModel.lastLoss())));
+    QVERIFY(std::abs(mse.loss(d) - mse.lastLoss()) < 0.01 * mse.lastLoss() + 1e-6);
+
+    Eigen::MatrixXd X(2, 3);
+    X << 0.5, 0.6, 0.4,
+         0.6, 0.5, 0.7;
+    const Eigen::MatrixXd p = mse.predictAt(X);
+    QCOMPARE(p.rows(), Eigen::Index(2));
+    QCOMPARE(p.cols(), Eigen::Index(3));
+    const Mixture m = mdnModel.mixtureAt(X);
+    QCOMPARE(m.dims, 2);
+    QCOMPARE(m.mu.rows(), Eigen::Index(8));
+    const Eigen::MatrixXd samples = mdnModel.sampleAt(X, 10, 1);
+    QCOMPARE(samples.rows(), Eigen::Index(2));
+    QCOMPARE(samples.cols(), Eigen::Index(30));
+    QVERIFY(samples.allFinite());
+    // The samples are angles the arm can take: within the data's ranges, give or take.
+    QVERIFY(samples.row(0).minCoeff() > 0.0 && samples.row(0).maxCoeff() < 1.6);
+    // A 1-D query on a 2-input model is refused, as is data of another shape.
+    QVERIFY_THROWS_EXCEPTION(std::logic_error, mdnModel.predict(std::vector<double>{0.5}));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, mdnModel.loss(inverseData(10, 1)));
 }
 
 QTEST_APPLESS_MAIN(TestModel)
