@@ -10,6 +10,7 @@
 #include "mixturechart.h"
 #include "scale.h"
 #include "slicechart.h"
+#include "session.h"
 #include "split.h"
 
 #include <QCommandLineParser>
@@ -305,73 +306,34 @@ private:
 // they come quickly: their passes get this long, then stop (their figures are then null).
 constexpr std::chrono::milliseconds kFiguresAfterInterrupt{300};
 
-// A loss curve of one model, bounded in length however many epochs run (see LossHistory), and
-// the validation loss at the epochs where it was evaluated.
-struct RunResult {
-    double seconds = 0.0;
-    long epochs = 0; // kept epochs: rolled-back ones do not count
-    mdn::LossHistory losses;
-    mdn::LossHistory validation;
-};
+// The loss curves of the session's first MSE and MDN runs, as the loss chart takes them: every
+// epoch up to kMaxLossPoints of them, then every k-th epoch, with every epoch whose held-out
+// losses were scored.
+constexpr long kMaxLossPoints = 8192;
 
-RunResult timedTrain(mdn::Trainer &t, long epochs, bool keepLosses, const mdn::Dataset *validation,
-                     HeadlessAnimation &animation)
+std::vector<mdn::LossPoint> lossPoints(const mdn::Session &session)
 {
-    RunResult r;
-    // The exported loss chart's validation curve: about 300 evaluations over the run, a few
-    // percent of the training time.
-    const long every = std::max(1L, epochs / 300);
-    QElapsedTimer timer;
-    timer.start();
-    animation.record(t);
-    t.train(epochs, &g_interrupted, [&r, &t, keepLosses, validation, every, epochs, &animation](long epoch, double loss) {
-        animation.record(t);
-        if (keepLosses) {
-            r.losses.add(epoch, loss);
-            if (validation && !validation->empty() && epoch > 0 && (epoch % every == 0 || epoch == epochs)) {
-                const double v = t.loss(*validation, &g_interrupted);
-                if (!g_interrupted.load(std::memory_order_relaxed))
-                    r.validation.add(epoch, v);
-            }
-        }
-        return true;
-    });
-    r.seconds = double(timer.nsecsElapsed()) * 1e-9;
-    r.epochs = t.epoch();
-    return r;
-}
-
-// The loss curves of both models side by side, by epoch, as the loss chart takes them.
-std::vector<mdn::LossPoint> lossPoints(const RunResult &mse, const RunResult &mdnRun)
-{
-    std::map<long, mdn::LossPoint> byEpoch;
-    const auto merge = [&byEpoch](const mdn::LossHistory &h, double mdn::LossPoint::*field) {
-        for (const mdn::LossHistory::Point &p : h.points()) {
-            mdn::LossPoint &l = byEpoch[p.epoch];
-            l.epoch = p.epoch;
-            l.*field = p.value;
-        }
-    };
-    merge(mse.losses, &mdn::LossPoint::mse);
-    merge(mdnRun.losses, &mdn::LossPoint::nll);
-    merge(mse.validation, &mdn::LossPoint::validationMse);
-    merge(mdnRun.validation, &mdn::LossPoint::validationNll);
-    std::vector<mdn::LossPoint> out;
-    out.reserve(byEpoch.size());
-    for (const auto &[epoch, l] : byEpoch)
-        out.push_back(l);
-    return out;
+    std::vector<mdn::LossPoint> all = session.lossPoints(-1);
+    const long stride = std::max(1L, long(all.size()) / kMaxLossPoints + 1);
+    if (stride == 1)
+        return all;
+    std::vector<mdn::LossPoint> kept;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const mdn::LossPoint &p = all[i];
+        if (p.epoch % stride == 0 || i + 1 == all.size() || std::isfinite(p.validationNll) ||
+            std::isfinite(p.validationMse))
+            kept.push_back(p);
+    }
+    return kept;
 }
 
 // Renders the charts as the window shows them after training.
-bool exportCharts(const Options &o, const mdn::Dataset &data, const mdn::Trainer *mse,
-                  const mdn::Trainer *mdnModel, const RunResult &mseRun, const RunResult &mdnRun,
-                  double bayes, const HeadlessAnimation &animation, QString &error)
+bool exportCharts(const Options &o, const mdn::Session &session, const HeadlessAnimation &animation,
+                  QString &error)
 {
-    mdn::Snapshot s;
-    s.losses = lossPoints(mseRun, mdnRun);
-    s.bayesNll = bayes;
-    mdn::fillSnapshot(s, mse, mdnModel, data, snapshotRequest(o));
+    const mdn::Dataset &data = session.data();
+    mdn::Snapshot s = session.snapshot(snapshotRequest(o));
+    s.losses = lossPoints(session);
 
     DataChart dataChart;
     LossChart lossChart;
@@ -385,16 +347,16 @@ bool exportCharts(const Options &o, const mdn::Dataset &data, const mdn::Trainer
     return exportFigures(o, charts, error) && animation.write(dataChart.overlays(), error);
 }
 
-QJsonObject modelReport(const mdn::Trainer &t, const RunResult &r)
+QJsonObject modelReport(const mdn::Trainer &t, const mdn::RunHistory &r)
 {
     QJsonObject o;
     o["hidden"] = t.config().hidden.front();
     o["optimizer"] = mdn::optimizerName(t.config().optimizer.kind);
     o["learning_rate"] = finiteOrNull(t.learningRate());
     o["batch"] = qint64(t.config().batch);
-    o["epochs"] = qint64(r.epochs);
+    o["epochs"] = qint64(t.epoch());
     o["seconds"] = r.seconds;
-    o["epochs_per_second"] = finiteOrNull(r.seconds > 0 ? double(r.epochs) / r.seconds : 0.0);
+    o["epochs_per_second"] = finiteOrNull(r.seconds > 0 ? double(t.epoch()) / r.seconds : 0.0);
     o["stopped_by_faults"] = t.failed();
     return o;
 }
@@ -549,8 +511,9 @@ int runHeadless(const Options &o)
     }
     // Interrupted before any model exists: the report says how far the run got (`stage`), and
     // nothing else is written.
+    std::size_t points = data.size();
     const auto stopBeforeTraining = [&](const char *stage) {
-        ds["points"] = qint64(data.size());
+        ds["points"] = qint64(points);
         report["dataset"] = ds;
         report["interrupted"] = true;
         report["stage"] = QLatin1String(stage);
@@ -562,6 +525,7 @@ int runHeadless(const Options &o)
                      o.reportFile.isEmpty() ? "nothing written" : "only the report written");
         return interruptedExitCode();
     };
+    points = data.size();
     if (g_interrupted.load())
         return stopBeforeTraining("loading");
     ds["name"] = QString::fromStdString(data.name);
@@ -574,44 +538,46 @@ int runHeadless(const Options &o)
         }
     }
 
-    // The held-out points measure generalisation: the models never train on them.
-    // Each step takes up to a few tenths of a second at 5,000,000 points: an interrupt is looked
-    // for after each.
-    const mdn::SplitIndices split = mdn::splitIndices(data.size(), o.validationPercent, o.generator.seed);
-    if (g_interrupted.load())
-        return stopBeforeTraining("preparing");
-    const mdn::Dataset train = mdn::subset(data, split.train);
-    const mdn::Dataset validation = mdn::subset(data, split.validation);
-    // The exact floor under the validation NLL, for a generator (a file's density is unknown);
-    // -infinity for a noiseless one, which has no floor.
-    const double bayes = o.dataFile.isEmpty() && !validation.empty()
-                             ? mdn::bayesNll(o.generator.generator, o.generator.noise, validation, &g_interrupted)
-                             : std::nan("");
-
-    std::optional<mdn::Trainer> mse, mdnModel;
+    // The session: the split (the models never train on the held-out points), the Bayes floor
+    // for a generator (a file's density is unknown; -infinity for a noiseless generator, which
+    // has no floor) and the models. Each step takes up to a few tenths of a second at 5,000,000
+    // points: an interrupt is looked for after it.
+    mdn::SessionOptions sessionOptions;
+    sessionOptions.validationPercent = o.validationPercent;
+    sessionOptions.splitSeed = o.generator.seed;
+    if (o.dataFile.isEmpty())
+        sessionOptions.generator = o.generator;
+    std::vector<mdn::TrainConfig> runs;
+    if (o.trainsMse())
+        runs.push_back(o.mse);
+    if (o.trainsMdn())
+        runs.push_back(o.mdn);
+    std::optional<mdn::Session> session;
     try {
-        if (o.trainsMse() && !g_interrupted.load())
-            mse.emplace(train, o.mse);
-        if (o.trainsMdn() && !g_interrupted.load())
-            mdnModel.emplace(train, o.mdn);
+        if (!g_interrupted.load())
+            session.emplace(std::make_shared<const mdn::Dataset>(std::move(data)), sessionOptions, runs,
+                            &g_interrupted);
     } catch (const std::exception &e) {
         printError(QString::fromUtf8(e.what()));
         return 1;
     }
-    if (g_interrupted.load() && ((o.trainsMse() && !mse) || (o.trainsMdn() && !mdnModel)))
+    if (g_interrupted.load() || !session)
         return stopBeforeTraining("preparing");
+    const mdn::Dataset &train = session->trainingData();
+    const mdn::Dataset &validation = session->validationData();
+    const double bayes = session->bayesNll();
+    const std::optional<std::size_t> mseRun = session->firstRun(mdn::ModelKind::Mse);
+    const std::optional<std::size_t> mdnRun = session->firstRun(mdn::ModelKind::Mdn);
+    const mdn::Trainer *mse = mseRun ? &session->trainer(*mseRun) : nullptr;
+    const mdn::Trainer *mdnModel = mdnRun ? &session->trainer(*mdnRun) : nullptr;
 
-    // The two models are independent: train them on both cores at once.
+    // The models train side by side, each on a core of its own.
     const bool keepLosses = wantsFigures(o);
-    HeadlessAnimation animation(o, data);
-    RunResult mseRun, mdnRun;
-    std::thread mseThread;
-    if (mse)
-        mseThread = std::thread([&] { mseRun = timedTrain(*mse, o.epochs, keepLosses, &validation, animation); });
-    if (mdnModel)
-        mdnRun = timedTrain(*mdnModel, o.epochs, keepLosses, &validation, animation);
-    if (mseThread.joinable())
-        mseThread.join();
+    HeadlessAnimation animation(o, session->data());
+    for (std::size_t r = 0; r < session->runCount(); ++r)
+        animation.record(session->trainer(r));
+    session->setEpochObserver([&animation](std::size_t, const mdn::Trainer &t) { animation.record(t); });
+    session->train(o.epochs, std::chrono::nanoseconds(0), &g_interrupted);
 
     ds["train_points"] = qint64(train.size());
     ds["validation_points"] = qint64(validation.size());
@@ -624,7 +590,7 @@ int runHeadless(const Options &o)
     if (g_interrupted.load())
         deadline.emplace(kFiguresAfterInterrupt);
     const std::atomic<bool> *stopFigures = deadline ? deadline->flag() : &g_interrupted;
-    const auto lossOn = [stopFigures](const std::optional<mdn::Trainer> &t, const mdn::Dataset &d) {
+    const auto lossOn = [stopFigures](const mdn::Trainer *t, const mdn::Dataset &d) {
         return t && !d.empty() ? t->loss(d, stopFigures) : std::nan("");
     };
     const double mseValidation = lossOn(mse, validation), nllValidation = lossOn(mdnModel, validation);
@@ -647,20 +613,22 @@ int runHeadless(const Options &o)
     // stdout may be a closed pipe: what is written there is best effort, the files are not.
     QTextStream out(stdout);
     if (mse) {
-        QJsonObject m = modelReport(*mse, mseRun);
+        const mdn::RunHistory &h = session->history(*mseRun);
+        QJsonObject m = modelReport(*mse, h);
         m["train_loss"] = finiteOrNull(mse->lastLoss());
         if (!validation.empty())
             m["validation_loss"] = finiteOrNull(mseValidation);
         report["mse"] = m;
         collectFaults(*mse);
         out << QStringLiteral("mse: %1 epochs in %2 s, train MSE %3\n")
-                   .arg(mseRun.epochs)
-                   .arg(mseRun.seconds, 0, 'f', 3)
+                   .arg(mse->epoch())
+                   .arg(h.seconds, 0, 'f', 3)
                    .arg(figure(mse->lastLoss()));
     }
     const bool noFloor = std::isinf(bayes) && bayes < 0;
     if (mdnModel) {
-        QJsonObject m = modelReport(*mdnModel, mdnRun);
+        const mdn::RunHistory &h = session->history(*mdnRun);
+        QJsonObject m = modelReport(*mdnModel, h);
         m["mixtures"] = mdnModel->config().mixtures;
         m["train_nll"] = finiteOrNull(mdnModel->lastLoss());
         // Present only where they exist: no validation points, no known density (a file), or
@@ -674,9 +642,9 @@ int runHeadless(const Options &o)
         report["mdn"] = m;
         collectFaults(*mdnModel);
         out << QStringLiteral("mdn: %1 epochs in %2 s (%3 epochs/s), train NLL %4 nats\n")
-                   .arg(mdnRun.epochs)
-                   .arg(mdnRun.seconds, 0, 'f', 3)
-                   .arg(mdnRun.seconds > 0 ? mdnRun.epochs / mdnRun.seconds : 0.0, 0, 'f', 0)
+                   .arg(mdnModel->epoch())
+                   .arg(h.seconds, 0, 'f', 3)
+                   .arg(h.seconds > 0 ? double(mdnModel->epoch()) / h.seconds : 0.0, 0, 'f', 0)
                    .arg(figure(mdnModel->lastLoss()));
     }
     if (!validation.empty()) {
@@ -719,14 +687,33 @@ int runHeadless(const Options &o)
     out.flush();
 
     if (!o.exportSamplesFile.isEmpty()) {
-        const auto [lo, hi] = std::minmax_element(data.x.begin(), data.x.end());
+        const mdn::Dataset &d = session->data();
         mdn::Dataset samples;
         samples.name = "samples";
-        for (const auto &[x, y] : mdnModel->sample(mdn::linspace(*lo, *hi, 200), o.samplesPerX,
-                                                   o.generator.seed + 1, o.piTemperature,
-                                                   o.sigmaTemperature)) {
-            samples.x.push_back(x);
-            samples.y.push_back(y);
+        if (d.oneDimensional()) {
+            // 200 x values over the data's range.
+            const auto [lo, hi] = std::minmax_element(d.x.begin(), d.x.end());
+            for (const auto &[x, y] : mdnModel->sample(mdn::linspace(*lo, *hi, 200), o.samplesPerX,
+                                                       o.generator.seed + 1, o.piTemperature,
+                                                       o.sigmaTemperature)) {
+                samples.x.push_back(x);
+                samples.y.push_back(y);
+            }
+        } else {
+            // At up to 200 of the data's own input points, evenly spread through the file.
+            samples.inputDims = d.inputDims;
+            samples.targetDims = d.targetDims;
+            samples.inputNames = d.inputNames;
+            samples.targetNames = d.targetNames;
+            const std::size_t n = std::min<std::size_t>(200, d.size());
+            Eigen::MatrixXd X(d.inputDims, Eigen::Index(n));
+            for (std::size_t j = 0; j < n; ++j)
+                for (int c = 0; c < d.inputDims; ++c)
+                    X(c, Eigen::Index(j)) = d.input(j * d.size() / n, c);
+            const Eigen::MatrixXd Y = mdnModel->sampleAt(X, o.samplesPerX, o.generator.seed + 1,
+                                                         o.piTemperature, o.sigmaTemperature);
+            for (Eigen::Index c = 0; c < Y.cols(); ++c)
+                samples.addPoint(X.col(c / std::max(o.samplesPerX, 1)).data(), Y.col(c).data());
         }
         std::string e;
         if (!mdn::writeCsv(QFile::encodeName(o.exportSamplesFile).toStdString(), samples, e)) {
@@ -734,8 +721,7 @@ int runHeadless(const Options &o)
             return 1;
         }
     }
-    if (keepLosses && !exportCharts(o, data, mse ? &*mse : nullptr, mdnModel ? &*mdnModel : nullptr,
-                                    mseRun, mdnRun, bayes, animation, error)) {
+    if (keepLosses && !exportCharts(o, *session, animation, error)) {
         printError(error);
         return 1;
     }
@@ -745,7 +731,7 @@ int runHeadless(const Options &o)
     }
     if (interrupted) {
         std::fprintf(stderr, "mdnviz: interrupted: stopped after %ld epochs; outputs written\n",
-                     std::max(mseRun.epochs, mdnRun.epochs));
+                     std::max(mse ? mse->epoch() : 0L, mdnModel ? mdnModel->epoch() : 0L));
         return interruptedExitCode();
     }
     return 0;

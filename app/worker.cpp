@@ -1,7 +1,5 @@
 #include "worker.h"
 
-#include "split.h"
-
 #include <QMetaObject>
 
 #include <cmath>
@@ -14,25 +12,42 @@ namespace {
 // How long one slice trains before the worker's event loop runs again.
 constexpr qint64 kSliceNs = 20'000'000;
 
-mdn::TrainConfig configFor(mdn::ModelKind kind, const Settings &s, std::size_t points)
+mdn::TrainConfig configFor(mdn::ModelKind kind, const Settings &s)
 {
     mdn::TrainConfig c = mdn::defaultConfig(kind);
     c.hidden = {kind == mdn::ModelKind::Mse ? s.mseHidden : s.mdnHidden};
     if (kind == mdn::ModelKind::Mdn)
         c.mixtures = s.mixtures;
     c.optimizer = mdn::optimizerDefaults(s.optimizer, s.learningRate);
-    c.batch = s.batchFor(points);
+    c.batch = std::size_t(s.batch); // the session switches large data to mini-batches
     c.seed = s.seed;
     return c;
 }
 
 } // namespace
 
-TrainingWorker::TrainingWorker(QObject *parent)
-    : QObject(parent), m_bayesNll(std::nan("")), m_validationMse(std::nan("")),
-      m_validationNll(std::nan(""))
+std::vector<mdn::TrainConfig> TrainingWorker::runsFor(const Settings &s)
 {
+    return {configFor(mdn::ModelKind::Mse, s), configFor(mdn::ModelKind::Mdn, s)};
 }
+
+mdn::SessionOptions TrainingWorker::sessionOptionsFor(const Settings &s)
+{
+    mdn::SessionOptions o;
+    o.validationPercent = double(s.validationPercent);
+    o.splitSeed = s.seed;
+    if (!s.fromFile) { // a file's density is unknown
+        mdn::GeneratorSpec g;
+        g.generator = s.generator;
+        g.points = std::size_t(s.points);
+        g.noise = s.noise;
+        g.seed = s.seed;
+        o.generator = g;
+    }
+    return o;
+}
+
+TrainingWorker::TrainingWorker(QObject *parent) : QObject(parent) {}
 
 TrainingWorker::~TrainingWorker() = default;
 
@@ -41,26 +56,22 @@ void TrainingWorker::interrupt() { m_interrupt.store(true); }
 void TrainingWorker::swapRun(Run &run)
 {
     std::swap(m_settings, run.settings);
-    std::swap(m_data, run.data);
-    std::swap(m_train, run.train);
-    std::swap(m_validation, run.validation);
-    std::swap(m_bayesNll, run.bayesNll);
-    std::swap(m_validatedEpoch, run.validatedEpoch);
-    std::swap(m_validationMse, run.validationMse);
-    std::swap(m_validationNll, run.validationNll);
-    std::swap(m_mse, run.mse);
-    std::swap(m_mdn, run.mdn);
+    std::swap(m_session, run.session);
     std::swap(m_faultsReported, run.faultsReported);
-    std::swap(m_epoch, run.epoch);
+    std::swap(m_shownEpoch, run.shownEpoch);
+    std::swap(m_shownScored, run.shownScored);
+    if (m_session)
+        m_data = m_session->sharedData();
 }
 
 void TrainingWorker::configure(const Settings &settings, const mdn::Dataset &data)
 {
-    // `settings` and `data` may be m_settings and m_data themselves (reset): the new run takes
-    // copies before the old one moves.
+    // `settings` and `data` may be m_settings and the session's data themselves (reset): the new
+    // run takes its copies before the old one moves.
     const Settings newSettings = settings;
-    mdn::Dataset newData = data;
-    if (m_mdn && m_epoch > 0) {
+    std::shared_ptr<const mdn::Dataset> newData =
+        m_data && &data == m_data.get() ? m_data : std::make_shared<const mdn::Dataset>(data);
+    if (m_session && m_session->epoch() > 0) {
         m_undo = std::make_unique<Run>();
         swapRun(*m_undo);
     } else {
@@ -68,44 +79,30 @@ void TrainingWorker::configure(const Settings &settings, const mdn::Dataset &dat
     }
     m_settings = newSettings;
     m_data = std::move(newData);
-    m_mse.reset();
-    m_mdn.reset();
-    m_pending.clear();
-    m_epoch = 0;
+    m_session.reset();
+    m_shownEpoch = 0;
+    m_shownScored = false;
     m_faultsReported = 0;
     m_epochsPerSecond = 0.0;
-    m_epochCostNs = 0.0;
-    m_validatedEpoch = -1;
-    m_validationMse = m_validationNll = m_bayesNll = std::nan("");
-    const mdn::SplitIndices split = mdn::splitIndices(
-        m_data.size(), double(m_settings.validationPercent), m_settings.seed);
-    m_train = mdn::subset(m_data, split.train);
-    m_validation = mdn::subset(m_data, split.validation);
-    // The exact floor under the validation NLL, once per split (a file has no known density).
-    if (!m_settings.fromFile && !m_validation.empty())
-        m_bayesNll = mdn::bayesNll(m_settings.generator, m_settings.noise, m_validation);
     try {
-        m_mse = std::make_unique<mdn::Trainer>(m_train, configFor(mdn::ModelKind::Mse, m_settings, m_train.size()));
-        m_mdn = std::make_unique<mdn::Trainer>(m_train, configFor(mdn::ModelKind::Mdn, m_settings, m_train.size()));
+        m_session = std::make_unique<mdn::Session>(m_data, sessionOptionsFor(m_settings),
+                                                   runsFor(m_settings));
     } catch (const std::exception &e) {
-        m_mse.reset();
-        m_mdn.reset();
+        m_session.reset();
         setRunning(false);
         emit message(tr("Cannot train on this data: %1").arg(QString::fromUtf8(e.what())));
     }
-    if (m_mdn && m_mdn->config().batch != std::size_t(m_settings.batch))
-        emit message(tr("%L1 points: training on mini-batches of %L2")
-                         .arg(m_train.size())
-                         .arg(m_mdn->config().batch));
-    // The validation curves start where the models do: at the untrained epoch 0.
-    if (m_mdn && !m_validation.empty()) {
-        validate();
-        mdn::LossPoint start{0, std::nan(""), std::nan("")};
-        start.validationMse = m_validationMse;
-        start.validationNll = m_validationNll;
-        m_pending.push_back(start);
+    if (m_session) {
+        const mdn::Trainer &mdnModel = m_session->trainer(*m_session->firstRun(mdn::ModelKind::Mdn));
+        if (mdnModel.config().batch != std::size_t(m_settings.batch))
+            emit message(tr("%L1 points: training on mini-batches of %L2")
+                             .arg(m_session->trainingData().size())
+                             .arg(mdnModel.config().batch));
+        // The validation curves start where the models do: at the untrained epoch 0.
+        m_shownEpoch = -1;
+        m_session->validateNow(&m_interrupt);
     }
-    emit undoAvailable(m_undo != nullptr, m_undo ? m_undo->epoch : 0);
+    emit undoAvailable(m_undo != nullptr, m_undo && m_undo->session ? m_undo->session->epoch() : 0);
     emitProgress();
 }
 
@@ -116,9 +113,7 @@ void TrainingWorker::undo()
     setRunning(false);
     swapRun(*m_undo);
     m_undo.reset();
-    m_pending.clear();
     m_epochsPerSecond = 0.0;
-    m_epochCostNs = 0.0;
     emit undoAvailable(false, 0);
     emitProgress();
 }
@@ -142,21 +137,21 @@ void TrainingWorker::setSamplingTemperatures(double piTemperature, double sigmaT
 void TrainingWorker::start()
 {
     m_interrupt.store(false);
-    if (!m_mdn)
+    if (!m_session)
         return;
-    if (m_settings.epochLimit > 0 && m_epoch >= m_settings.epochLimit) {
+    if (m_settings.epochLimit > 0 && epoch() >= m_settings.epochLimit) {
         emit message(tr("Epoch limit %L1 reached: raise it in Settings or press Reset")
                          .arg(m_settings.epochLimit));
         return;
     }
-    if (m_mdn->failed() || (m_mse && m_mse->failed())) {
+    if (m_session->failed()) {
         emit message(tr("Training stopped after repeated numerical faults: press Reset"));
         return;
     }
     setRunning(true);
     m_sinceProgress.start();
     m_rateClock.start();
-    m_rateEpochs = m_epoch;
+    m_rateEpochs = epoch();
     if (!m_sliceQueued) {
         m_sliceQueued = true;
         QMetaObject::invokeMethod(this, &TrainingWorker::runSlice, Qt::QueuedConnection);
@@ -172,7 +167,7 @@ void TrainingWorker::pause()
 
 void TrainingWorker::step()
 {
-    if (m_running || !m_mdn)
+    if (m_running || !m_session)
         return;
     m_interrupt.store(false);
     trainEpochs(1, nullptr, 0);
@@ -183,7 +178,10 @@ void TrainingWorker::reset()
 {
     const bool wasRunning = m_running;
     setRunning(false);
-    configure(m_settings, m_data);
+    if (!m_data)
+        return;
+    const std::shared_ptr<const mdn::Dataset> data = m_data; // kept alive across configure
+    configure(m_settings, *data);
     if (wasRunning)
         start();
 }
@@ -196,49 +194,23 @@ void TrainingWorker::setRunning(bool running)
     emit runningChanged(running);
 }
 
-// Trains up to `epochs` epochs of both models, stopping when the time budget (if > 0) is spent.
+// Trains up to `epochs` epochs of every model, stopping when the time budget (if > 0) is spent.
 void TrainingWorker::trainEpochs(long epochs, const std::atomic<bool> *stop, qint64 budgetNs)
 {
-    QElapsedTimer clock;
-    clock.start();
-    for (long i = 0; i < epochs; ++i) {
-        QElapsedTimer epochClock;
-        epochClock.start();
-        if (m_mdn->train(1, stop) != 1)
-            break;
-        if (m_mse && m_mse->train(1, stop) != 1)
-            break;
-        const double cost = double(epochClock.nsecsElapsed());
-        m_epochCostNs = m_epochCostNs > 0.0 ? 0.9 * m_epochCostNs + 0.1 * cost : cost;
-        ++m_epoch;
-        mdn::LossPoint point{m_epoch, m_mse ? m_mse->lastLoss() : std::nan(""), m_mdn->lastLoss()};
-        if (validationDue())
-            validate();
-        if (m_validatedEpoch == m_epoch) { // not when Pause stopped the pass
-            point.validationMse = m_validationMse;
-            point.validationNll = m_validationNll;
-        }
-        m_pending.push_back(point);
-        if (m_mdn->failed() || (m_mse && m_mse->failed()))
-            break;
-        if (budgetNs > 0 && clock.nsecsElapsed() >= budgetNs)
-            break;
-    }
+    m_session->train(epochs, std::chrono::nanoseconds(budgetNs), stop);
     reportNewFaults();
 }
 
 void TrainingWorker::reportNewFaults()
 {
     std::vector<const mdn::FaultEvent *> all;
-    for (const mdn::Trainer *t : {m_mse.get(), m_mdn.get()})
-        if (t)
-            for (const mdn::FaultEvent &f : t->faults())
-                all.push_back(&f);
-    for (std::size_t i = m_faultsReported; i < all.size(); ++i)
-    {
+    for (std::size_t r = 0; r < m_session->runCount(); ++r)
+        for (const mdn::FaultEvent &f : m_session->trainer(r).faults())
+            all.push_back(&f);
+    for (std::size_t i = m_faultsReported; i < all.size(); ++i) {
         const QString text = QString::fromStdString(all[i]->message);
         emit message(tr("Numerical fault: %1").arg(text));
-        emit fault(tr("epoch %L1: %2").arg(m_epoch).arg(text));
+        emit fault(tr("epoch %L1: %2").arg(all[i]->epoch).arg(text));
     }
     m_faultsReported = all.size();
 }
@@ -246,11 +218,11 @@ void TrainingWorker::reportNewFaults()
 void TrainingWorker::runSlice()
 {
     m_sliceQueued = false;
-    if (!m_running || !m_mdn)
+    if (!m_running || !m_session)
         return;
     long budget = std::numeric_limits<long>::max();
     if (m_settings.epochLimit > 0)
-        budget = m_settings.epochLimit - m_epoch;
+        budget = m_settings.epochLimit - epoch();
     trainEpochs(budget, &m_interrupt, kSliceNs);
 
     if (m_interrupt.load()) {
@@ -258,13 +230,13 @@ void TrainingWorker::runSlice()
         setRunning(false);
         return;
     }
-    if (m_mdn->failed() || (m_mse && m_mse->failed())) {
+    if (m_session->failed()) {
         setRunning(false);
         emit message(tr("Training stopped after repeated numerical faults (see above): press Reset"));
         emitProgress();
         return;
     }
-    if (m_settings.epochLimit > 0 && m_epoch >= m_settings.epochLimit) {
+    if (m_settings.epochLimit > 0 && epoch() >= m_settings.epochLimit) {
         setRunning(false);
         emit message(tr("Reached the epoch limit (%L1)").arg(m_settings.epochLimit));
         emitProgress();
@@ -278,89 +250,54 @@ void TrainingWorker::runSlice()
 
 void TrainingWorker::emitProgress()
 {
-    mdn::Snapshot s;
-    s.epoch = m_epoch;
-    s.running = m_running;
-    if (m_running && m_rateClock.isValid() && m_rateClock.elapsed() > 0) {
-        m_epochsPerSecond = double(m_epoch - m_rateEpochs) * 1e9 / double(m_rateClock.nsecsElapsed());
-        if (m_rateClock.elapsed() > 1000) { // a rate over about the last second
-            m_rateClock.restart();
-            m_rateEpochs = m_epoch;
-        }
+    if (!m_session) {
+        mdn::Snapshot s;
+        s.running = m_running;
+        m_sinceProgress.restart();
+        emit progress(s);
+        return;
     }
-    s.epochsPerSecond = m_epochsPerSecond;
-    if (m_mse)
-        s.mseLoss = m_mse->lastLoss();
-    if (m_mdn)
-        s.mdnLoss = m_mdn->lastLoss();
-    s.losses = std::move(m_pending);
-    m_pending.clear();
+    // Paused between scheduled evaluations: the status line gives the current epoch's.
+    if (!m_running)
+        m_session->validateNow(&m_interrupt);
     mdn::SnapshotRequest r;
     r.samplesPerX = m_settings.samplesPerX;
     r.sampleSeed = m_settings.seed + 1;
     r.piTemperature = m_settings.piTemperature;
     r.sigmaTemperature = m_settings.sigmaTemperature;
-    mdn::fillSnapshot(s, m_mse.get(), m_mdn.get(), m_data, r);
-    fillValidation(s);
-    m_sinceProgress.restart();
-    emit progress(s);
-}
-
-// The validation losses are evaluated on a schedule of epochs, so that the dashed curves are
-// drawn from the first epoch on at any data size and training speed: every one of the first
-// epochs, where the losses move most, then every k-th epoch, k the smallest power of two that
-// keeps the evaluations to about a tenth of the training time, but never more than a
-// sixteenth of the epochs so far, so that a short run still gets a curve (powers of two, so
-// that the points stay evenly spaced as k grows).
-bool TrainingWorker::validationDue() const
-{
-    constexpr long kEveryEpochUntil = 16;
-    if (m_validation.empty())
-        return false;
-    if (m_epoch <= kEveryEpochUntil || m_validationCostNs <= 0 || m_epochCostNs <= 0.0)
-        return true;
-    long every = 1;
-    while (double(m_validationCostNs) > 0.1 * double(every) * m_epochCostNs &&
-           2 * every <= m_epoch / kEveryEpochUntil)
-        every *= 2;
-    return m_epoch % every == 0;
-}
-
-void TrainingWorker::validate()
-{
-    QElapsedTimer cost;
-    cost.start();
-    // A pass over many held-out points stops with Pause or a close like training does; the
-    // epoch is then scored again when it is next shown.
-    const double mse = m_mse ? m_mse->loss(m_validation, &m_interrupt) : std::nan("");
-    const double nll = m_mdn->loss(m_validation, &m_interrupt);
-    if (m_interrupt.load())
-        return;
-    m_validationMse = mse;
-    m_validationNll = nll;
-    m_validationCostNs = cost.nsecsElapsed();
-    m_validatedEpoch = m_epoch;
-}
-
-void TrainingWorker::fillValidation(mdn::Snapshot &s)
-{
-    s.trainPoints = m_train.size();
-    s.validationPoints = m_validation.size();
-    s.bayesNll = m_bayesNll;
-    if (m_validation.empty() || !m_mdn)
-        return;
-    // Paused between scheduled evaluations: the status line gives the current epoch's.
-    if (!m_running && m_validatedEpoch != m_epoch) {
-        validate();
-        if (!s.losses.empty() && s.losses.back().epoch == m_epoch) {
-            s.losses.back().validationMse = m_validationMse;
-            s.losses.back().validationNll = m_validationNll;
+    mdn::Snapshot s = m_session->snapshot(r);
+    s.running = m_running;
+    const long e = s.epoch;
+    if (m_running && m_rateClock.isValid() && m_rateClock.elapsed() > 0) {
+        m_epochsPerSecond = double(e - m_rateEpochs) * 1e9 / double(m_rateClock.nsecsElapsed());
+        if (m_rateClock.elapsed() > 1000) { // a rate over about the last second
+            m_rateClock.restart();
+            m_rateEpochs = e;
         }
     }
-    if (m_validatedEpoch >= 0) {
-        s.validationMse = m_validationMse;
-        s.validationNll = m_validationNll;
+    s.epochsPerSecond = m_epochsPerSecond;
+    // The epochs not sent yet (after a rollback, those trained again past the last one sent).
+    s.losses = m_session->lossPoints(m_shownEpoch);
+    const auto scored = [](const mdn::LossPoint &p) {
+        return std::isfinite(p.validationNll) || std::isfinite(p.validationMse);
+    };
+    if (!s.losses.empty()) {
+        m_shownEpoch = s.losses.back().epoch;
+        m_shownScored = scored(s.losses.back());
+    } else if (e == m_shownEpoch && !m_shownScored) {
+        // The last epoch sent was scored on the held-out points since (paused): its held-out
+        // losses go out once, alone.
+        const std::vector<mdn::LossPoint> last = m_session->lossPoints(e - 1);
+        if (!last.empty() && scored(last.back())) {
+            mdn::LossPoint p{e};
+            p.validationMse = last.back().validationMse;
+            p.validationNll = last.back().validationNll;
+            s.losses.push_back(p);
+            m_shownScored = true;
+        }
     }
+    m_sinceProgress.restart();
+    emit progress(s);
 }
 
 } // namespace mdnviz

@@ -1,9 +1,11 @@
 #pragma once
-// The training worker: owns the models, lives in its own QThread, and trains in short time slices
-// so that its queued slots (pause, step, reset, new settings) run between slices. Progress goes
-// to the GUI as value snapshots, at most ~30 per second however fast training runs.
+// The training worker: owns the training session (mdn::Session: the data, the split, the models
+// and their histories), lives in its own QThread, and trains it in short time slices so that its
+// queued slots (pause, step, reset, new settings) run between slices. Progress goes to the GUI as
+// value snapshots, at most ~30 per second however fast training runs.
 
 #include "dataset.h"
+#include "session.h"
 #include "settings.h"
 #include "snapshot.h"
 #include "trainer.h"
@@ -31,6 +33,10 @@ public:
     // See Settings::batchFor.
     static constexpr std::size_t kLargeData = Settings::kLargeData;
     static constexpr std::size_t kLargeDataBatch = Settings::kLargeDataBatch;
+
+    // The settings' models as the session's runs: the MSE net, then the MDN.
+    static std::vector<mdn::TrainConfig> runsFor(const Settings &settings);
+    static mdn::SessionOptions sessionOptionsFor(const Settings &settings);
 
 public slots:
     // New data and settings: the models are rebuilt from scratch (epoch 0). Trained models are
@@ -64,42 +70,30 @@ private:
     // What a configure replaces: enough to carry on training where it was.
     struct Run {
         Settings settings;
-        mdn::Dataset data, train, validation;
-        double bayesNll = 0.0;
-        long validatedEpoch = -1;
-        double validationMse = 0.0, validationNll = 0.0;
-        std::unique_ptr<mdn::Trainer> mse, mdn;
+        std::unique_ptr<mdn::Session> session;
         std::size_t faultsReported = 0;
-        long epoch = 0;
+        long shownEpoch = 0;
+        bool shownScored = false;
     };
     void swapRun(Run &run);
-    bool validationDue() const;
-    void validate();
 
     void runSlice();
     void trainEpochs(long epochs, const std::atomic<bool> *stop, qint64 budgetNs);
     void emitProgress();
     void setRunning(bool running);
     void reportNewFaults();
-    void fillValidation(mdn::Snapshot &s);
+    long epoch() const { return m_session ? m_session->epoch() : 0; }
 
     Settings m_settings;
-    mdn::Dataset m_data;        // every point: the views' ranges and histograms
-    mdn::Dataset m_train;       // what the models train on
-    mdn::Dataset m_validation;  // held out (empty when the share is 0)
-    double m_bayesNll;          // of m_validation under the generator; NaN for a file
-    long m_validatedEpoch = -1; // the epoch of m_validationMse/Nll
-    double m_validationMse, m_validationNll;
-    qint64 m_validationCostNs = 0; // of the last evaluation
-    double m_epochCostNs = 0.0;    // of one training epoch of both models, smoothed
-    std::unique_ptr<mdn::Trainer> m_mse, m_mdn;
+    std::shared_ptr<const mdn::Dataset> m_data; // every point, shared with the session
+    std::unique_ptr<mdn::Session> m_session;
     std::unique_ptr<Run> m_undo; // the trained run before the last configure
-    std::vector<mdn::LossPoint> m_pending; // loss points not yet sent
+    long m_shownEpoch = 0;       // the last epoch whose losses went out in a snapshot
+    bool m_shownScored = false;  // ... with its held-out losses
     bool m_running = false;
     bool m_sliceQueued = false;
     std::atomic<bool> m_interrupt{false};
     std::size_t m_faultsReported = 0;
-    long m_epoch = 0;
     QElapsedTimer m_sinceProgress;
     QElapsedTimer m_rateClock;
     long m_rateEpochs = 0;

@@ -181,6 +181,19 @@ std::vector<double> Dataset::targetColumn(int column) const
 std::string Dataset::inputName(int column) const { return columnName(inputNames, inputDims, column, "x"); }
 std::string Dataset::targetName(int column) const { return columnName(targetNames, targetDims, column, "y"); }
 
+Dataset Dataset::projection(int input, int target) const
+{
+    Dataset p;
+    p.name = name;
+    p.x = inputColumn(input);
+    p.y = targetColumn(target);
+    if (!inputNames.empty() || !targetNames.empty()) {
+        p.inputNames = {inputName(input)};
+        p.targetNames = {targetName(target)};
+    }
+    return p;
+}
+
 void Dataset::clearPoints()
 {
     x.clear();

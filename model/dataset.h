@@ -47,6 +47,8 @@ struct Dataset {
     void clearPoints();
     // Appends one point; `inputs` and `targets` hold inputDims and targetDims values.
     void addPoint(const double *inputs, const double *targets);
+    // The (x, y) view of one input and one target column, with their names.
+    Dataset projection(int input = 0, int target = 0) const;
 };
 
 // The built-in toy problems.

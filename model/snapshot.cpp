@@ -24,7 +24,8 @@ void fillSnapshot(Snapshot &out, const Trainer *mse, const Trainer *mdn, const D
     out.meanCurve.clear();
     out.modeCurve.clear();
     out.density = DensityGrid();
-    if (data.empty() || request.gridPoints < 2)
+    // The curves are drawn over one input and one target; other data get the figures only.
+    if (data.empty() || !data.oneDimensional() || request.gridPoints < 2)
         return;
     const auto [lo, hi] = std::minmax_element(data.x.begin(), data.x.end());
     out.gridX = linspace(*lo, *hi, request.gridPoints);

@@ -38,7 +38,7 @@ bool exportTrainingAnimation(const mdn::Dataset &data, const DataChart::Overlays
         return fail(tr("%1 frames per second is outside 1 to %2").arg(fps).arg(kMaxAnimationFps));
 
     DataChart chart;
-    chart.setDataset(data);
+    chart.setDataset(data.oneDimensional() ? data : data.projection());
     chart.setOverlays(overlays);
     chart.setSliceX(std::nan(""));
     const Figure figure = chartFigure(chart.chart());

@@ -14,8 +14,11 @@ QStringList ChartSet::fileNames()
     return names;
 }
 
-void ChartSet::setDataset(const mdn::Dataset &d, std::optional<mdn::Generator> generator, double noise)
+void ChartSet::setDataset(const mdn::Dataset &all, std::optional<mdn::Generator> generator, double noise)
 {
+    // The charts plot one input against one target: of a larger set, the first of each.
+    const mdn::Dataset projected = all.oneDimensional() ? mdn::Dataset() : all.projection();
+    const mdn::Dataset &d = all.oneDimensional() ? all : projected;
     data->setDataset(d);
     data->clearFits();
     loss->clear();

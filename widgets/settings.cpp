@@ -1,5 +1,7 @@
 #include "settings.h"
 
+#include "session.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -14,9 +16,7 @@ std::size_t Settings::validationPointsOf(std::size_t n) const
 
 std::size_t Settings::batchFor(std::size_t trainPoints) const
 {
-    if (batch == 0 && trainPoints > kLargeData)
-        return kLargeDataBatch;
-    return std::size_t(batch);
+    return mdn::Session::batchFor(std::size_t(batch), trainPoints);
 }
 
 bool Settings::operator==(const Settings &o) const

@@ -3,6 +3,7 @@
 
 #include "dataset.h"
 #include "optimizer.h"
+#include "session.h"
 
 #include <QString>
 
@@ -43,8 +44,9 @@ struct Settings {
 
     // Above kLargeData training points, "full batch" trains on mini-batches of kLargeDataBatch,
     // so that an epoch on a million points does not take seconds.
-    static constexpr std::size_t kLargeData = 50'000;
-    static constexpr std::size_t kLargeDataBatch = 4096;
+    // (The rule is the session's: see mdn::Session::batchFor.)
+    static constexpr std::size_t kLargeData = mdn::Session::kLargeData;
+    static constexpr std::size_t kLargeDataBatch = mdn::Session::kLargeDataBatch;
     // The points held out of `points` for validation, and the batch size training uses.
     std::size_t validationPointsOf(std::size_t points) const;
     std::size_t batchFor(std::size_t trainPoints) const;

@@ -1,0 +1,317 @@
+#include "session.h"
+
+#include "split.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <thread>
+
+namespace mdn {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double nanosSince(Clock::time_point start)
+{
+    return double(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
+}
+
+// Runs shorter than this per chunk train one after the other: a thread costs more than it saves.
+constexpr double kParallelNs = 2e6;
+
+} // namespace
+
+std::size_t Session::batchFor(std::size_t requested, std::size_t trainPoints)
+{
+    if (requested == 0 && trainPoints > kLargeData)
+        return kLargeDataBatch;
+    return requested;
+}
+
+Session::Session(std::shared_ptr<const Dataset> data, const SessionOptions &options,
+                 const std::vector<TrainConfig> &runs, const std::atomic<bool> *stop)
+    : m_data(std::move(data)), m_options(options), m_bayes(std::numeric_limits<double>::quiet_NaN())
+{
+    if (!m_data)
+        throw std::invalid_argument("no data");
+    const SplitIndices split = splitIndices(m_data->size(), options.validationPercent, options.splitSeed);
+    m_train = subset(*m_data, split.train);
+    m_validation = subset(*m_data, split.validation);
+    // The exact floor under the held-out NLL, once per split.
+    if (options.generator && m_data->oneDimensional() && !m_validation.empty())
+        m_bayes = mdn::bayesNll(options.generator->generator, options.generator->noise, m_validation, stop);
+    for (TrainConfig c : runs) {
+        c.batch = batchFor(c.batch, m_train.size());
+        Run r;
+        r.trainer = std::make_unique<Trainer>(m_train, c);
+        m_runs.push_back(std::move(r));
+    }
+}
+
+std::optional<std::size_t> Session::firstRun(ModelKind kind) const
+{
+    for (std::size_t i = 0; i < m_runs.size(); ++i)
+        if (m_runs[i].trainer->config().kind == kind)
+            return i;
+    return std::nullopt;
+}
+
+long Session::epoch() const
+{
+    if (m_runs.empty())
+        return 0;
+    long e = std::numeric_limits<long>::max();
+    for (const Run &r : m_runs)
+        e = std::min(e, r.trainer->epoch());
+    return e;
+}
+
+bool Session::failed() const
+{
+    return std::any_of(m_runs.begin(), m_runs.end(), [](const Run &r) { return r.trainer->failed(); });
+}
+
+// The held-out points are scored on a schedule of epochs, so that the validation curves are
+// drawn from the first epoch on at any data size and training speed: every one of the first
+// kEveryEpochUntil epochs, where the losses move most, then every k-th epoch, k the smallest
+// power of two that keeps the evaluations to about a tenth of the training time, but never more
+// than a sixteenth of the epochs so far, so that a short run still gets a curve (powers of two,
+// so that the points stay evenly spaced as k grows). Epoch 0 is scored when a run starts.
+long Session::validationEvery() const
+{
+    constexpr long kEveryEpochUntil = 16;
+    const long e = epoch();
+    double ratio = 0.0; // the costliest run's evaluation in epochs of training
+    for (const Run &r : m_runs) {
+        if (r.epochCostNs <= 0.0 || r.validationCostNs <= 0.0)
+            return 1;
+        ratio = std::max(ratio, r.validationCostNs / r.epochCostNs);
+    }
+    long every = 1;
+    while (ratio > 0.1 * double(every) && 2 * every <= e / kEveryEpochUntil)
+        every *= 2;
+    return every;
+}
+
+bool Session::validationDue(long epoch, long every) const
+{
+    return !m_validation.empty() && (epoch <= 16 || epoch % every == 0);
+}
+
+void Session::validate(Run &run, long epoch, const std::atomic<bool> *stop)
+{
+    const Clock::time_point start = Clock::now();
+    const double v = run.trainer->loss(m_validation, stop);
+    if (stop && stop->load(std::memory_order_relaxed))
+        return; // cut short: scored again when next due
+    run.validationCostNs = nanosSince(start);
+    std::vector<RunHistory::Point> &h = run.history.validation;
+    if (!h.empty() && h.back().epoch == epoch)
+        h.back().value = v;
+    else
+        h.push_back({epoch, v});
+}
+
+void Session::trainRun(std::size_t index, long target, long every, const std::atomic<bool> *stop)
+{
+    Run &run = m_runs[index];
+    Trainer &t = *run.trainer;
+    if (t.failed() || t.epoch() >= target)
+        return;
+    if (t.epoch() == 0 && run.history.validation.empty() && !m_validation.empty())
+        validate(run, 0, stop);
+    const Clock::time_point start = Clock::now();
+    const long first = t.epoch();
+    double validationNs = 0.0;
+    t.train(target - t.epoch(), stop, [&](long e, double loss) {
+        RunHistory &h = run.history;
+        if (std::size_t(e) <= h.train.size()) {
+            // Rolled back to epoch e: the epochs after it are undone.
+            h.train.resize(std::size_t(e));
+            while (!h.validation.empty() && h.validation.back().epoch > e)
+                h.validation.pop_back();
+            return true;
+        }
+        h.train.push_back(loss);
+        if (validationDue(e, every)) {
+            const Clock::time_point v = Clock::now();
+            validate(run, e, stop);
+            validationNs += nanosSince(v);
+        }
+        if (m_observer)
+            m_observer(index, t);
+        return true;
+    });
+    const double trainingNs = std::max(0.0, nanosSince(start) - validationNs);
+    run.history.seconds += trainingNs * 1e-9;
+    const long gained = t.epoch() - first;
+    if (gained > 0) {
+        const double cost = trainingNs / double(gained);
+        run.epochCostNs = run.epochCostNs > 0.0 ? 0.8 * run.epochCostNs + 0.2 * cost : cost;
+    }
+}
+
+long Session::train(long epochs, std::chrono::nanoseconds budget, const std::atomic<bool> *stop)
+{
+    const long first = epoch();
+    const long target = epochs >= std::numeric_limits<long>::max() - first ? std::numeric_limits<long>::max()
+                                                                          : first + std::max(epochs, 0L);
+    const Clock::time_point start = Clock::now();
+    const auto stopped = [stop] { return stop && stop->load(std::memory_order_relaxed); };
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    while (epoch() < target && !failed() && !stopped()) {
+        // A chunk: about kChunk of the slowest run's epochs (one while a cost is not known).
+        double slowest = 0.0;
+        for (const Run &r : m_runs)
+            slowest = std::max(slowest, r.epochCostNs);
+        const double chunkNs = double(std::chrono::nanoseconds(kChunk).count());
+        long chunk = slowest > 0.0 ? long(chunkNs / slowest) : 1;
+        chunk = std::clamp(chunk, 1L, target - epoch());
+        const long chunkTarget = epoch() + chunk;
+        const long every = validationEvery();
+        const bool parallel = m_runs.size() > 1 && cores > 1 && double(chunk) * slowest >= kParallelNs;
+        if (parallel) {
+            // Runs dealt round-robin to as many threads as there are cores; this thread takes
+            // the first share.
+            const std::size_t threads = std::min<std::size_t>(cores, m_runs.size());
+            const auto share = [&](std::size_t t) {
+                for (std::size_t i = t; i < m_runs.size(); i += threads)
+                    trainRun(i, chunkTarget, every, stop);
+            };
+            std::vector<std::thread> pool;
+            for (std::size_t t = 1; t < threads; ++t)
+                pool.emplace_back(share, t);
+            share(0);
+            for (std::thread &th : pool)
+                th.join();
+        } else {
+            for (std::size_t i = 0; i < m_runs.size(); ++i)
+                trainRun(i, chunkTarget, every, stop);
+        }
+        if (budget.count() > 0 && Clock::now() - start >= budget)
+            break;
+    }
+    return std::max(0L, epoch() - first);
+}
+
+void Session::validateNow(const std::atomic<bool> *stop)
+{
+    const long e = epoch();
+    if (m_validation.empty())
+        return;
+    for (Run &r : m_runs) {
+        const std::vector<RunHistory::Point> &h = r.history.validation;
+        if (r.trainer->epoch() != e || r.trainer->midEpoch() || (!h.empty() && h.back().epoch == e))
+            continue;
+        validate(r, e, stop);
+    }
+}
+
+std::vector<LossPoint> Session::lossPoints(long afterEpoch) const
+{
+    const std::optional<std::size_t> mse = firstRun(ModelKind::Mse), mdn = firstRun(ModelKind::Mdn);
+    const long last = epoch();
+    std::vector<LossPoint> out;
+    if (last <= afterEpoch)
+        return out;
+    const auto trainLoss = [this](std::optional<std::size_t> run, long e) {
+        if (!run)
+            return std::numeric_limits<double>::quiet_NaN();
+        const std::vector<double> &h = m_runs[*run].history.train;
+        return e >= 1 && std::size_t(e) <= h.size() ? h[std::size_t(e - 1)]
+                                                   : std::numeric_limits<double>::quiet_NaN();
+    };
+    const auto firstValidation = [this](std::optional<std::size_t> run, long e) {
+        if (!run)
+            return std::vector<RunHistory::Point>::const_iterator();
+        const std::vector<RunHistory::Point> &h = m_runs[*run].history.validation;
+        return std::lower_bound(h.begin(), h.end(), e,
+                                [](const RunHistory::Point &p, long v) { return p.epoch < v; });
+    };
+    auto vMse = firstValidation(mse, afterEpoch + 1), vMdn = firstValidation(mdn, afterEpoch + 1);
+    const auto take = [this](std::optional<std::size_t> run, std::vector<RunHistory::Point>::const_iterator &it,
+                             long e) {
+        if (!run)
+            return std::numeric_limits<double>::quiet_NaN();
+        const std::vector<RunHistory::Point> &h = m_runs[*run].history.validation;
+        while (it != h.end() && it->epoch < e)
+            ++it;
+        return it != h.end() && it->epoch == e ? it->value : std::numeric_limits<double>::quiet_NaN();
+    };
+    out.reserve(std::size_t(last - afterEpoch));
+    for (long e = std::max(afterEpoch + 1, 0L); e <= last; ++e) {
+        LossPoint p{e, trainLoss(mse, e), trainLoss(mdn, e)};
+        p.validationMse = take(mse, vMse, e);
+        p.validationNll = take(mdn, vMdn, e);
+        out.push_back(p);
+    }
+    return out;
+}
+
+double Session::latestValidation(ModelKind kind) const
+{
+    const std::optional<std::size_t> run = firstRun(kind);
+    if (!run || m_runs[*run].history.validation.empty())
+        return std::numeric_limits<double>::quiet_NaN();
+    return m_runs[*run].history.validation.back().value;
+}
+
+Snapshot Session::snapshot(const SnapshotRequest &request) const
+{
+    Snapshot s;
+    s.epoch = epoch();
+    const std::optional<std::size_t> mse = firstRun(ModelKind::Mse), mdn = firstRun(ModelKind::Mdn);
+    const Trainer *mseTrainer = mse ? m_runs[*mse].trainer.get() : nullptr;
+    const Trainer *mdnTrainer = mdn ? m_runs[*mdn].trainer.get() : nullptr;
+    if (mseTrainer) {
+        s.mseLoss = mseTrainer->lastLoss();
+        s.mseFaults = mseTrainer->faults().size();
+    }
+    if (mdnTrainer) {
+        s.mdnLoss = mdnTrainer->lastLoss();
+        s.mdnFaults = mdnTrainer->faults().size();
+        s.gradientNorm = mdnTrainer->gradientNorm();
+    }
+    s.validationMse = latestValidation(ModelKind::Mse);
+    s.validationNll = latestValidation(ModelKind::Mdn);
+    s.bayesNll = m_bayes;
+    s.trainPoints = m_train.size();
+    s.validationPoints = m_validation.size();
+    fillSnapshot(s, mseTrainer, mdnTrainer, *m_data, request);
+    return s;
+}
+
+Session::State Session::state() const
+{
+    State s;
+    for (const Run &r : m_runs) {
+        s.trainers.push_back(r.trainer->state());
+        s.histories.push_back(r.history);
+    }
+    return s;
+}
+
+void Session::restore(const State &state)
+{
+    if (state.trainers.size() != m_runs.size() || state.histories.size() != m_runs.size())
+        throw std::invalid_argument("the saved session has " + std::to_string(state.trainers.size()) +
+                                    " runs; this one has " + std::to_string(m_runs.size()));
+    const State before = this->state();
+    try {
+        for (std::size_t i = 0; i < m_runs.size(); ++i)
+            m_runs[i].trainer->restore(state.trainers[i]);
+    } catch (...) {
+        for (std::size_t i = 0; i < m_runs.size(); ++i)
+            m_runs[i].trainer->restore(before.trainers[i]);
+        throw;
+    }
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        m_runs[i].history = state.histories[i];
+        m_runs[i].epochCostNs = m_runs[i].validationCostNs = 0.0;
+    }
+}
+
+} // namespace mdn

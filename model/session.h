@@ -1,0 +1,138 @@
+#pragma once
+// A training session: one dataset, its split into training and held-out points, the Bayes floor
+// where the generator is known, and any number of runs (models) trained side by side on it. The
+// window's worker and the headless command line both drive one of these, so that the same
+// settings give the same models in both, bit for bit. Plain C++: no Qt.
+
+#include "dataset.h"
+#include "snapshot.h"
+#include "trainer.h"
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mdn {
+
+struct SessionOptions {
+    // Held out of training to measure generalisation, drawn with splitSeed; 0 = none.
+    double validationPercent = 20.0;
+    std::uint64_t splitSeed = 1;
+    // The generator of the data, when it is known: its density gives the lowest NLL any model can
+    // reach on the held-out points (one input and one target only).
+    std::optional<GeneratorSpec> generator;
+};
+
+// What one run has done: the training loss of every kept epoch and the held-out loss at the
+// epochs where it was evaluated, both in data units.
+struct RunHistory {
+    std::vector<double> train; // train[e - 1]: epoch e
+    struct Point {
+        long epoch = 0;
+        double value = 0.0;
+    };
+    std::vector<Point> validation; // ascending epochs
+    double seconds = 0.0;          // spent training (not validating)
+};
+
+class Session {
+public:
+    // Above kLargeData training points a full-batch run trains on mini-batches of kLargeDataBatch
+    // instead, so that an epoch on a million points does not take seconds.
+    static constexpr std::size_t kLargeData = 50'000;
+    static constexpr std::size_t kLargeDataBatch = 4096;
+    // The batch a run asking for `requested` (0 = full batch) trains with on `trainPoints`.
+    static std::size_t batchFor(std::size_t requested, std::size_t trainPoints);
+
+    // Splits the data and builds a trainer per config (batch as batchFor says). *stop, when it
+    // turns true, cuts the Bayes-floor integral short (the floor is then NaN). Throws
+    // std::invalid_argument when the data cannot be trained on or a config is bad.
+    Session(std::shared_ptr<const Dataset> data, const SessionOptions &options,
+            const std::vector<TrainConfig> &runs, const std::atomic<bool> *stop = nullptr);
+
+    const Dataset &data() const { return *m_data; }
+    std::shared_ptr<const Dataset> sharedData() const { return m_data; }
+    const Dataset &trainingData() const { return m_train; }
+    const Dataset &validationData() const { return m_validation; }
+    const SessionOptions &options() const { return m_options; }
+    // NaN for data of unknown origin or without held-out points; -inf for a noiseless generator.
+    double bayesNll() const { return m_bayes; }
+
+    std::size_t runCount() const { return m_runs.size(); }
+    const Trainer &trainer(std::size_t run) const { return *m_runs[run].trainer; }
+    const RunHistory &history(std::size_t run) const { return m_runs[run].history; }
+    // The first run of a kind, or none.
+    std::optional<std::size_t> firstRun(ModelKind kind) const;
+
+    // Epochs every run has completed (runs move in lockstep; a stopped one may be part way into
+    // the next epoch, and a rolled-back one behind it).
+    long epoch() const;
+    // A run stopped by repeated numerical faults.
+    bool failed() const;
+
+    // Called after every kept epoch of a run, on the thread that trains it (see train).
+    using EpochObserver = std::function<void(std::size_t run, const Trainer &trainer)>;
+    void setEpochObserver(EpochObserver observer) { m_observer = std::move(observer); }
+
+    // Trains every run until all have `epochs` more epochs than epoch() had, in chunks of about
+    // kChunk of work: between chunks the time budget (if > 0) and *stop are looked at, and the
+    // held-out points are scored on a schedule (see validationDue). Runs train on threads of
+    // their own when there are several and a chunk is long enough to pay for it. Stops early
+    // when *stop turns true (a run then stops between two blocks of its batch and resumes there
+    // on the next call), when the budget is spent, or when a run fails. Returns the epochs gained.
+    long train(long epochs, std::chrono::nanoseconds budget = std::chrono::nanoseconds(0),
+               const std::atomic<bool> *stop = nullptr);
+    static constexpr std::chrono::milliseconds kChunk{20};
+
+    // Scores every run on the held-out points now, unless they already were at this epoch
+    // (paused between scheduled evaluations). Nothing is recorded when *stop cuts it short.
+    void validateNow(const std::atomic<bool> *stop = nullptr);
+
+    // The epochs after `afterEpoch` up to epoch(), with the losses of the first MSE and the
+    // first MDN run, and their held-out losses where they were scored.
+    std::vector<LossPoint> lossPoints(long afterEpoch) const;
+
+    // The latest held-out losses of the first MSE and MDN runs (NaN where none).
+    double latestValidation(ModelKind kind) const;
+
+    // What the views draw: the first MSE and MDN runs' curves, samples, mixture and health over
+    // the data's x range (one input and one target; otherwise only the figures), the latest
+    // losses and held-out losses. `losses` is left empty: see lossPoints.
+    Snapshot snapshot(const SnapshotRequest &request) const;
+
+    // Every run's state and history: a session built the same way and restored continues
+    // bit-identically.
+    struct State {
+        std::vector<TrainerState> trainers;
+        std::vector<RunHistory> histories;
+    };
+    State state() const;
+    // Throws std::invalid_argument when the state does not fit (another number of runs, or a
+    // run of another shape); the session is then unchanged.
+    void restore(const State &state);
+
+private:
+    struct Run {
+        std::unique_ptr<Trainer> trainer;
+        RunHistory history;
+        double epochCostNs = 0.0;      // smoothed cost of one epoch
+        double validationCostNs = 0.0; // of the last evaluation
+    };
+    long validationEvery() const;
+    bool validationDue(long epoch, long every) const;
+    void trainRun(std::size_t index, long target, long every, const std::atomic<bool> *stop);
+    void validate(Run &run, long epoch, const std::atomic<bool> *stop);
+
+    std::shared_ptr<const Dataset> m_data;
+    SessionOptions m_options;
+    Dataset m_train, m_validation;
+    double m_bayes;
+    std::vector<Run> m_runs;
+    EpochObserver m_observer;
+};
+
+} // namespace mdn
