@@ -480,6 +480,26 @@ std::optional<Options> readOptions(const QCommandLineParser &p, QString &error)
     return o;
 }
 
+mdn::SessionOptions sessionOptionsOf(const Options &o)
+{
+    mdn::SessionOptions s;
+    s.validationPercent = o.validationPercent;
+    s.splitSeed = o.generator.seed;
+    if (o.dataFile.isEmpty())
+        s.generator = o.generator;
+    return s;
+}
+
+std::vector<mdn::TrainConfig> runsOf(const Options &o)
+{
+    std::vector<mdn::TrainConfig> runs;
+    if (o.trainsMse())
+        runs.push_back(o.mse);
+    if (o.trainsMdn())
+        runs.push_back(o.mdn);
+    return runs;
+}
+
 int runHeadless(const Options &o)
 {
     QString error;
@@ -542,21 +562,11 @@ int runHeadless(const Options &o)
     // for a generator (a file's density is unknown; -infinity for a noiseless generator, which
     // has no floor) and the models. Each step takes up to a few tenths of a second at 5,000,000
     // points: an interrupt is looked for after it.
-    mdn::SessionOptions sessionOptions;
-    sessionOptions.validationPercent = o.validationPercent;
-    sessionOptions.splitSeed = o.generator.seed;
-    if (o.dataFile.isEmpty())
-        sessionOptions.generator = o.generator;
-    std::vector<mdn::TrainConfig> runs;
-    if (o.trainsMse())
-        runs.push_back(o.mse);
-    if (o.trainsMdn())
-        runs.push_back(o.mdn);
     std::optional<mdn::Session> session;
     try {
         if (!g_interrupted.load())
-            session.emplace(std::make_shared<const mdn::Dataset>(std::move(data)), sessionOptions, runs,
-                            &g_interrupted);
+            session.emplace(std::make_shared<const mdn::Dataset>(std::move(data)), sessionOptionsOf(o),
+                            runsOf(o), &g_interrupted);
     } catch (const std::exception &e) {
         printError(QString::fromUtf8(e.what()));
         return 1;

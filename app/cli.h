@@ -4,6 +4,7 @@
 #include "animationexport.h"
 #include "chartexport.h"
 #include "dataset.h"
+#include "session.h"
 #include "trainer.h"
 
 #include <QSize>
@@ -40,6 +41,11 @@ struct Options {
     bool trainsMse() const { return modelSelection != QLatin1String("mdn"); }
     bool trainsMdn() const { return modelSelection != QLatin1String("mse"); }
 };
+
+// The session a headless run trains: its options (split, generator) and its runs (the MSE net
+// and/or the MDN, in that order).
+mdn::SessionOptions sessionOptionsOf(const Options &options);
+std::vector<mdn::TrainConfig> runsOf(const Options &options);
 
 // Declares every option on the parser (with --help and --version).
 void addOptions(QCommandLineParser &parser);

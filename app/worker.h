@@ -28,6 +28,10 @@ public:
     // before closing, and by pause so that it takes effect even in the middle of a long epoch).
     void interrupt();
 
+    // The session being trained (null before the first configure or for data it refused). Only
+    // for reading while the worker's thread is idle (paused, or before start).
+    const mdn::Session *session() const { return m_session.get(); }
+
     // The minimum interval between two progress signals.
     static constexpr int kProgressIntervalMs = 33;
     // See Settings::batchFor.

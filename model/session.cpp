@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 namespace mdn {
@@ -19,8 +21,38 @@ double nanosSince(Clock::time_point start)
     return double(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
 }
 
-// Runs shorter than this per chunk train one after the other: a thread costs more than it saves.
-constexpr double kParallelNs = 2e6;
+// Runs whose epochs are at least this long train side by side in lockstep, on threads that meet
+// after every epoch; shorter ones take turns on one thread (a meeting would cost more than the
+// second core saves).
+constexpr double kLockstepParallelNs = 5e5;
+
+// Threads that meet after every epoch: the last to arrive decides for all whether to go on.
+class EpochBarrier {
+public:
+    explicit EpochBarrier(std::size_t parties) : m_parties(parties) {}
+    // Returns whether every party goes on, as `goOn()` said when the last one arrived.
+    template <typename F>
+    bool arriveAndWait(F goOn)
+    {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        const std::size_t generation = m_generation;
+        if (++m_waiting == m_parties) {
+            m_waiting = 0;
+            ++m_generation;
+            m_goOn = goOn();
+            m_cv.notify_all();
+            return m_goOn;
+        }
+        m_cv.wait(lock, [&] { return generation != m_generation; });
+        return m_goOn;
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::size_t m_parties, m_waiting = 0, m_generation = 0;
+    bool m_goOn = true;
+};
 
 } // namespace
 
@@ -75,30 +107,23 @@ bool Session::failed() const
 }
 
 // The held-out points are scored on a schedule of epochs, so that the validation curves are
-// drawn from the first epoch on at any data size and training speed: every one of the first
-// kEveryEpochUntil epochs, where the losses move most, then every k-th epoch, k the smallest
-// power of two that keeps the evaluations to about a tenth of the training time, but never more
-// than a sixteenth of the epochs so far, so that a short run still gets a curve (powers of two,
-// so that the points stay evenly spaced as k grows). Epoch 0 is scored when a run starts.
-long Session::validationEvery() const
+// drawn from the first epoch on at any data size and training speed: epoch 0 when a run starts,
+// every one of the first kEveryEpochUntil epochs, where the losses move most, then every k-th
+// epoch, k the smallest power of two that keeps a run's evaluations to about a tenth of its
+// training time, but never more than a sixteenth of the epochs so far, so that a short run still
+// gets a curve (powers of two, so that the points stay evenly spaced as k grows).
+bool Session::validationDue(const Run &run, long epoch) const
 {
     constexpr long kEveryEpochUntil = 16;
-    const long e = epoch();
-    double ratio = 0.0; // the costliest run's evaluation in epochs of training
-    for (const Run &r : m_runs) {
-        if (r.epochCostNs <= 0.0 || r.validationCostNs <= 0.0)
-            return 1;
-        ratio = std::max(ratio, r.validationCostNs / r.epochCostNs);
-    }
+    if (m_validation.empty())
+        return false;
+    if (epoch <= kEveryEpochUntil || run.epochCostNs <= 0.0 || run.validationCostNs <= 0.0)
+        return true;
+    const double ratio = run.validationCostNs / run.epochCostNs;
     long every = 1;
-    while (ratio > 0.1 * double(every) && 2 * every <= e / kEveryEpochUntil)
+    while (ratio > 0.1 * double(every) && 2 * every <= epoch / kEveryEpochUntil)
         every *= 2;
-    return every;
-}
-
-bool Session::validationDue(long epoch, long every) const
-{
-    return !m_validation.empty() && (epoch <= 16 || epoch % every == 0);
+    return epoch % every == 0;
 }
 
 void Session::validate(Run &run, long epoch, const std::atomic<bool> *stop)
@@ -115,7 +140,7 @@ void Session::validate(Run &run, long epoch, const std::atomic<bool> *stop)
         h.push_back({epoch, v});
 }
 
-void Session::trainRun(std::size_t index, long target, long every, const std::atomic<bool> *stop)
+void Session::trainRun(std::size_t index, long target, const std::atomic<bool> *stop)
 {
     Run &run = m_runs[index];
     Trainer &t = *run.trainer;
@@ -123,35 +148,31 @@ void Session::trainRun(std::size_t index, long target, long every, const std::at
         return;
     if (t.epoch() == 0 && run.history.validation.empty() && !m_validation.empty())
         validate(run, 0, stop);
-    const Clock::time_point start = Clock::now();
-    const long first = t.epoch();
-    double validationNs = 0.0;
+    // The cost of each epoch, validation left out, smoothed.
+    Clock::time_point last = Clock::now();
     t.train(target - t.epoch(), stop, [&](long e, double loss) {
         RunHistory &h = run.history;
+        const double ns = nanosSince(last);
+        run.history.seconds += ns * 1e-9;
         if (std::size_t(e) <= h.train.size()) {
             // Rolled back to epoch e: the epochs after it are undone.
             h.train.resize(std::size_t(e));
             while (!h.validation.empty() && h.validation.back().epoch > e)
                 h.validation.pop_back();
+            last = Clock::now();
             return true;
         }
+        run.epochCostNs = run.epochCostNs > 0.0 ? 0.9 * run.epochCostNs + 0.1 * ns : ns;
         h.train.push_back(loss);
-        if (validationDue(e, every)) {
-            const Clock::time_point v = Clock::now();
+        if (validationDue(run, e))
             validate(run, e, stop);
-            validationNs += nanosSince(v);
-        }
         if (m_observer)
             m_observer(index, t);
+        last = Clock::now();
         return true;
     });
-    const double trainingNs = std::max(0.0, nanosSince(start) - validationNs);
-    run.history.seconds += trainingNs * 1e-9;
-    const long gained = t.epoch() - first;
-    if (gained > 0) {
-        const double cost = trainingNs / double(gained);
-        run.epochCostNs = run.epochCostNs > 0.0 ? 0.8 * run.epochCostNs + 0.2 * cost : cost;
-    }
+    // A stopped epoch's part counts as time spent training.
+    run.history.seconds += nanosSince(last) * 1e-9;
 }
 
 long Session::train(long epochs, std::chrono::nanoseconds budget, const std::atomic<bool> *stop)
@@ -161,38 +182,53 @@ long Session::train(long epochs, std::chrono::nanoseconds budget, const std::ato
                                                                           : first + std::max(epochs, 0L);
     const Clock::time_point start = Clock::now();
     const auto stopped = [stop] { return stop && stop->load(std::memory_order_relaxed); };
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    while (epoch() < target && !failed() && !stopped()) {
-        // A chunk: about kChunk of the slowest run's epochs (one while a cost is not known).
-        double slowest = 0.0;
-        for (const Run &r : m_runs)
-            slowest = std::max(slowest, r.epochCostNs);
-        const double chunkNs = double(std::chrono::nanoseconds(kChunk).count());
-        long chunk = slowest > 0.0 ? long(chunkNs / slowest) : 1;
-        chunk = std::clamp(chunk, 1L, target - epoch());
-        const long chunkTarget = epoch() + chunk;
-        const long every = validationEvery();
-        const bool parallel = m_runs.size() > 1 && cores > 1 && double(chunk) * slowest >= kParallelNs;
-        if (parallel) {
-            // Runs dealt round-robin to as many threads as there are cores; this thread takes
-            // the first share.
-            const std::size_t threads = std::min<std::size_t>(cores, m_runs.size());
-            const auto share = [&](std::size_t t) {
-                for (std::size_t i = t; i < m_runs.size(); i += threads)
-                    trainRun(i, chunkTarget, every, stop);
-            };
-            std::vector<std::thread> pool;
-            for (std::size_t t = 1; t < threads; ++t)
-                pool.emplace_back(share, t);
-            share(0);
-            for (std::thread &th : pool)
-                th.join();
-        } else {
-            for (std::size_t i = 0; i < m_runs.size(); ++i)
-                trainRun(i, chunkTarget, every, stop);
-        }
-        if (budget.count() > 0 && Clock::now() - start >= budget)
-            break;
+    const auto outOfTime = [&] { return budget.count() > 0 && Clock::now() - start >= budget; };
+    const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+    const std::size_t threads = std::min(cores, m_runs.size());
+    if (threads > 1 && budget.count() == 0 && target - first > 1) {
+        // A fixed number of epochs (the command line): every run trains to the target on a
+        // thread of its own; an interrupt finds each where its thread got to.
+        const auto share = [&](std::size_t th) {
+            for (std::size_t i = th; i < m_runs.size(); i += threads)
+                trainRun(i, target, stop);
+        };
+        std::vector<std::thread> pool;
+        for (std::size_t th = 1; th < threads; ++th)
+            pool.emplace_back(share, th);
+        share(0);
+        for (std::thread &th : pool)
+            th.join();
+        return std::max(0L, epoch() - first);
+    }
+    double slowest = 0.0;
+    for (const Run &r : m_runs)
+        slowest = std::max(slowest, r.epochCostNs);
+    if (threads > 1 && slowest >= kLockstepParallelNs) {
+        // Long epochs: side by side, meeting after every epoch, so that a stop or the end of the
+        // budget leaves no run more than the epoch it was in ahead of another.
+        EpochBarrier barrier(threads);
+        const long from = epoch();
+        const auto share = [&](std::size_t th) {
+            for (long e = from + 1; e <= target; ++e) {
+                for (std::size_t i = th; i < m_runs.size(); i += threads)
+                    trainRun(i, e, stop);
+                if (!barrier.arriveAndWait([&] { return !stopped() && !outOfTime() && !failed(); }))
+                    return;
+            }
+        };
+        std::vector<std::thread> pool;
+        for (std::size_t th = 1; th < threads; ++th)
+            pool.emplace_back(share, th);
+        share(0);
+        for (std::thread &th : pool)
+            th.join();
+        return std::max(0L, epoch() - first);
+    }
+    // One epoch of each run in turn.
+    while (epoch() < target && !failed() && !stopped() && !outOfTime()) {
+        const long e = epoch() + 1;
+        for (std::size_t i = 0; i < m_runs.size(); ++i)
+            trainRun(i, e, stop);
     }
     return std::max(0L, epoch() - first);
 }

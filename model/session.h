@@ -78,15 +78,17 @@ public:
     using EpochObserver = std::function<void(std::size_t run, const Trainer &trainer)>;
     void setEpochObserver(EpochObserver observer) { m_observer = std::move(observer); }
 
-    // Trains every run until all have `epochs` more epochs than epoch() had, in chunks of about
-    // kChunk of work: between chunks the time budget (if > 0) and *stop are looked at, and the
-    // held-out points are scored on a schedule (see validationDue). Runs train on threads of
-    // their own when there are several and a chunk is long enough to pay for it. Stops early
-    // when *stop turns true (a run then stops between two blocks of its batch and resumes there
-    // on the next call), when the budget is spent, or when a run fails. Returns the epochs gained.
+    // Trains every run until all have `epochs` more epochs than epoch() had. Stops early when
+    // *stop turns true (a run then stops between two blocks of its batch and resumes there on
+    // the next call), when the time budget (if > 0) is spent, or when a run fails. The held-out
+    // points are scored on a schedule as the runs go (see validationDue).
+    // With several runs and cores: for a fixed number of epochs (no budget) each run trains to
+    // the end on a thread of its own; with a budget, runs with long epochs train side by side and
+    // meet after every epoch, short ones take turns epoch by epoch, so that a stop or the end of
+    // the budget leaves no run more than one epoch ahead of another. Returns the epochs gained by
+    // epoch().
     long train(long epochs, std::chrono::nanoseconds budget = std::chrono::nanoseconds(0),
                const std::atomic<bool> *stop = nullptr);
-    static constexpr std::chrono::milliseconds kChunk{20};
 
     // Scores every run on the held-out points now, unless they already were at this epoch
     // (paused between scheduled evaluations). Nothing is recorded when *stop cuts it short.
@@ -122,9 +124,8 @@ private:
         double epochCostNs = 0.0;      // smoothed cost of one epoch
         double validationCostNs = 0.0; // of the last evaluation
     };
-    long validationEvery() const;
-    bool validationDue(long epoch, long every) const;
-    void trainRun(std::size_t index, long target, long every, const std::atomic<bool> *stop);
+    bool validationDue(const Run &run, long epoch) const;
+    void trainRun(std::size_t index, long target, const std::atomic<bool> *stop);
     void validate(Run &run, long epoch, const std::atomic<bool> *stop);
 
     std::shared_ptr<const Dataset> m_data;

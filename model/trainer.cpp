@@ -210,6 +210,7 @@ bool Trainer::guard(double loss, long epoch, bool epochStart)
     m_lastLoss = std::isfinite(m_goodLoss) ? m_goodDataLoss : std::numeric_limits<double>::quiet_NaN();
     // The epoch in progress is abandoned: the next one starts afresh.
     m_cursor = 0;
+    m_epochOpen = false;
     m_epochSum = m_epochDataSum = 0.0;
     ++m_halvings;
     const double lr = learningRate() * 0.5;
@@ -261,8 +262,9 @@ long Trainer::train(long epochs, const std::atomic<bool> *stop,
             m_epochSum = loss * double(n);
             m_epochDataSum = m_stepDataLoss * double(n);
         } else {
-            if (m_cursor == 0) {
+            if (!m_epochOpen) {
                 shuffle();
+                m_epochOpen = true;
                 m_epochSum = m_epochDataSum = 0.0;
             }
             // A stopped step changes nothing and leaves the cursor on its batch; a stop between
@@ -292,6 +294,7 @@ long Trainer::train(long epochs, const std::atomic<bool> *stop,
             continue;
         }
         m_cursor = 0;
+        m_epochOpen = false;
         ++m_epoch;
         m_lastLoss = m_epochDataSum / double(n);
         if (onEpoch && !onEpoch(m_epoch, m_lastLoss))
@@ -313,6 +316,7 @@ TrainerState Trainer::state() const
     s.rng = m_rng.state();
     s.order = m_order;
     s.batchCursor = m_cursor;
+    s.epochOpen = m_epochOpen;
     s.epochLoss = m_epochSum;
     s.epochDataLoss = m_epochDataSum;
     s.checkpointParameters = m_goodParams;
@@ -350,6 +354,7 @@ void Trainer::restore(const TrainerState &s)
     m_rng.restore(s.rng);
     m_order = s.order;
     m_cursor = s.batchCursor;
+    m_epochOpen = s.epochOpen;
     m_epochSum = s.epochLoss;
     m_epochDataSum = s.epochDataLoss;
     m_goodParams = s.checkpointParameters;
@@ -359,7 +364,7 @@ void Trainer::restore(const TrainerState &s)
     m_goodDataLoss = s.checkpointDataLoss;
     m_halvings = s.learningRateHalvings;
     m_faults = s.faults;
-    if (m_cursor > 0) {
+    if (m_epochOpen) {
         // The permuted copy of the epoch in progress, rebuilt from its order.
         const Eigen::Index n = m_X.cols();
         m_scratchX.resize(m_X.rows(), n);

@@ -59,10 +59,10 @@ struct TrainerState {
     Eigen::VectorXf parameters;
     Optimizer<float>::State optimizer;
     Rng::State rng;
-    // The current epoch's order of the training points, the start of its next mini-batch (0: the
-    // epoch has not started) and the loss summed over its batches so far (standardised and data
-    // units).
+    // The current epoch's order of the training points (drawn when epochOpen), the start of its
+    // next mini-batch and the loss summed over its batches so far (standardised and data units).
     std::vector<std::size_t> order;
+    bool epochOpen = false;
     std::size_t batchCursor = 0;
     double epochLoss = 0.0, epochDataLoss = 0.0;
     // The divergence guard's checkpoint, and the learning-rate halvings so far.
@@ -108,8 +108,9 @@ public:
     // epochs gained, at least 0.
     long train(long epochs, const std::atomic<bool> *stop = nullptr,
                const std::function<bool(long epoch, double loss)> &onEpoch = {});
-    // True between the batches of a mini-batch epoch that was stopped part way.
-    bool midEpoch() const { return m_cursor > 0; }
+    // True when a mini-batch epoch was stopped part way (its order drawn, maybe some of its
+    // batches applied): the next train() call finishes it first.
+    bool midEpoch() const { return m_epochOpen; }
 
     // Mean loss of the last completed epoch, in data units (MSE: squared units summed over the
     // target columns; MDN: nats per point of the joint target, including the Jacobian of the
@@ -194,7 +195,8 @@ private:
     Eigen::RowVectorXd m_targetScale2;
     std::vector<std::size_t> m_order;
     Matrix m_scratchX, m_scratchT; // the training data in m_order (mini-batches)
-    std::size_t m_cursor = 0;      // next mini-batch of the current epoch; 0: not started
+    std::size_t m_cursor = 0;      // next mini-batch of the current epoch
+    bool m_epochOpen = false;      // the current epoch's order is drawn (m_scratchX/T hold it)
     double m_epochSum = 0.0, m_epochDataSum = 0.0;
     double m_stepDataLoss = 0.0;   // the last lossAndGradient's loss in data units
     // A pass per batch length in use (block, mini-batch, remainder), so that no length

@@ -1,8 +1,13 @@
 // The training worker in its own thread: progress, throttling, pause, step, reset, limits.
 
+#include "cli.h"
 #include "dataset.h"
+#include "launchsettings.h"
 #include "settings.h"
 #include "worker.h"
+
+#include <QCommandLineParser>
+#include <QRandomGenerator>
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -43,6 +48,10 @@ struct Fixture {
     QSignalSpy undo{&relay, &Relay::undoAvailable};
 
     explicit Fixture(const Settings &s = Settings(), std::size_t points = 1000)
+        : Fixture(s, inverseData(points))
+    {
+    }
+    Fixture(const Settings &s, const mdn::Dataset &data)
     {
         qRegisterMetaType<mdn::Snapshot>("mdn::Snapshot");
         QObject::connect(worker, &TrainingWorker::progress, &relay, &Relay::progress, Qt::QueuedConnection);
@@ -53,7 +62,6 @@ struct Fixture {
         worker->moveToThread(&thread);
         QObject::connect(&thread, &QThread::finished, worker, &QObject::deleteLater);
         thread.start();
-        const mdn::Dataset data = inverseData(points);
         QMetaObject::invokeMethod(worker, [w = worker, s, data] { w->configure(s, data); },
                                   Qt::QueuedConnection);
     }
@@ -76,6 +84,8 @@ struct Fixture {
 class TestWorker : public QObject {
     Q_OBJECT
 private slots:
+    void windowAndCommandLineTrainTheSameModels_data();
+    void windowAndCommandLineTrainTheSameModels();
     void progressArrivesAndLossesFall();
     void progressIsThrottledWhileTrainingFlatOut();
     void pauseStopsTheEpochCounter();
@@ -286,6 +296,71 @@ void TestWorker::undoBringsBackTheTrainedModels()
     // Resets keep the settings: training stops at the same limit.
     f.invoke(&TrainingWorker::start);
     QTRY_VERIFY_WITH_TIMEOUT(f.last().epoch == 150 && !f.isRunning(), 20000);
+}
+
+void TestWorker::windowAndCommandLineTrainTheSameModels_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::newRow("full batch") << QStringList{"--points", "1000", "--seed", "3", "--mixtures", "5"};
+    QTest::newRow("mini-batches, rmsprop, bishop")
+        << QStringList{"--dataset", "bishop", "--points", "3000", "--batch", "64", "--optimizer", "rmsprop",
+                       "--validation", "10", "--hidden", "16"};
+}
+
+// The same command line, trained by the headless trainer's session straight through and by the
+// window's worker with pauses at arbitrary moments, gives the same weights after 500 epochs, bit
+// for bit, and the same losses.
+void TestWorker::windowAndCommandLineTrainTheSameModels()
+{
+    QFETCH(QStringList, arguments);
+    QCommandLineParser parser;
+    addOptions(parser);
+    QVERIFY(parser.parse(QStringList{"mdnviz"} + arguments));
+    QString error;
+    const std::optional<Options> o = readOptions(parser, error);
+    QVERIFY2(o, qPrintable(error));
+    constexpr long kEpochs = 500;
+
+    const mdn::Dataset data = mdn::generate(o->generator);
+    mdn::Session headless(std::make_shared<const mdn::Dataset>(data), sessionOptionsOf(*o), runsOf(*o));
+    QCOMPARE(headless.train(kEpochs), kEpochs);
+
+    Settings s = withCommandLine(Settings(), parser, *o);
+    s.epochLimit = kEpochs;
+    Fixture f(s, data);
+    QTRY_COMPARE(f.progress.count(), 1);
+    int pauses = 0;
+    while (f.last().epoch < kEpochs) {
+        const long before = f.last().epoch;
+        f.invoke(&TrainingWorker::start);
+        QTest::qWait(int(QRandomGenerator::global()->bounded(1, 12)));
+        f.worker->interrupt();
+        f.invoke(&TrainingWorker::pause);
+        QTRY_VERIFY(!f.isRunning() && !f.last().running);
+        QTest::qWait(5); // the last snapshot of the pause
+        if (f.last().epoch > before && f.last().epoch < kEpochs)
+            ++pauses;
+    }
+    QVERIFY2(pauses >= 3, qPrintable(QString::number(pauses)));
+    QCOMPARE(f.last().epoch, kEpochs);
+    const mdn::Session *window = f.worker->session(); // idle: paused at the limit
+    QVERIFY(window);
+    QCOMPARE(window->runCount(), headless.runCount());
+    for (std::size_t r = 0; r < headless.runCount(); ++r) {
+        const mdn::TrainConfig &a = window->trainer(r).config(), &b = headless.trainer(r).config();
+        QCOMPARE(a.hidden, b.hidden);
+        QCOMPARE(a.mixtures, b.mixtures);
+        QCOMPARE(a.seed, b.seed);
+        QCOMPARE(int(a.optimizer.kind), int(b.optimizer.kind));
+        QCOMPARE(a.optimizer.learningRate, b.optimizer.learningRate);
+        QCOMPARE(a.optimizer.beta2, b.optimizer.beta2);
+        QCOMPARE(window->trainingData().x, headless.trainingData().x);
+        QCOMPARE(window->trainer(r).epoch(), kEpochs);
+        QCOMPARE(window->trainer(r).config().batch, headless.trainer(r).config().batch);
+        QVERIFY(window->trainer(r).net().parameters() == headless.trainer(r).net().parameters());
+        QVERIFY(window->history(r).train == headless.history(r).train);
+    }
+    QCOMPARE(f.last().mdnLoss, headless.trainer(1).lastLoss());
 }
 
 QTEST_GUILESS_MAIN(TestWorker)

@@ -1,0 +1,226 @@
+// The session core: split, Bayes floor, runs in lockstep, histories, validation schedule, and a
+// state that restores bit for bit.
+
+#include "dataset.h"
+#include "rng.h"
+#include "session.h"
+
+#include <QtTest/QTest>
+
+#include <cmath>
+#include <thread>
+
+using namespace mdn;
+
+namespace {
+
+std::shared_ptr<const Dataset> inverseData(std::size_t points, std::uint64_t seed = 1)
+{
+    GeneratorSpec g;
+    g.points = points;
+    g.seed = seed;
+    return std::make_shared<const Dataset>(generate(g));
+}
+
+std::vector<TrainConfig> bothModels(std::size_t batch = 0)
+{
+    std::vector<TrainConfig> runs = {defaultConfig(ModelKind::Mse), defaultConfig(ModelKind::Mdn)};
+    for (TrainConfig &c : runs)
+        c.batch = batch;
+    return runs;
+}
+
+SessionOptions withGenerator(std::size_t points)
+{
+    SessionOptions o;
+    GeneratorSpec g;
+    g.points = points;
+    o.generator = g;
+    return o;
+}
+
+} // namespace
+
+class TestSession : public QObject {
+    Q_OBJECT
+private slots:
+    void splitsAndScoresTheFloor();
+    void runsMoveInLockstepAndKeepEveryEpoch();
+    void largeDataTrainsOnMiniBatches();
+    void aRestoredSessionContinuesBitIdentically();
+    void aStoppedSessionResumesToTheSameWeights();
+    void severalInputsAndTargets();
+};
+
+void TestSession::splitsAndScoresTheFloor()
+{
+    Session s(inverseData(1000), withGenerator(1000), bothModels());
+    QCOMPARE(s.validationData().size(), std::size_t(200));
+    QCOMPARE(s.trainingData().size(), std::size_t(800));
+    QVERIFY(std::isfinite(s.bayesNll()));
+    QCOMPARE(s.runCount(), std::size_t(2));
+    QCOMPARE(*s.firstRun(ModelKind::Mdn), std::size_t(1));
+    // Without a known generator there is no floor; without held-out points neither.
+    Session file(inverseData(1000), SessionOptions(), bothModels());
+    QVERIFY(std::isnan(file.bayesNll()));
+    SessionOptions none = withGenerator(1000);
+    none.validationPercent = 0;
+    Session all(inverseData(1000), none, bothModels());
+    QVERIFY(all.validationData().empty());
+    QVERIFY(std::isnan(all.bayesNll()));
+}
+
+// Every epoch has a training loss in the history and in the loss points; the held-out points are
+// scored at epoch 0, at every one of the first 16 epochs, then on the schedule.
+void TestSession::runsMoveInLockstepAndKeepEveryEpoch()
+{
+    Session s(inverseData(1000), withGenerator(1000), bothModels());
+    QCOMPARE(s.train(300), 300L);
+    QCOMPARE(s.epoch(), 300L);
+    for (std::size_t r = 0; r < s.runCount(); ++r) {
+        QCOMPARE(s.trainer(r).epoch(), 300L);
+        QCOMPARE(s.history(r).train.size(), std::size_t(300));
+        QCOMPARE(s.history(r).train.back(), s.trainer(r).lastLoss());
+        const std::vector<RunHistory::Point> &v = s.history(r).validation;
+        QVERIFY(v.size() >= 17);
+        for (long e = 0; e <= 16; ++e)
+            QCOMPARE(v[std::size_t(e)].epoch, e);
+        QVERIFY(v.back().epoch > 200); // still scored late in the run
+    }
+    const std::vector<LossPoint> points = s.lossPoints(-1);
+    QCOMPARE(points.size(), std::size_t(301));
+    QCOMPARE(points.front().epoch, 0L);
+    QVERIFY(std::isnan(points.front().nll) && std::isfinite(points.front().validationNll));
+    QVERIFY(std::isfinite(points.back().mse) && std::isfinite(points.back().nll));
+    QCOMPARE(s.lossPoints(295).size(), std::size_t(5));
+    const Snapshot snap = s.snapshot(SnapshotRequest());
+    QCOMPARE(snap.epoch, 300L);
+    QCOMPARE(snap.gridX.size(), std::size_t(200));
+    QVERIFY(std::isfinite(snap.validationNll) && std::isfinite(snap.validationMse));
+}
+
+void TestSession::largeDataTrainsOnMiniBatches()
+{
+    QCOMPARE(Session::batchFor(0, Session::kLargeData), std::size_t(0));
+    QCOMPARE(Session::batchFor(0, Session::kLargeData + 1), Session::kLargeDataBatch);
+    QCOMPARE(Session::batchFor(100, 10 * Session::kLargeData), std::size_t(100));
+    SessionOptions o = withGenerator(70000);
+    o.validationPercent = 10;
+    Session s(inverseData(70000), o, bothModels());
+    for (std::size_t r = 0; r < s.runCount(); ++r)
+        QCOMPARE(s.trainer(r).config().batch, Session::kLargeDataBatch);
+}
+
+void TestSession::aRestoredSessionContinuesBitIdentically()
+{
+    const auto data = inverseData(1500);
+    Session a(data, withGenerator(1500), bothModels(100));
+    a.train(60);
+    const Session::State saved = a.state();
+    Session b(data, withGenerator(1500), bothModels(100));
+    b.restore(saved);
+    QCOMPARE(b.epoch(), 60L);
+    a.train(50);
+    b.train(50);
+    for (std::size_t r = 0; r < a.runCount(); ++r) {
+        QVERIFY(a.trainer(r).net().parameters() == b.trainer(r).net().parameters());
+        QVERIFY(a.history(r).train == b.history(r).train);
+    }
+    // A state of another session shape is refused, and the session stays as it was.
+    Session one(data, withGenerator(1500), {defaultConfig(ModelKind::Mdn)});
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, one.restore(saved));
+    std::vector<TrainConfig> other = bothModels(100);
+    other[1].mixtures = 3;
+    Session c(data, withGenerator(1500), other);
+    const Eigen::VectorXf before = c.trainer(0).net().parameters();
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, c.restore(saved));
+    QVERIFY(c.trainer(0).net().parameters() == before);
+    QCOMPARE(c.epoch(), 0L);
+}
+
+// Stopped at arbitrary moments and trained on, a session ends with the weights of one that was
+// never stopped: every run finishes the epoch it was stopped in, and no epoch's loss is lost.
+void TestSession::aStoppedSessionResumesToTheSameWeights()
+{
+    const auto data = inverseData(8000, 2);
+    Session straight(data, withGenerator(8000), bothModels(128));
+    straight.train(20);
+    Session stopped(data, withGenerator(8000), bothModels(128));
+    int stops = 0;
+    while (stopped.epoch() < 20 && stops < 2000) {
+        std::atomic<bool> stop{false};
+        std::thread t([&stop, stops] {
+            std::this_thread::sleep_for(std::chrono::microseconds(300 + 131 * (stops % 17)));
+            stop = true;
+        });
+        stopped.train(20 - stopped.epoch(), std::chrono::nanoseconds(0), &stop);
+        t.join();
+        ++stops;
+        // The loss points so far have no gap, whatever the stop cut.
+        const std::vector<LossPoint> points = stopped.lossPoints(0);
+        for (std::size_t i = 0; i < points.size(); ++i) {
+            QCOMPARE(points[i].epoch, long(i) + 1);
+            QVERIFY(std::isfinite(points[i].mse) && std::isfinite(points[i].nll));
+        }
+    }
+    QVERIFY(stops > 3);
+    // With a time budget (the window), runs move in lockstep: a stop leaves none more than an
+    // epoch ahead, whether they take turns (short epochs) or meet after each (long ones).
+    Session small(inverseData(300), withGenerator(300), bothModels(32));
+    for (int i = 0; i < 50; ++i) {
+        std::atomic<bool> stop{false};
+        std::thread t([&stop, i] {
+            std::this_thread::sleep_for(std::chrono::microseconds(50 + 37 * (i % 11)));
+            stop = true;
+        });
+        small.train(1000, std::chrono::seconds(10), &stop);
+        t.join();
+        for (std::size_t r = 0; r < small.runCount(); ++r)
+            QVERIFY(small.trainer(r).epoch() <= small.epoch() + 1);
+    }
+    std::vector<TrainConfig> big = bothModels(0);
+    big[0].hidden = big[1].hidden = {256};
+    Session large(inverseData(6000), withGenerator(6000), big);
+    large.train(2, std::chrono::seconds(10)); // learns that its epochs are long
+    for (int i = 0; i < 10; ++i) {
+        std::atomic<bool> stop{false};
+        std::thread t([&stop, i] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(2 + 3 * i));
+            stop = true;
+        });
+        large.train(1000, std::chrono::seconds(10), &stop);
+        t.join();
+        for (std::size_t r = 0; r < large.runCount(); ++r)
+            QVERIFY(large.trainer(r).epoch() <= large.epoch() + 1);
+    }
+    QCOMPARE(stopped.epoch(), 20L);
+    for (std::size_t r = 0; r < straight.runCount(); ++r) {
+        QVERIFY(stopped.trainer(r).net().parameters() == straight.trainer(r).net().parameters());
+        QVERIFY(stopped.history(r).train == straight.history(r).train);
+    }
+}
+
+void TestSession::severalInputsAndTargets()
+{
+    Rng rng(3);
+    auto d = std::make_shared<Dataset>();
+    d->inputDims = 2;
+    d->targetDims = 3;
+    for (int i = 0; i < 600; ++i) {
+        const double in[2] = {rng.uniform(-1, 1), rng.uniform(-1, 1)};
+        const double out[3] = {in[0] + in[1], in[0] * in[1] + 0.1 * rng.normal(), std::sin(3 * in[0])};
+        d->addPoint(in, out);
+    }
+    Session s(d, withGenerator(600), bothModels()); // the generator's floor is for 1-D data only
+    QVERIFY(std::isnan(s.bayesNll()));
+    const double before = s.trainer(1).loss(s.validationData());
+    s.train(200);
+    QVERIFY(s.trainer(1).loss(s.validationData()) < before - 1.0);
+    const Snapshot snap = s.snapshot(SnapshotRequest());
+    QCOMPARE(snap.epoch, 200L);
+    QVERIFY(snap.gridX.empty()); // no curves over one x
+    QVERIFY(std::isfinite(snap.mdnLoss) && std::isfinite(snap.validationNll));
+}
+
+QTEST_APPLESS_MAIN(TestSession)
+#include "tst_session.moc"
