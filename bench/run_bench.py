@@ -68,6 +68,11 @@ def torch_env(openblas):
     return env
 
 
+def figure(x):
+    """A rate with three significant digits at least: 5,017.9, 35.0, 0.584."""
+    return f"{x:,.1f}" if x >= 10 else f"{x:.3g}"
+
+
 def load():
     return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -113,8 +118,8 @@ def main():
             bound = statistics.median(float(r["product_bound"]) for r in results["mdnviz"])
             rss = {p: statistics.median(float(r["max_rss_kib"]) for r in rs) / 1024 for p, rs in results.items()}
             ob = "pytorch + OpenBLAS"
-            print(f"| {n:,} | {h} | {k} | " + " | ".join(f"{eps[p]:,.1f}" for p in profiles)
-                  + f" | {eps['mdnviz'] / eps[ob]:.1f}x | {100 * eps['mdnviz'] / bound:.0f}% of {bound:,.0f}"
+            print(f"| {n:,} | {h} | {k} | " + " | ".join(figure(eps[p]) for p in profiles)
+                  + f" | {eps['mdnviz'] / eps[ob]:.1f}x | {100 * eps['mdnviz'] / bound:.0f}% of {figure(bound)}"
                   + f" | {rss['mdnviz']:.0f} / {rss[ob]:.0f} |", flush=True)
             first = first or results
     print(f"\nload average at the end of the table {load()}")
