@@ -6,8 +6,10 @@
 //   mdn_bench [--quick] [--seconds S]            the table
 //   mdn_bench --points N --hidden H --mixtures K [--seconds S] [--batch B]
 //                                                one configuration, one line of key=value pairs
-//   mdn_bench --time-to NLL                      seconds of training until the train NLL <= NLL
-//                                                (inverse sinusoid, 1000 points, defaults)
+//   mdn_bench --time-to NLL [--points N --hidden H --mixtures K]
+//                                                seconds of training until the train NLL <= NLL
+//                                                (inverse sinusoid, full batch; N = 1000 and
+//                                                H = K = 24 unless given, the rest defaults)
 // Pin it to one core for comparable figures: taskset -c 0 build/bench/mdn_bench
 
 #include "dataset.h"
@@ -111,11 +113,15 @@ Result measure(long n, int h, int k, std::size_t batch, double budget)
     return {double(epochs) / elapsed, t.lastLoss()};
 }
 
-double timeToNll(double target, long maxEpochs = 20000)
+double timeToNll(double target, long n, int h, int k, long maxEpochs = 20000)
 {
     mdn::GeneratorSpec g;
+    g.points = std::size_t(n);
     const mdn::Dataset data = mdn::generate(g);
-    mdn::Trainer t(data, mdn::defaultConfig(mdn::ModelKind::Mdn));
+    mdn::TrainConfig c = mdn::defaultConfig(mdn::ModelKind::Mdn);
+    c.hidden = {h};
+    c.mixtures = k;
+    mdn::Trainer t(data, c);
     double reached = -1.0;
     const auto t0 = Clock::now();
     t.train(maxEpochs, nullptr, [&](long, double loss) {
@@ -163,8 +169,10 @@ int main(int argc, char **argv)
     Eigen::setNbThreads(1);
 
     if (timeTo != 0.0) {
-        const double s = timeToNll(timeTo);
-        std::printf("time_to_nll=%g seconds=%.4f\n", timeTo, s);
+        const long n = points > 0 ? points : 1000;
+        const double s = timeToNll(timeTo, n, hidden, mixtures);
+        std::printf("time_to_nll=%g points=%ld hidden=%d mixtures=%d seconds=%.4f\n", timeTo, n,
+                    hidden, mixtures, s);
         return s < 0 ? 1 : 0;
     }
     if (points > 0) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The performance suite: mdnviz against PyTorch as Debian installs it (reference BLAS) and
 PyTorch with OpenBLAS, at several scales, every process pinned to the same core, the profiles run
-in alternation and medians quoted; then CSV loading against pandas and the GUI's latency.
+in alternation and medians quoted; then CSV loading against pandas and the GUI's latency. The
+PyTorch processes report the BLAS they really mapped, its core type and threads, and the settings
+they ran with, and the suite prints them beside the figures.
 
 Usage: bench/run_bench.py BUILD_DIR [--seconds S] [--repeats R] [--quick]
 Prints Markdown tables. Standard library only; PyTorch/pandas come from Debian packages
@@ -14,6 +16,7 @@ import pathlib
 import statistics
 import subprocess
 import sys
+import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CACHE = pathlib.Path(os.environ.get("XDG_CACHE_HOME", pathlib.Path.home() / ".cache")) / "mdnviz-bench"
@@ -43,20 +46,35 @@ def openblas_dir():
     return lib
 
 
+# Both PyTorch profiles get the same allocator settings. PyTorch frees and allocates its per-epoch
+# tensors (288 KiB each at N = 1000, H = K = 24) every step; with glibc's defaults, and even more
+# with mmap_max=0 alone (which pins the trim threshold at 128 KiB), the top of the heap is given
+# back to the kernel and faulted in again each epoch (140-220 minor faults per epoch, a third of
+# the time). No mmap and no trimming keeps those pages: under one fault per epoch.
+MALLOC_TUNABLES = "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967296"
+
+
 def torch_env(openblas):
     env = dict(os.environ)
-    env.pop("OPENBLAS_L2_SIZE", None)
+    # OpenBLAS picks its kernels from the CPU (the core type is printed with the results); a core
+    # type or cache size left in the caller's environment would override that.
+    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LD_LIBRARY_PATH", "LD_PRELOAD"):
+        env.pop(name, None)
     env["OPENBLAS_NUM_THREADS"] = "1"
     env["OMP_NUM_THREADS"] = "1"
+    env["GLIBC_TUNABLES"] = MALLOC_TUNABLES
     if openblas:
         env["LD_LIBRARY_PATH"] = str(openblas_dir())
-        # Page-faulting PyTorch's per-epoch buffers in again would be measured otherwise.
-        env["GLIBC_TUNABLES"] = "glibc.malloc.mmap_max=0"
-        if "avx512f" in pathlib.Path("/proc/cpuinfo").read_text():
-            env["OPENBLAS_CORETYPE"] = "SkylakeX"
-    else:
-        env.pop("OPENBLAS_CORETYPE", None)
     return env
+
+
+def figure(x):
+    """A rate with three significant digits at least: 5,017.9, 35.0, 0.584."""
+    return f"{x:,.1f}" if x >= 10 else f"{x:.3g}"
+
+
+def load():
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main():
@@ -79,11 +97,14 @@ def main():
     sizes = [1000] if args.quick else [1000, 100000, 1000000]
     shapes = [(24, 24), (64, 10)]
 
-    print(f"cpu: {next(l for l in open('/proc/cpuinfo') if l.startswith('model name')).split(':')[1].strip()}, "
-          f"pinned to core {CORE}, {args.repeats} alternating runs per cell, medians\n")
+    cpu = next(l for l in open("/proc/cpuinfo") if l.startswith("model name")).split(":")[1].strip()
+    print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, cpu: {cpu}, {os.cpu_count()} cores, "
+          f"pinned to core {CORE}, {args.repeats} alternating runs per cell, medians; "
+          f"load average (1/5/15 min) at start {load()}\n")
     print("| N | H | K | " + " | ".join(f"{p} epochs/s" for p in profiles)
           + " | vs OpenBLAS | mdnviz of product bound | peak memory mdnviz / OpenBLAS (MiB) |")
     print("|---|---|---|" + "---|" * len(profiles) + "---|---|---|")
+    first = {}
     for n in sizes:
         for h, k in shapes:
             results = {p: [] for p in profiles}
@@ -97,19 +118,36 @@ def main():
             bound = statistics.median(float(r["product_bound"]) for r in results["mdnviz"])
             rss = {p: statistics.median(float(r["max_rss_kib"]) for r in rs) / 1024 for p, rs in results.items()}
             ob = "pytorch + OpenBLAS"
-            print(f"| {n:,} | {h} | {k} | " + " | ".join(f"{eps[p]:,.1f}" for p in profiles)
-                  + f" | {eps['mdnviz'] / eps[ob]:.1f}x | {100 * eps['mdnviz'] / bound:.0f}% of {bound:,.0f}"
+            print(f"| {n:,} | {h} | {k} | " + " | ".join(figure(eps[p]) for p in profiles)
+                  + f" | {eps['mdnviz'] / eps[ob]:.1f}x | {100 * eps['mdnviz'] / bound:.0f}% of {figure(bound)}"
                   + f" | {rss['mdnviz']:.0f} / {rss[ob]:.0f} |", flush=True)
+            first = first or results
+    print(f"\nload average at the end of the table {load()}")
 
-    print("\nTime to reach train NLL 1.3 nats on the inverse sinusoid (1,000 points, full batch):\n")
+    print("\nThe PyTorch processes (as they reported themselves at N = 1,000, H = K = 24):\n")
+    print("| profile | BLAS library mapped | version | core type | BLAS threads | torch threads "
+          "| environment | page faults per epoch |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name in list(profiles)[1:]:
+        r = first[name][0]
+        libs = r["blas_lib"].split(",")
+        lib = next((l for l in libs if "openblas" in os.path.basename(l)), libs[0])
+        env = ", ".join(f"{k[4:]}={v}" for k, v in r.items() if k.startswith("env_") and v != "unset")
+        faults = statistics.median(float(x["faults_per_epoch"]) for x in first[name])
+        print(f"| {name} | `{lib}` | {r['blas_version']} | {r['blas_core']} | {r['blas_threads']} "
+              f"| {r['torch_threads']} | {env} | {faults:.1f} |")
+
+    print("\nTime to reach train NLL 1.3 nats on the inverse sinusoid (1,000 points, H = K = 24, "
+          "full batch):\n")
     print("| profile | seconds of training (median) |")
     print("|---|---|")
-    for name, (cmd, env) in profiles.items():
-        if name == "mdnviz":
-            times = [float(fields(run(pin + cmd + ["--time-to", "1.3"]))["seconds"]) for _ in range(args.repeats)]
-        else:
-            times = [float(fields(run(pin + cmd + ["--time-to", "1.3"], env=env))["seconds"]) for _ in range(args.repeats)]
-        print(f"| {name} | {statistics.median(times):.3f} |", flush=True)
+    to = ["--time-to", "1.3", "--points", "1000", "--hidden", "24", "--mixtures", "24"]
+    times = {p: [] for p in profiles}
+    for _ in range(args.repeats):
+        for name, (cmd, env) in profiles.items():
+            times[name].append(float(fields(run(pin + cmd + to, env=env))["seconds"]))
+    for name, ts in times.items():
+        print(f"| {name} | {statistics.median(ts):.3f} |", flush=True)
 
     csv = CACHE / "rows-1000000.csv"
     CACHE.mkdir(parents=True, exist_ok=True)
