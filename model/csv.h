@@ -4,9 +4,11 @@
 // Users load their own files, so the reader is strict and precise: every refusal names the line
 // (as a text editor counts it) and, where it is about one field, the field number, and says what
 // was wrong. It streams, so memory is bounded by the parsed data plus one chunk, and never by a
-// single huge line. The writer replaces the target atomically.
+// single huge line. The writer replaces the target atomically (safewrite.h).
 
 #include "dataset.h"
+#include "numparse.h"
+#include "safewrite.h"
 
 #include <atomic>
 #include <cstddef>
@@ -50,33 +52,10 @@ bool readCsv(const std::string &path, Dataset &out, CsvError &err, const CsvLimi
              const std::atomic<bool> *cancel = nullptr);
 
 // Writes an "x,y" header, then one row per point in the shortest form that parses back
-// bit-identical. Atomic: a temporary file in the same directory is written, checked, flushed,
-// fsynced and renamed over the target; on failure the target is untouched, no temporary file is
+// bit-identical. Atomic (safewrite.h): on failure the target is untouched, no temporary file is
 // left, and err names the file and the OS reason. Refuses non-finite values, mismatched x/y
-// lengths and an empty dataset (which readCsv would refuse). The temporary file is hidden and named
-// ".<name>.mdnviz-tmp-<pid>-<n>"; a writer killed mid-save (kill -9, power loss) leaves it behind,
-// and the next successful writeCsv into the same folder removes such files whose process is gone.
+// lengths and an empty dataset (which readCsv would refuse).
 bool writeCsv(const std::string &path, const Dataset &data, std::string &err);
-
-// Checks, before anything is written, that `path` can be replaced: a file name (not empty, not
-// ending in '/'), a symbolic link is followed to its target (the target is replaced and the link
-// kept), the target's folder exists, and the target either does not exist or is a regular file
-// that may be written: a read-only file is refused, never silently replaced. On success
-// `resolved` is the path that will actually be replaced; on failure err says why in one line.
-// Every writer below runs this check first.
-bool checkOutputTarget(const std::string &path, std::string &resolved, std::string &err);
-
-// Replaces the file at `path` with `bytes` exactly as writeCsv does (temporary file, every write,
-// fsync, close and rename checked; on failure the old file untouched and err naming the step, the
-// file and the OS reason). Every file the application writes goes through here or writeCsv.
-bool writeFileAtomically(const std::string &path, std::string_view bytes, std::string &err);
-
-// Strict number parser for one field (already unquoted and trimmed): optional sign, digits,
-// optional '.', optional exponent ("1", "-2.5", ".5", "5.", "+1e-3"). Refuses empty text,
-// nan/inf literals (any case), hex, values beyond the range of double ("1e400"; values too small
-// for a double round to zero as usual), trailing garbage and a decimal comma. On failure `why`
-// says what was wrong.
-bool parseNumber(std::string_view field, double &out, std::string &why);
 
 // The incremental parser behind parseCsv and readCsv: feed the text in pieces of any size (a line,
 // a UTF-8 sequence or a CRLF may be split across pieces), then call finish(). The outcome does not
@@ -93,9 +72,9 @@ public:
     // least one data row and no error.
     bool finish();
 
-    bool failed() const { return failed_; }
-    const CsvError &error() const { return err_; }
-    std::size_t rows() const { return x_.size(); }
+    bool failed() const { return m_failed; }
+    const CsvError &error() const { return m_err; }
+    std::size_t rows() const { return m_x.size(); }
     // Moves the parsed points into `out` (name included) after a successful finish().
     void moveInto(Dataset &out);
 
@@ -116,22 +95,22 @@ private:
     bool fail(std::size_t line, std::size_t column, std::string message);
     void reserveFromEstimate();
 
-    std::string name_;
-    CsvLimits limits_;
-    std::uint64_t expectedBytes_;
-    CsvError err_;
-    bool failed_ = false;
+    std::string m_name;
+    CsvLimits m_limits;
+    std::uint64_t m_expectedBytes;
+    CsvError m_err;
+    bool m_failed = false;
 
-    std::string partial_;        // the start of a line whose end has not been fed yet
-    bool pendingCR_ = false;     // the last piece ended in CR: a leading LF belongs to it
-    std::uint64_t consumed_ = 0; // bytes up to the end of the last complete line
-    std::size_t lineNo_ = 0;     // physical lines seen, i.e. the number of the current line
-    char delimiter_ = 0;         // chosen on the first non-blank line
-    std::size_t delimiterLine_ = 0;
-    bool sawContent_ = false;    // a non-blank line has been seen (so later ones are no header)
-    bool sawHeader_ = false;
-    bool reserved_ = false;
-    std::vector<double> x_, y_;
+    std::string m_partial;        // the start of a line whose end has not been fed yet
+    bool m_pendingCR = false;     // the last piece ended in CR: a leading LF belongs to it
+    std::uint64_t m_consumed = 0; // bytes up to the end of the last complete line
+    std::size_t m_lineNo = 0;     // physical lines seen, i.e. the number of the current line
+    char m_delimiter = 0;         // chosen on the first non-blank line
+    std::size_t m_delimiterLine = 0;
+    bool m_sawContent = false;    // a non-blank line has been seen (so later ones are no header)
+    bool m_sawHeader = false;
+    bool m_reserved = false;
+    std::vector<double> m_x, m_y;
 };
 
 } // namespace mdn
