@@ -18,8 +18,12 @@ namespace {
 
 // Big enough that per-read overhead vanishes, small enough to stay cache- and memory-friendly.
 constexpr std::size_t kChunkBytes = std::size_t(1) << 20;
+// readCsvHeader reads only the first lines: smaller pieces.
+constexpr std::size_t kHeaderChunkBytes = std::size_t(64) << 10;
 // For helpers that take the delimiter: text where none applies (inside quotes).
 constexpr char kNoDelimiter = '\0';
+// The byte order mark, allowed (and skipped) at the start of the file.
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 std::string osReason(int error) { return std::generic_category().message(error); }
 
@@ -29,9 +33,6 @@ bool startsWith(std::string_view s, std::string_view prefix)
 {
     return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Lines
 
 bool isBlank(std::string_view line)
 {
@@ -76,10 +77,23 @@ std::string baseName(const std::string &path)
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-} // namespace
+// A header field's text: only a quoted field can hold a quote, written twice ("").
+std::string unescapeQuotes(std::string_view field)
+{
+    std::string out(field);
+    std::size_t at = 0;
+    while ((at = out.find("\"\"", at)) != std::string::npos)
+        out.erase(at++, 1);
+    return out;
+}
 
-// ---------------------------------------------------------------------------------------------
-// Public helpers
+// "1 field" / "3 fields".
+std::string fieldCount(std::size_t n)
+{
+    return std::to_string(n) + (n == 1 ? " field" : " fields");
+}
+
+} // namespace
 
 std::string CsvError::toString() const
 {
@@ -95,13 +109,14 @@ std::string CsvError::toString() const
 }
 
 // ---------------------------------------------------------------------------------------------
-// CsvStreamParser
+// CsvStreamParser: lines
 
 CsvStreamParser::CsvStreamParser(std::string name, const CsvLimits &limits,
-                                 std::uint64_t expectedBytes)
-    : m_name(std::move(name)), m_limits(limits), m_expectedBytes(expectedBytes)
+                                 std::uint64_t expectedBytes, CsvColumns columns)
+    : m_name(std::move(name)), m_limits(limits), m_expectedBytes(expectedBytes),
+      m_selection(std::move(columns))
 {
-    // A row has two fields, so a smaller column limit would refuse every valid row.
+    // A row has at least two fields, so a smaller column limit would refuse every valid row.
     m_limits.maxColumns = std::max<std::size_t>(m_limits.maxColumns, 2);
 }
 
@@ -118,7 +133,7 @@ bool CsvStreamParser::lineTooLong()
     m_partial.shrink_to_fit();
     return fail(m_lineNo + 1, 0,
                 "line longer than " + std::to_string(m_limits.maxLineBytes) +
-                    " bytes; is this really a CSV file of (x, y) rows?");
+                    " bytes; is this really a CSV file of numeric rows?");
 }
 
 bool CsvStreamParser::feed(std::string_view piece)
@@ -135,7 +150,7 @@ bool CsvStreamParser::feed(std::string_view piece)
             ++m_consumed;
         }
     }
-    while (pos < size) {
+    while (pos < size && !m_done) {
         const std::size_t end = findLineEnd(data, pos, size);
         const std::size_t length = m_partial.size() + (end - pos);
         if (length > m_limits.maxLineBytes)
@@ -178,10 +193,10 @@ bool CsvStreamParser::finish()
         if (!ok)
             return false;
     }
-    if (m_x.empty()) {
+    if (m_rows == 0) {
         const char *why = m_sawHeader    ? "no data rows: the file has only a header line"
                           : m_lineNo > 0 ? "no data rows: the file has only blank lines"
-                                        : "no data rows: the file is empty";
+                                         : "no data rows: the file is empty";
         return fail(0, 0, why);
     }
     return true;
@@ -196,9 +211,20 @@ void CsvStreamParser::moveInto(Dataset &out)
     }
     out.x.swap(m_x);
     out.y.swap(m_y);
+    out.inputDims = int(m_inputColumns.size());
+    out.targetDims = int(m_targetColumns.size());
+    out.inputNames.clear();
+    out.targetNames.clear();
+    if (!m_header.empty()) {
+        for (const std::size_t c : m_inputColumns)
+            out.inputNames.push_back(m_header[c]);
+        for (const std::size_t c : m_targetColumns)
+            out.targetNames.push_back(m_header[c]);
+    }
     out.name = m_name;
     m_x.clear();
     m_y.clear();
+    m_rows = 0;
 }
 
 // One physical line, without its line end.
@@ -207,9 +233,9 @@ bool CsvStreamParser::line(std::string_view text)
     ++m_lineNo;
     std::size_t offset = 0; // bytes removed from the start, for byte positions in messages
     if (m_lineNo == 1) {
-        if (startsWith(text, "\xEF\xBB\xBF")) {
-            text.remove_prefix(3);
-            offset = 3;
+        if (startsWith(text, kBom)) {
+            text.remove_prefix(kBom.size());
+            offset = kBom.size();
         } else if (startsWith(text, "\xFF\xFE") || startsWith(text, "\xFE\xFF")) {
             return fail(1, 0,
                         "invalid UTF-8: the file is UTF-16 encoded (it starts with a UTF-16 byte "
@@ -223,44 +249,77 @@ bool CsvStreamParser::line(std::string_view text)
         m_delimiterLine = m_lineNo;
     }
 
-    Field fields[2];
     std::size_t count = 0;
-    if (!splitRow(text, offset, fields, count))
+    if (!splitRow(text, offset, count))
         return false;
-    if (count != 2)
-        return fail(m_lineNo, count < 2 ? count + 1 : 3,
-                    "expected 2 fields (x, y), found " + std::to_string(count));
-
-    if (!m_sawContent) {
-        m_sawContent = true;
+    if (m_columns == 0) {
         bool isHeader = false;
-        if (!checkHeader(fields, isHeader))
+        if (!firstRow(count, isHeader))
             return false;
-        if (isHeader) {
-            m_sawHeader = true;
+        if (isHeader || m_done)
             return true;
-        }
+    } else if (count != m_columns) {
+        return fail(m_lineNo, std::min(count, m_columns) + 1,
+                    "expected " + fieldCount(m_columns) + " (as on line " +
+                        std::to_string(m_columnsLine) + "), found " + std::to_string(count));
     }
-    return addRow(fields);
+    return addRow();
 }
 
-// A header is a first line of two texts. A line with any number-like field (a number, nan, 1e400,
+// The first non-blank line sets the number of columns and may be the header; then the selected
+// columns are looked up.
+bool CsvStreamParser::firstRow(std::size_t count, bool &isHeader)
+{
+    if (count < 2)
+        return fail(m_lineNo, count + 1,
+                    "expected at least 2 fields (an input and a target), found " +
+                        std::to_string(count));
+    if (!checkHeader(count, isHeader))
+        return false;
+    m_columns = count;
+    m_columnsLine = m_lineNo;
+    if (isHeader) {
+        m_sawHeader = true;
+        m_header.reserve(count);
+        for (std::size_t i = 0; i < count; ++i)
+            m_header.push_back(unescapeQuotes(m_fields[i]));
+    }
+    if (m_headerOnly) {
+        m_done = true;
+        return true;
+    }
+    m_values.assign(count, 0.0);
+    return selectColumns();
+}
+
+// A header is a first line of texts. A line with any number-like field (a number, nan, 1e400,
 // "1,5", ...) is taken as data, so that a mistake in it gets reported as such.
-bool CsvStreamParser::checkHeader(const Field (&fields)[2], bool &isHeader)
+bool CsvStreamParser::checkHeader(std::size_t count, bool &isHeader)
 {
     double ignored = 0.0;
-    NumberStatus status[2];
-    for (std::size_t i = 0; i < 2; ++i)
-        status[i] = scanNumber(fields[i].text, ignored);
-    const auto text = NumberStatus::NotANumber, empty = NumberStatus::Empty;
-    isHeader = status[0] == text && status[1] == text;
-    // One name and one empty cell is a header with a name missing: say that, rather than
-    // calling the name "not a number".
-    for (std::size_t i = 0; i < 2; ++i)
-        if (status[i] == empty && status[1 - i] == text)
-            return fail(m_lineNo, i + 1,
-                        "empty cell in the header line; name both columns (e.g. x,y) or remove "
-                        "the header");
+    bool anyText = false;
+    std::size_t firstEmpty = 0;
+    isHeader = false;
+    for (std::size_t i = 0; i < count; ++i) {
+        const NumberStatus status = scanNumber(m_fields[i], ignored);
+        if (status == NumberStatus::Empty) {
+            if (firstEmpty == 0)
+                firstEmpty = i + 1;
+        } else if (status == NumberStatus::NotANumber) {
+            anyText = true;
+        } else {
+            return true; // number-like: data
+        }
+    }
+    if (!anyText)
+        return true; // only empty cells: data, refused as such
+    // Names and empty cells is a header with a name missing: say that, rather than calling the
+    // names "not a number".
+    if (firstEmpty > 0)
+        return fail(m_lineNo, firstEmpty,
+                    "empty cell in the header line; name every column (e.g. x,y) or remove the "
+                    "header");
+    isHeader = true;
     return true;
 }
 
@@ -285,10 +344,9 @@ bool CsvStreamParser::checkByte(std::string_view text, std::size_t &pos, std::si
     return true;
 }
 
-// Splits one non-blank line into fields, keeping the first two. Fails on encoding errors, quote
-// errors and too many fields; `count` is the number of fields otherwise.
-bool CsvStreamParser::splitRow(std::string_view text, std::size_t lineOffset, Field (&fields)[2],
-                               std::size_t &count)
+// Splits one non-blank line into m_fields. Fails on encoding errors, quote errors and too many
+// fields; `count` is the number of fields otherwise.
+bool CsvStreamParser::splitRow(std::string_view text, std::size_t lineOffset, std::size_t &count)
 {
     const char delimiter = m_delimiter;
     const std::size_t size = text.size();
@@ -296,8 +354,11 @@ bool CsvStreamParser::splitRow(std::string_view text, std::size_t lineOffset, Fi
     for (std::size_t field = 1;; ++field) {
         if (field > m_limits.maxColumns) // counting stops here, so hostile rows cost little
             return fail(m_lineNo, field,
-                        "more than " + std::to_string(m_limits.maxColumns) +
-                            " fields; expected 2 fields (x, y)");
+                        "more than " + std::to_string(m_limits.maxColumns) + " fields" +
+                            (m_columns > 0 ? "; expected " + fieldCount(m_columns) +
+                                                 " (as on line " +
+                                                 std::to_string(m_columnsLine) + ")"
+                                           : std::string()));
         while (pos < size && isSpace(text[pos], delimiter))
             ++pos;
         std::string_view content;
@@ -352,8 +413,9 @@ bool CsvStreamParser::splitRow(std::string_view text, std::size_t lineOffset, Fi
             }
             content = trim(text.substr(start, pos - start), delimiter);
         }
-        if (field <= 2)
-            fields[field - 1].text = content;
+        if (field > m_fields.size()) // grows over the first rows only
+            m_fields.resize(field);
+        m_fields[field - 1] = content;
         if (pos == size) {
             count = field;
             return true;
@@ -374,23 +436,30 @@ std::string CsvStreamParser::delimiterHint(std::string_view field) const
            " (';' if it has one outside quotes, else a tab if it has one, else ',')";
 }
 
-bool CsvStreamParser::addRow(const Field (&fields)[2])
+// Every field must be a number, used or not; then the selected ones make the point.
+bool CsvStreamParser::addRow()
 {
-    double value[2] = {0.0, 0.0};
-    for (std::size_t i = 0; i < 2; ++i) {
-        const NumberStatus status = scanNumber(fields[i].text, value[i]);
+    const std::size_t n = m_columns;
+    const std::string_view *fields = m_fields.data();
+    double *values = m_values.data();
+    for (std::size_t i = 0; i < n; ++i) {
+        const NumberStatus status = scanNumber(fields[i], values[i]);
+        if (status == NumberStatus::Ok)
+            continue;
+        std::string message = describeNumber(status, fields[i]);
         if (status == NumberStatus::NotANumber)
-            return fail(m_lineNo, i + 1,
-                        describeNumber(status, fields[i].text) + delimiterHint(fields[i].text));
-        if (status != NumberStatus::Ok)
-            return fail(m_lineNo, i + 1, describeNumber(status, fields[i].text));
+            message += delimiterHint(fields[i]);
+        return fail(m_lineNo, i + 1, std::move(message));
     }
-    if (m_x.size() >= m_limits.maxRows)
+    if (m_rows >= m_limits.maxRows)
         return fail(m_lineNo, 0, "more than " + std::to_string(m_limits.maxRows) + " data rows");
-    if (!m_reserved && m_x.size() == 1024)
+    if (!m_reserved && m_rows == 1024)
         reserveFromEstimate();
-    m_x.push_back(value[0]);
-    m_y.push_back(value[1]);
+    for (const std::size_t c : m_inputColumns)
+        m_x.push_back(values[c]);
+    for (const std::size_t c : m_targetColumns)
+        m_y.push_back(values[c]);
+    ++m_rows;
     return true;
 }
 
@@ -401,24 +470,136 @@ void CsvStreamParser::reserveFromEstimate()
     m_reserved = true;
     if (m_expectedBytes == 0 || m_consumed == 0)
         return;
-    const double bytesPerRow = double(m_consumed) / double(m_x.size());
+    const double bytesPerRow = double(m_consumed) / double(m_rows);
     const double estimate = double(m_expectedBytes) / bytesPerRow * 1.02 + 64.0;
-    // A row takes at least 4 bytes ("1,2\n"), which bounds the estimate by the input size.
-    const double cap = std::min(double(m_limits.maxRows), double(m_expectedBytes) / 4.0 + 64.0);
+    // A row takes at least 2 bytes per field ("1,2\n"), which bounds the estimate by the input.
+    const double cap = std::min(double(m_limits.maxRows),
+                                double(m_expectedBytes) / double(2 * m_columns) + 64.0);
     const auto rows = static_cast<std::size_t>(std::min(estimate, cap));
-    if (rows > m_x.size()) {
-        m_x.reserve(rows);
-        m_y.reserve(rows);
+    if (rows > m_rows) {
+        m_x.reserve(rows * m_inputColumns.size());
+        m_y.reserve(rows * m_targetColumns.size());
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CsvStreamParser: the column selection
+
+// "'speed' (column 2)" with a header, "column 2" without.
+std::string CsvStreamParser::columnLabel(std::size_t column) const
+{
+    const std::string number = "column " + std::to_string(column + 1);
+    return m_header.empty() ? number : quotedText(m_header[column]) + " (" + number + ")";
+}
+
+// What the file offers, for messages about a column it does not have.
+std::string CsvStreamParser::columnList() const
+{
+    const std::string range = "1 to " + std::to_string(m_columns);
+    if (m_header.empty())
+        return "the file has no header line, so its " + std::to_string(m_columns) +
+               " columns are chosen by number, " + range;
+    std::string list = "the columns are ";
+    for (std::size_t c = 0; c < m_header.size(); ++c)
+        list += (c > 0 ? ", " : "") + quotedText(m_header[c]);
+    return list + " (or their numbers, " + range + ")";
+}
+
+// One entry of the selection: a header name, else a 1-based column number.
+bool CsvStreamParser::resolveColumn(const std::string &entry, const char *role,
+                                    std::size_t &column)
+{
+    const std::string_view wanted = trim(entry, kNoDelimiter);
+    std::size_t matches = 0;
+    for (std::size_t c = 0; c < m_header.size(); ++c) {
+        if (m_header[c] == wanted) {
+            if (matches++ > 0)
+                return fail(0, 0,
+                            "column name " + quotedText(wanted) + " (asked for the " + role +
+                                ") is ambiguous: columns " + std::to_string(column + 1) +
+                                " and " + std::to_string(c + 1) +
+                                " have that name; choose the column by its number");
+            column = c;
+        }
+    }
+    if (matches == 1)
+        return true;
+    // A header name is never number-like, so a number can only mean a position.
+    std::size_t number = 0;
+    const char *end = wanted.data() + wanted.size();
+    const auto [ptr, ec] = std::from_chars(wanted.data(), end, number);
+    const bool isNumber = !wanted.empty() && ec == std::errc() && ptr == end;
+    if (isNumber && number >= 1 && number <= m_columns) {
+        column = number - 1;
+        return true;
+    }
+    const bool allDigits =
+        !wanted.empty() && std::all_of(wanted.begin(), wanted.end(),
+                                       [](char ch) { return ch >= '0' && ch <= '9'; });
+    const std::string asked = allDigits ? std::string(wanted) : quotedText(wanted);
+    return fail(0, 0, "no column " + asked + " (asked for the " + role + "); " + columnList());
+}
+
+// Turns the selection into column positions, once the first line has told the columns.
+bool CsvStreamParser::selectColumns()
+{
+    const std::size_t n = m_columns;
+    m_inputColumns.clear();
+    m_targetColumns.clear();
+    if (m_selection.inputs.empty() && m_selection.targets.empty()) {
+        for (std::size_t c = 0; c + 1 < n; ++c)
+            m_inputColumns.push_back(c);
+        m_targetColumns.push_back(n - 1);
+        return true;
+    }
+    enum Role : char { Unused, Input, Target };
+    std::vector<char> role(n, Unused);
+    const auto resolveAll = [&](const std::vector<std::string> &entries, Role as,
+                                std::vector<std::size_t> &into) {
+        const char *name = as == Input ? "inputs" : "targets";
+        for (const std::string &entry : entries) {
+            std::size_t c = 0;
+            if (!resolveColumn(entry, name, c))
+                return false;
+            if (role[c] != Unused)
+                return fail(0, 0,
+                            columnLabel(c) + " is selected " +
+                                (role[c] == as ? std::string("twice as ") + (as == Input ? "an input" : "a target")
+                                               : std::string("both as an input and as a target")) +
+                                "; each column can be used once");
+            role[c] = as;
+            into.push_back(c);
+        }
+        return true;
+    };
+    if (!resolveAll(m_selection.inputs, Input, m_inputColumns) ||
+        !resolveAll(m_selection.targets, Target, m_targetColumns))
+        return false;
+    // An empty list gets every column the other does not name.
+    const auto rest = [&](std::vector<std::size_t> &into, const char *name, const char *other) {
+        for (std::size_t c = 0; c < n; ++c)
+            if (role[c] == Unused)
+                into.push_back(c);
+        if (into.empty())
+            return fail(0, 0,
+                        std::string("no column is left for the ") + name + ": the " + other +
+                            " take all " + std::to_string(n) + " columns");
+        return true;
+    };
+    if (m_inputColumns.empty())
+        return rest(m_inputColumns, "inputs", "targets");
+    if (m_targetColumns.empty())
+        return rest(m_targetColumns, "targets", "inputs");
+    return true;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Whole-text and file entry points
 
 bool parseCsv(std::string_view text, const std::string &name, Dataset &out, CsvError &err,
-              const CsvLimits &limits)
+              const CsvLimits &limits, const CsvColumns &columns)
 {
-    CsvStreamParser parser(name, limits, text.size());
+    CsvStreamParser parser(name, limits, text.size(), columns);
     if (!parser.feed(text) || !parser.finish()) {
         err = parser.error();
         return false;
@@ -429,20 +610,17 @@ bool parseCsv(std::string_view text, const std::string &name, Dataset &out, CsvE
 
 namespace {
 
-class FileDescriptor {
-public:
-    explicit FileDescriptor(int fd) : m_fd(fd) {}
-    ~FileDescriptor()
+// Closes the descriptor it holds when it goes.
+struct InputFile {
+    int fd = -1;
+    InputFile() = default;
+    InputFile(const InputFile &) = delete;
+    InputFile &operator=(const InputFile &) = delete;
+    ~InputFile()
     {
-        if (m_fd >= 0)
-            ::close(m_fd);
+        if (fd >= 0)
+            ::close(fd);
     }
-    FileDescriptor(const FileDescriptor &) = delete;
-    FileDescriptor &operator=(const FileDescriptor &) = delete;
-    int get() const { return m_fd; }
-
-private:
-    int m_fd;
 };
 
 // Refuses anything but a regular file; directories get the OS's own wording.
@@ -455,6 +633,29 @@ bool checkRegular(mode_t mode, std::string &why)
     else
         why = std::string("not a regular file (it is ") + fileKindName(mode) + ")";
     return false;
+}
+
+// Opens a regular file for reading; `info` is its fstat(). On failure `why` says what went wrong.
+bool openRegular(const std::string &path, InputFile &file, struct stat &info, std::string &why)
+{
+    // stat() before open(): opening a FIFO would block, and opening some devices has effects.
+    if (::stat(path.c_str(), &info) != 0) {
+        why = "cannot open: " + osReason(errno);
+        return false;
+    }
+    if (!checkRegular(info.st_mode, why))
+        return false;
+    // O_NONBLOCK (no effect on regular files) keeps a file swapped in since stat() from blocking.
+    file.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (file.fd < 0) {
+        why = "cannot open: " + osReason(errno);
+        return false;
+    }
+    if (::fstat(file.fd, &info) != 0) {
+        why = "cannot read: " + osReason(errno);
+        return false;
+    }
+    return checkRegular(info.st_mode, why);
 }
 
 ssize_t readSome(int fd, char *buffer, std::size_t size)
@@ -470,36 +671,26 @@ ssize_t readSome(int fd, char *buffer, std::size_t size)
 
 bool readCsv(const std::string &path, Dataset &out, CsvError &err, const CsvLimits &limits,
              const std::function<void(std::uint64_t, std::uint64_t)> &progress,
-             const std::atomic<bool> *cancel)
+             const std::atomic<bool> *cancel, const CsvColumns &columns)
 {
     const auto failWith = [&](std::string message) {
         err = CsvError{path, 0, 0, std::move(message)};
         return false;
     };
-    std::string why;
-    // stat() before open(): opening a FIFO would block, and opening some devices has effects.
+    InputFile file;
     struct stat info {};
-    if (::stat(path.c_str(), &info) != 0)
-        return failWith("cannot open: " + osReason(errno));
-    if (!checkRegular(info.st_mode, why))
-        return failWith(why);
-    // O_NONBLOCK (no effect on regular files) keeps a file swapped in since stat() from blocking.
-    FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-    if (file.get() < 0)
-        return failWith("cannot open: " + osReason(errno));
-    if (::fstat(file.get(), &info) != 0)
-        return failWith("cannot read: " + osReason(errno));
-    if (!checkRegular(info.st_mode, why))
+    std::string why;
+    if (!openRegular(path, file, info, why))
         return failWith(why);
 
     const auto total = static_cast<std::uint64_t>(info.st_size);
-    CsvStreamParser parser(path, limits, total);
+    CsvStreamParser parser(path, limits, total, columns);
     const std::unique_ptr<char[]> buffer(new char[kChunkBytes]);
     std::uint64_t done = 0;
     for (;;) {
         if (cancel && cancel->load(std::memory_order_relaxed))
             return failWith("cancelled");
-        const ssize_t got = readSome(file.get(), buffer.get(), kChunkBytes);
+        const ssize_t got = readSome(file.fd, buffer.get(), kChunkBytes);
         if (got < 0)
             return failWith("read error: " + osReason(errno));
         if (got == 0)
@@ -514,7 +705,7 @@ bool readCsv(const std::string &path, Dataset &out, CsvError &err, const CsvLimi
     }
     // A writer still at work could have left a half-written last line that parses as a wrong
     // number; refuse rather than load something the file no longer holds.
-    if (::fstat(file.get(), &info) == 0 && static_cast<std::uint64_t>(info.st_size) != done)
+    if (::fstat(file.fd, &info) == 0 && static_cast<std::uint64_t>(info.st_size) != done)
         return failWith("the file changed while it was being read (" + std::to_string(done) +
                         " bytes read, now " + std::to_string(info.st_size) +
                         " bytes); try again once it is complete");
@@ -524,6 +715,47 @@ bool readCsv(const std::string &path, Dataset &out, CsvError &err, const CsvLimi
     }
     parser.moveInto(out);
     out.name = baseName(path);
+    return true;
+}
+
+bool readCsvHeader(const std::string &path, std::vector<std::string> &names, CsvError &err)
+{
+    const auto failWith = [&](std::string message) {
+        err = CsvError{path, 0, 0, std::move(message)};
+        return false;
+    };
+    InputFile file;
+    struct stat info {};
+    std::string why;
+    if (!openRegular(path, file, info, why))
+        return failWith(why);
+
+    CsvStreamParser parser(path);
+    parser.m_headerOnly = true; // the parser stops after the first non-blank line
+    const std::unique_ptr<char[]> buffer(new char[kHeaderChunkBytes]);
+    std::uint64_t done = 0;
+    while (!parser.m_done) {
+        const ssize_t got = readSome(file.fd, buffer.get(), kHeaderChunkBytes);
+        if (got < 0)
+            return failWith("read error: " + osReason(errno));
+        done += static_cast<std::uint64_t>(got);
+        // At the end, a line break completes a last line that has none.
+        const bool ok = got == 0 ? parser.feed("\n")
+                                 : parser.feed(std::string_view(buffer.get(), std::size_t(got)));
+        if (!ok) {
+            err = parser.error();
+            return false;
+        }
+        if (got == 0)
+            break;
+    }
+    if (!parser.m_done)
+        return failWith(done > 0 ? "no columns: the file has only blank lines"
+                                 : "no columns: the file is empty");
+    names = parser.header();
+    if (names.empty())
+        for (std::size_t c = 0; c < parser.columns(); ++c)
+            names.push_back(std::to_string(c + 1));
     return true;
 }
 
