@@ -771,19 +771,50 @@ void appendNumber(std::string &buffer, double value)
     buffer.append(text, result.ptr);
 }
 
+// What is wrong with a dataset whose shapeValid() is false.
+std::string shapeProblem(const Dataset &data)
+{
+    const auto count = [](std::size_t n, const char *what) {
+        return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+    };
+    if (data.inputDims < 1 || data.targetDims < 1)
+        return "the dataset has " + std::to_string(data.inputDims) + " input and " +
+               std::to_string(data.targetDims) + " target columns; it needs at least one of each";
+    const auto inputs = std::size_t(data.inputDims), targets = std::size_t(data.targetDims);
+    if (data.x.size() % inputs != 0)
+        return "x has " + count(data.x.size(), "value") + ", not a whole number of points of " +
+               count(inputs, "input");
+    if (data.y.size() != data.size() * targets) {
+        if (data.oneDimensional())
+            return "x has " + std::to_string(data.x.size()) + " values but y has " +
+                   std::to_string(data.y.size());
+        return "x holds " + count(data.size(), "point") + " of " + count(inputs, "input") +
+               " but y has " + count(data.y.size(), "value") + " for " +
+               count(targets, "target");
+    }
+    if (!data.inputNames.empty() && data.inputNames.size() != inputs)
+        return "the dataset has " + count(data.inputNames.size(), "input name") + " for " +
+               count(inputs, "input column");
+    return "the dataset has " + count(data.targetNames.size(), "target name") + " for " +
+           count(targets, "target column");
+}
+
 bool checkWritable(const Dataset &data, std::string &why)
 {
-    if (data.x.size() != data.y.size()) {
-        why = "x has " + std::to_string(data.x.size()) + " values but y has " +
-              std::to_string(data.y.size());
+    if (!data.shapeValid()) {
+        why = shapeProblem(data);
         return false;
     }
-    if (data.x.empty()) {
+    if (data.empty()) {
         why = "the dataset is empty (a CSV file without data rows could not be loaded again)";
         return false;
     }
-    for (std::size_t i = 0; i < data.x.size(); ++i) {
-        if (!std::isfinite(data.x[i]) || !std::isfinite(data.y[i])) {
+    const std::size_t inputs = std::size_t(data.inputDims), targets = std::size_t(data.targetDims);
+    for (std::size_t i = 0; i < data.size(); ++i) {
+        const auto finite = [](const double *v, std::size_t n) {
+            return std::all_of(v, v + n, [](double d) { return std::isfinite(d); });
+        };
+        if (!finite(&data.x[i * inputs], inputs) || !finite(&data.y[i * targets], targets)) {
             why = "point " + std::to_string(i + 1) +
                   " has a non-finite value; only finite numbers can be written";
             return false;
@@ -792,27 +823,97 @@ bool checkWritable(const Dataset &data, std::string &why)
     return true;
 }
 
+// Why the reader would not give `name` back as a header name, or nothing.
+std::string nameProblem(const std::string &name)
+{
+    if (name.find_first_of("\r\n") != std::string::npos)
+        return "holds a line break";
+    if (name.find('\0') != std::string::npos)
+        return "holds a NUL byte";
+    for (std::size_t pos = 0; pos < name.size();) {
+        const std::size_t length = utf8SequenceLength(name, pos);
+        if (length == 0)
+            return "is not valid UTF-8";
+        pos += length;
+    }
+    if (trim(name, kNoDelimiter).size() != name.size())
+        return name.find_first_not_of(" \t") == std::string::npos
+                   ? "is blank"
+                   : "begins or ends with a space or a tab, which reading drops";
+    double ignored = 0.0;
+    if (scanNumber(name, ignored) != NumberStatus::NotANumber)
+        return "looks like a number, so the header line would be read as data";
+    return {};
+}
+
+// RFC 4180: a field holding the delimiter, a quote or a line break is quoted, its quotes doubled.
+// The reader also takes ';' and a tab on the header line for the delimiter, and drops a byte
+// order mark at the start of the file, so those are quoted too.
+void appendName(std::string &buffer, const std::string &name)
+{
+    if (name.find_first_of(",;\t\"") == std::string::npos && !startsWith(name, kBom)) {
+        buffer += name;
+        return;
+    }
+    buffer += '"';
+    for (const char c : name) {
+        if (c == '"')
+            buffer += '"';
+        buffer += c;
+    }
+    buffer += '"';
+}
+
+// The header line: the input names, then the target names.
+bool csvHeader(const Dataset &data, std::string &header, std::string &why)
+{
+    header.clear();
+    for (int c = 0; c < data.inputDims + data.targetDims; ++c) {
+        const bool input = c < data.inputDims;
+        const int column = input ? c : c - data.inputDims;
+        const std::string name = input ? data.inputName(column) : data.targetName(column);
+        const std::string problem = nameProblem(name);
+        if (!problem.empty()) {
+            why = "the name " + quotedText(name) + " of " + (input ? "input " : "target ") +
+                  std::to_string(column + 1) + " " + problem +
+                  "; a CSV header could not keep it";
+            return false;
+        }
+        if (c > 0)
+            header += ',';
+        appendName(header, name);
+    }
+    header += '\n';
+    return true;
+}
+
 } // namespace
 
-bool writeCsv(const std::string &path, const Dataset &data, std::string &err)
+bool writeCsv(const std::string &path, const Dataset &data, WriteError &err)
 {
-    std::string why;
-    if (!checkWritable(data, why)) {
-        err = "cannot write '" + path + "': " + why;
+    std::string header, why;
+    if (!checkWritable(data, why) || !csvHeader(data, header, why)) {
+        err = WriteError{path, "check", why, {}};
         return false;
     }
-    WriteError e;
-    const bool ok = replaceFileAtomically(
+    const std::size_t inputs = std::size_t(data.inputDims), targets = std::size_t(data.targetDims);
+    return replaceFileAtomically(
         path,
-        [&data](const ByteSink &write) {
-            std::string buffer = "x,y\n";
-            buffer.reserve(kChunkBytes + 64);
-            for (std::size_t i = 0; i < data.x.size(); ++i) {
-                appendNumber(buffer, data.x[i]);
-                buffer += ',';
-                appendNumber(buffer, data.y[i]);
-                buffer += '\n';
-                if (buffer.size() >= kChunkBytes || i + 1 == data.x.size()) {
+        [&](const ByteSink &write) {
+            std::string buffer = std::move(header);
+            buffer.reserve(kChunkBytes + 64 * (inputs + targets));
+            const std::size_t points = data.size();
+            for (std::size_t i = 0; i < points; ++i) {
+                for (std::size_t c = 0; c < inputs; ++c) {
+                    appendNumber(buffer, data.x[i * inputs + c]);
+                    buffer += ',';
+                }
+                for (std::size_t c = 0; c < targets; ++c) {
+                    appendNumber(buffer, data.y[i * targets + c]);
+                    buffer += ',';
+                }
+                buffer.back() = '\n';
+                if (buffer.size() >= kChunkBytes || i + 1 == points) {
                     if (!write(buffer.data(), buffer.size()))
                         return false;
                     buffer.clear();
@@ -820,10 +921,16 @@ bool writeCsv(const std::string &path, const Dataset &data, std::string &err)
             }
             return true;
         },
-        e);
-    if (!ok)
-        err = e.toString();
-    return ok;
+        err);
+}
+
+bool writeCsv(const std::string &path, const Dataset &data, std::string &err)
+{
+    WriteError e;
+    if (writeCsv(path, data, e))
+        return true;
+    err = e.toString();
+    return false;
 }
 
 } // namespace mdn

@@ -77,10 +77,15 @@ bool readCsv(const std::string &path, Dataset &out, CsvError &err, const CsvLimi
 // fields, a quote or encoding error, a header with an empty name).
 bool readCsvHeader(const std::string &path, std::vector<std::string> &names, CsvError &err);
 
-// Writes an "x,y" header, then one row per point in the shortest form that parses back
-// bit-identical. Atomic (safewrite.h): on failure the target is untouched, no temporary file is
-// left, and err names the file and the OS reason. Refuses non-finite values, mismatched x/y
-// lengths and an empty dataset (which readCsv would refuse).
+// Writes a header of the dataset's column names (inputName(c), then targetName(c): "x,y" for an
+// unnamed one-dimensional set), then one row per point, its inputs then its targets, in the
+// shortest form that parses back bit-identical; names holding a delimiter, a quote, or a leading
+// byte order mark are quoted (RFC 4180). Atomic (safewrite.h); on failure the target is untouched
+// and err names the file and says why (step "check" for a refused dataset). Refuses what readCsv could not load back the same: a
+// dataset whose shapeValid() is false, an empty one, non-finite values, and names that are empty
+// after trimming, number-like, padded with spaces, or hold a line break, a NUL or invalid UTF-8.
+bool writeCsv(const std::string &path, const Dataset &data, WriteError &err);
+// The same, with err set to the error's toString().
 bool writeCsv(const std::string &path, const Dataset &data, std::string &err);
 
 // The incremental parser behind parseCsv and readCsv: feed the text in pieces of any size (a line,

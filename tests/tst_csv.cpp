@@ -153,6 +153,11 @@ private slots:
     void headerNamesReadOnlyTheFirstLine();
 
     void roundTripIsBitIdentical();
+    void roundTripWithNames();
+    void writeHeader_data();
+    void writeHeader();
+    void writeRefusesShapesAndNames_data();
+    void writeRefusesShapesAndNames();
     void writeRefusesUnwritableData_data();
     void writeRefusesUnwritableData();
     void writeIntoMissingDirectoryFails();
@@ -977,6 +982,186 @@ void TestCsv::roundTripIsBitIdentical()
         QCOMPARE(bitsOf(back.y[i]), bitsOf(data.y[i]));
     }
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 1); // no temporary
+}
+
+// Three inputs and two targets, with names the header must quote: written, read back with the
+// default selection for the inputs (every column the targets do not take), bit for bit.
+void TestCsv::roundTripWithNames()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::string path = dir.filePath("named.csv").toStdString();
+
+    Dataset data;
+    data.inputDims = 3;
+    data.targetDims = 2;
+    data.inputNames = {"speed, m/s", "say \"hi\"", "température"};
+    data.targetNames = {"a;b", "tab\there"};
+    const double values[] = {1e-300, -0.0, 123456789.123456789, 1.0 / 3.0, 0.1, 5e-324, DBL_MAX,
+                             -DBL_MIN, 1e22, 9007199254740993.0, -1.5, 0.0, 2.0 / 3.0, 1e300,
+                             3.141592653589793};
+    for (std::size_t i = 0; i < 3; ++i)
+        data.addPoint(&values[5 * i], &values[5 * i + 3]);
+    QVERIFY(data.shapeValid());
+    std::string werr;
+    QVERIFY2(writeCsv(path, data, werr), werr.c_str());
+
+    const QByteArray written = readFile(qs(path));
+    QVERIFY2(written.startsWith("\"speed, m/s\",\"say \"\"hi\"\"\",température,\"a;b\","
+                                "\"tab\there\"\n1e-300,-0,123456789.12345679,0.3333333333333333,"
+                                "0.1\n"),
+             written.constData());
+    QCOMPARE(written.count('\n'), qsizetype(data.size() + 1));
+
+    Dataset back = previousDataset();
+    CsvError err;
+    QVERIFY2(readCsv(path, back, err, {}, nullptr, nullptr, CsvColumns{{}, {"a;b", "tab\there"}}),
+             err.toString().c_str());
+    QCOMPARE(back.inputDims, 3);
+    QCOMPARE(back.targetDims, 2);
+    QCOMPARE(back.inputNames, data.inputNames);
+    QCOMPARE(back.targetNames, data.targetNames);
+    QCOMPARE(back.x.size(), data.x.size());
+    QCOMPARE(back.y.size(), data.y.size());
+    for (std::size_t i = 0; i < data.x.size(); ++i)
+        QCOMPARE(bitsOf(back.x[i]), bitsOf(data.x[i]));
+    for (std::size_t i = 0; i < data.y.size(); ++i)
+        QCOMPARE(bitsOf(back.y[i]), bitsOf(data.y[i]));
+
+    // The names are what readCsvHeader lists, too.
+    std::vector<std::string> names;
+    QVERIFY2(readCsvHeader(path, names, err), err.toString().c_str());
+    QCOMPARE(namesOf(names), (Names{"speed, m/s", "say \"hi\"", "température", "a;b", "tab\there"}));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 1); // no temporary
+}
+
+void TestCsv::writeHeader_data()
+{
+    QTest::addColumn<int>("inputDims");
+    QTest::addColumn<int>("targetDims");
+    QTest::addColumn<Names>("inputNames");
+    QTest::addColumn<Names>("targetNames");
+    QTest::addColumn<QByteArray>("header");
+    QTest::newRow("unnamed, one-dimensional") << 1 << 1 << Names{} << Names{} << QByteArray("x,y");
+    QTest::newRow("unnamed, 2 inputs") << 2 << 1 << Names{} << Names{} << QByteArray("x1,x2,y");
+    QTest::newRow("unnamed, 2 targets") << 1 << 2 << Names{} << Names{} << QByteArray("x,y1,y2");
+    QTest::newRow("named") << 1 << 1 << Names{"time"} << Names{"power"}
+                           << QByteArray("time,power");
+    QTest::newRow("one name empty: the dataset's own")
+        << 2 << 1 << Names{"", "b"} << Names{"c"} << QByteArray("x1,b,c");
+    QTest::newRow("inner spaces stay unquoted")
+        << 1 << 1 << Names{"wind speed"} << Names{"y"} << QByteArray("wind speed,y");
+    QTest::newRow("delimiters and quotes are quoted")
+        << 2 << 1 << Names{"a,b", "c;d"} << Names{"\"e\""}
+        << QByteArray("\"a,b\",\"c;d\",\"\"\"e\"\"\"");
+    QTest::newRow("a leading byte order mark is quoted")
+        << 1 << 1 << Names{QString(QChar(0xFEFF)) + "x"} << Names{"y"}
+        << QByteArray("\"\xEF\xBB\xBFx\",y");
+}
+
+void TestCsv::writeHeader()
+{
+    QFETCH(int, inputDims);
+    QFETCH(int, targetDims);
+    QFETCH(Names, inputNames);
+    QFETCH(Names, targetNames);
+    QFETCH(QByteArray, header);
+
+    Dataset data;
+    data.inputDims = inputDims;
+    data.targetDims = targetDims;
+    data.inputNames = entries(inputNames);
+    data.targetNames = entries(targetNames);
+    const std::vector<double> in(std::size_t(inputDims), 1.5), out(std::size_t(targetDims), -2.0);
+    data.addPoint(in.data(), out.data());
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("h.csv").toStdString();
+    std::string werr;
+    QVERIFY2(writeCsv(path, data, werr), werr.c_str());
+    const QByteArray row = QByteArray("1.5,").repeated(inputDims) +
+                           QByteArray("-2,").repeated(targetDims);
+    QCOMPARE(readFile(qs(path)), header + "\n" + row.chopped(1) + "\n");
+
+    // Read back, the header gives the names the writer used.
+    Dataset back;
+    CsvError err;
+    QVERIFY2(readCsv(path, back, err, {}, nullptr, nullptr,
+                     CsvColumns{{}, {std::to_string(inputDims + 1)}}),
+             err.toString().c_str());
+    if (targetDims == 1) {
+        QCOMPARE(back.inputDims, inputDims);
+        for (int c = 0; c < inputDims; ++c)
+            QCOMPARE(qs(back.inputName(c)), qs(data.inputName(c)));
+        QCOMPARE(qs(back.targetName(0)), qs(data.targetName(0)));
+    }
+}
+
+void TestCsv::writeRefusesShapesAndNames_data()
+{
+    QTest::addColumn<int>("inputDims");
+    QTest::addColumn<int>("targetDims");
+    QTest::addColumn<int>("xValues");
+    QTest::addColumn<int>("yValues");
+    QTest::addColumn<Names>("inputNames");
+    QTest::addColumn<Names>("targetNames");
+    QTest::addColumn<QString>("phrase");
+    QTest::newRow("no targets") << 1 << 0 << 2 << 0 << Names{} << Names{}
+                                << "1 input and 0 target columns; it needs at least one of each";
+    QTest::newRow("part of a point") << 2 << 1 << 3 << 1 << Names{} << Names{}
+                                     << "x has 3 values, not a whole number of points of 2 inputs";
+    QTest::newRow("targets short") << 2 << 2 << 4 << 3 << Names{} << Names{}
+                                   << "x holds 2 points of 2 inputs but y has 3 values for 2 targets";
+    QTest::newRow("names short") << 2 << 1 << 2 << 1 << Names{"a"} << Names{}
+                                 << "1 input name for 2 input columns";
+    QTest::newRow("target names long") << 1 << 1 << 1 << 1 << Names{} << Names{"a", "b"}
+                                       << "2 target names for 1 target column";
+    QTest::newRow("number-like name") << 1 << 1 << 1 << 1 << Names{"2"} << Names{}
+                                      << "the name '2' of input 1 looks like a number";
+    QTest::newRow("non-finite name") << 1 << 1 << 1 << 1 << Names{} << Names{"nan"}
+                                     << "the name 'nan' of target 1 looks like a number";
+    QTest::newRow("line break") << 2 << 1 << 2 << 1 << Names{"a", "b\nc"} << Names{}
+                                << "the name 'b\\x0Ac' of input 2 holds a line break";
+    QTest::newRow("padded") << 1 << 1 << 1 << 1 << Names{" a"} << Names{}
+                            << "begins or ends with a space or a tab";
+    QTest::newRow("blank") << 1 << 1 << 1 << 1 << Names{} << Names{"  "} << "is blank";
+    // The name is set below: a QString cannot hold invalid UTF-8.
+    QTest::newRow("invalid UTF-8") << 1 << 1 << 1 << 1 << Names{} << Names{"?"}
+                                   << "is not valid UTF-8";
+}
+
+void TestCsv::writeRefusesShapesAndNames()
+{
+    QFETCH(int, inputDims);
+    QFETCH(int, targetDims);
+    QFETCH(int, xValues);
+    QFETCH(int, yValues);
+    QFETCH(Names, inputNames);
+    QFETCH(Names, targetNames);
+    QFETCH(QString, phrase);
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath("keep.csv");
+    QVERIFY(writeFile(path, "x,y\n1,2\n"));
+    Dataset data;
+    data.inputDims = inputDims;
+    data.targetDims = targetDims;
+    data.x.assign(std::size_t(xValues), 1.0);
+    data.y.assign(std::size_t(yValues), 2.0);
+    data.inputNames = entries(inputNames);
+    data.targetNames = entries(targetNames);
+    if (QTest::currentDataTag() == QByteArray("invalid UTF-8"))
+        data.targetNames = {"\xE9"};
+    std::string err;
+    QVERIFY(!writeCsv(path.toStdString(), data, err));
+    QVERIFY2(qs(err).startsWith("cannot write '" + path + "': "), err.c_str());
+    QVERIFY2(qs(err).contains(phrase), err.c_str());
+    WriteError structured;
+    QVERIFY(!writeCsv(path.toStdString(), data, structured));
+    QCOMPARE(qs(structured.step), QString("check"));
+    QCOMPARE(qs(structured.file), path);
+    QCOMPARE(qs(structured.toString()), qs(err));
+    QCOMPARE(readFile(path), QByteArray("x,y\n1,2\n"));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 1);
 }
 
 void TestCsv::writeRefusesUnwritableData_data()
