@@ -355,10 +355,10 @@ bool CsvStreamParser::splitRow(std::string_view text, std::size_t lineOffset, st
         if (field > m_limits.maxColumns) // counting stops here, so hostile rows cost little
             return fail(m_lineNo, field,
                         "more than " + std::to_string(m_limits.maxColumns) + " fields" +
-                            (m_columns > 0 ? "; expected " + fieldCount(m_columns) +
-                                                 " (as on line " +
-                                                 std::to_string(m_columnsLine) + ")"
-                                           : std::string()));
+                            (m_columns > 0
+                                 ? "; expected " + fieldCount(m_columns) + " (as on line " +
+                                       std::to_string(m_columnsLine) + ")"
+                                 : std::string()));
         while (pos < size && isSpace(text[pos], delimiter))
             ++pos;
         std::string_view content;
@@ -473,8 +473,8 @@ void CsvStreamParser::reserveFromEstimate()
     const double bytesPerRow = double(m_consumed) / double(m_rows);
     const double estimate = double(m_expectedBytes) / bytesPerRow * 1.02 + 64.0;
     // A row takes at least 2 bytes per field ("1,2\n"), which bounds the estimate by the input.
-    const double cap = std::min(double(m_limits.maxRows),
-                                double(m_expectedBytes) / double(2 * m_columns) + 64.0);
+    const double cap =
+        std::min(double(m_limits.maxRows), double(m_expectedBytes) / double(2 * m_columns) + 64.0);
     const auto rows = static_cast<std::size_t>(std::min(estimate, cap));
     if (rows > m_rows) {
         m_x.reserve(rows * m_inputColumns.size());
@@ -506,8 +506,7 @@ std::string CsvStreamParser::columnList() const
 }
 
 // One entry of the selection: a header name, else a 1-based column number.
-bool CsvStreamParser::resolveColumn(const std::string &entry, const char *role,
-                                    std::size_t &column)
+bool CsvStreamParser::resolveColumn(const std::string &entry, const char *role, std::size_t &column)
 {
     const std::string_view wanted = trim(entry, kNoDelimiter);
     std::size_t matches = 0;
@@ -516,8 +515,8 @@ bool CsvStreamParser::resolveColumn(const std::string &entry, const char *role,
             if (matches++ > 0)
                 return fail(0, 0,
                             "column name " + quotedText(wanted) + " (asked for the " + role +
-                                ") is ambiguous: columns " + std::to_string(column + 1) +
-                                " and " + std::to_string(c + 1) +
+                                ") is ambiguous: columns " + std::to_string(column + 1) + " and " +
+                                std::to_string(c + 1) +
                                 " have that name; choose the column by its number");
             column = c;
         }
@@ -534,8 +533,8 @@ bool CsvStreamParser::resolveColumn(const std::string &entry, const char *role,
         return true;
     }
     const bool allDigits =
-        !wanted.empty() && std::all_of(wanted.begin(), wanted.end(),
-                                       [](char ch) { return ch >= '0' && ch <= '9'; });
+        !wanted.empty() &&
+        std::all_of(wanted.begin(), wanted.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
     const std::string asked = allDigits ? std::string(wanted) : quotedText(wanted);
     return fail(0, 0, "no column " + asked + " (asked for the " + role + "); " + columnList());
 }
@@ -564,7 +563,8 @@ bool CsvStreamParser::selectColumns()
             if (role[c] != Unused)
                 return fail(0, 0,
                             columnLabel(c) + " is selected " +
-                                (role[c] == as ? std::string("twice as ") + (as == Input ? "an input" : "a target")
+                                (role[c] == as ? std::string("twice as ") +
+                                                     (as == Input ? "an input" : "a target")
                                                : std::string("both as an input and as a target")) +
                                 "; each column can be used once");
             role[c] = as;
@@ -789,8 +789,7 @@ std::string shapeProblem(const Dataset &data)
             return "x has " + std::to_string(data.x.size()) + " values but y has " +
                    std::to_string(data.y.size());
         return "x holds " + count(data.size(), "point") + " of " + count(inputs, "input") +
-               " but y has " + count(data.y.size(), "value") + " for " +
-               count(targets, "target");
+               " but y has " + count(data.y.size(), "value") + " for " + count(targets, "target");
     }
     if (!data.inputNames.empty() && data.inputNames.size() != inputs)
         return "the dataset has " + count(data.inputNames.size(), "input name") + " for " +
@@ -875,8 +874,7 @@ bool csvHeader(const Dataset &data, std::string &header, std::string &why)
         const std::string problem = nameProblem(name);
         if (!problem.empty()) {
             why = "the name " + quotedText(name) + " of " + (input ? "input " : "target ") +
-                  std::to_string(column + 1) + " " + problem +
-                  "; a CSV header could not keep it";
+                  std::to_string(column + 1) + " " + problem + "; a CSV header could not keep it";
             return false;
         }
         if (c > 0)

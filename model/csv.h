@@ -81,9 +81,10 @@ bool readCsvHeader(const std::string &path, std::vector<std::string> &names, Csv
 // unnamed one-dimensional set), then one row per point, its inputs then its targets, in the
 // shortest form that parses back bit-identical; names holding a delimiter, a quote, or a leading
 // byte order mark are quoted (RFC 4180). Atomic (safewrite.h); on failure the target is untouched
-// and err names the file and says why (step "check" for a refused dataset). Refuses what readCsv could not load back the same: a
-// dataset whose shapeValid() is false, an empty one, non-finite values, and names that are empty
-// after trimming, number-like, padded with spaces, or hold a line break, a NUL or invalid UTF-8.
+// and err names the file and says why (step "check" for a refused dataset). Refuses what readCsv
+// could not load back the same: a dataset whose shapeValid() is false, an empty one, non-finite
+// values, and names that are empty after trimming, number-like, padded with spaces, or hold a line
+// break, a NUL or invalid UTF-8.
 bool writeCsv(const std::string &path, const Dataset &data, WriteError &err);
 // The same, with err set to the error's toString().
 bool writeCsv(const std::string &path, const Dataset &data, std::string &err);
@@ -139,8 +140,8 @@ private:
     CsvColumns m_selection;
     CsvError m_err;
     bool m_failed = false;
-    bool m_headerOnly = false;   // readCsvHeader: stop after the first non-blank line
-    bool m_done = false;         // headerOnly and that line has been seen
+    bool m_headerOnly = false; // readCsvHeader: stop after the first non-blank line
+    bool m_done = false;       // headerOnly and that line has been seen
 
     std::string m_partial;        // the start of a line whose end has not been fed yet
     bool m_pendingCR = false;     // the last piece ended in CR: a leading LF belongs to it

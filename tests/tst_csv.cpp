@@ -777,8 +777,9 @@ void TestCsv::refusedSelection_data()
                                  << QStringList{"no column ''"};
     QTest::newRow("name without a header")
         << QByteArray("1,2,3\n") << Names{"a"} << Names{} << 0 << 0
-        << QStringList{"no column 'a'",
-                       "the file has no header line, so its 3 columns are chosen by number, 1 to 3"};
+        << QStringList{
+               "no column 'a'",
+               "the file has no header line, so its 3 columns are chosen by number, 1 to 3"};
     QTest::newRow("same column in both lists")
         << kFourColumns << Names{"a", "b"} << Names{"1"} << 0 << 0
         << QStringList{"'a' (column 1) is selected both as an input and as a target"};
@@ -815,7 +816,8 @@ void TestCsv::refusedSelection()
 
     Dataset out = previousDataset();
     CsvError err;
-    QVERIFY(!parseCsv(view(text), "four.csv", out, err, {}, CsvColumns{entries(inputs), entries(targets)}));
+    QVERIFY(!parseCsv(view(text), "four.csv", out, err, {},
+                      CsvColumns{entries(inputs), entries(targets)}));
     QVERIFY(isPrevious(out));
     QCOMPARE(err.file, std::string("four.csv"));
     QCOMPARE(err.line, std::size_t(line));
@@ -852,7 +854,8 @@ void TestCsv::readWithSelection()
     QVERIFY(out.x.capacity() <= out.x.size() + out.x.size() / 4 + 1024);
 
     out = previousDataset();
-    QVERIFY(!readCsv(path.toStdString(), out, err, {}, nullptr, nullptr, CsvColumns{{"speed"}, {"watts"}}));
+    QVERIFY(!readCsv(path.toStdString(), out, err, {}, nullptr, nullptr,
+                     CsvColumns{{"speed"}, {"watts"}}));
     QVERIFY(isPrevious(out));
     QCOMPARE(err.file, path.toStdString());
     QVERIFY2(qs(err.message).contains("no column 'watts' (asked for the targets); the columns are "
@@ -1031,7 +1034,8 @@ void TestCsv::roundTripWithNames()
     // The names are what readCsvHeader lists, too.
     std::vector<std::string> names;
     QVERIFY2(readCsvHeader(path, names, err), err.toString().c_str());
-    QCOMPARE(namesOf(names), (Names{"speed, m/s", "say \"hi\"", "température", "a;b", "tab\there"}));
+    QCOMPARE(namesOf(names),
+             (Names{"speed, m/s", "say \"hi\"", "température", "a;b", "tab\there"}));
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 1); // no temporary
 }
 
@@ -1109,8 +1113,9 @@ void TestCsv::writeRefusesShapesAndNames_data()
                                 << "1 input and 0 target columns; it needs at least one of each";
     QTest::newRow("part of a point") << 2 << 1 << 3 << 1 << Names{} << Names{}
                                      << "x has 3 values, not a whole number of points of 2 inputs";
-    QTest::newRow("targets short") << 2 << 2 << 4 << 3 << Names{} << Names{}
-                                   << "x holds 2 points of 2 inputs but y has 3 values for 2 targets";
+    QTest::newRow("targets short")
+        << 2 << 2 << 4 << 3 << Names{} << Names{}
+        << "x holds 2 points of 2 inputs but y has 3 values for 2 targets";
     QTest::newRow("names short") << 2 << 1 << 2 << 1 << Names{"a"} << Names{}
                                  << "1 input name for 2 input columns";
     QTest::newRow("target names long") << 1 << 1 << 1 << 1 << Names{} << Names{"a", "b"}

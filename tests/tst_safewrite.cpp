@@ -399,7 +399,8 @@ void TestSafeWrite::structuredErrorOfTheCheck()
         return QString();
     };
     const QString missing = dir.filePath("missing/out.csv");
-    QString problem = check(missing, "the folder '" + dir.filePath("missing/") + "': " + osReason(ENOENT));
+    QString problem =
+        check(missing, "the folder '" + dir.filePath("missing/") + "': " + osReason(ENOENT));
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     problem = check(QString(), "not a file name");
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
@@ -439,8 +440,10 @@ void TestSafeWrite::replacesThroughALinkAndCleansUp()
         ::_exit(0);
     QVERIFY(deadPid > 0);
     QVERIFY(::waitpid(deadPid, nullptr, 0) == deadPid);
-    const QString dead = dir.filePath(QStringLiteral(".target.csv.mdnviz-tmp-%1-0").arg(qint64(deadPid)));
-    const QString alive = dir.filePath(QStringLiteral(".target.csv.mdnviz-tmp-%1-0").arg(qint64(::getppid())));
+    const QString dead =
+        dir.filePath(QStringLiteral(".target.csv.mdnviz-tmp-%1-0").arg(qint64(deadPid)));
+    const QString alive =
+        dir.filePath(QStringLiteral(".target.csv.mdnviz-tmp-%1-0").arg(qint64(::getppid())));
     QVERIFY(headless::writeFile(dead, "half"));
     QVERIFY(headless::writeFile(alive, "half"));
     // Older than this process, as a killed writer's file is.

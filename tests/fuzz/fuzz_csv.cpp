@@ -13,10 +13,15 @@
 
 namespace {
 
-// None (the default), by number, by the names of a usual header, targets only, overlapping.
 const mdn::CsvColumns kSelections[] = {
-    {}, {{"2"}, {"1"}}, {{"x"}, {"y"}}, {{}, {"1"}}, {{"1", "2"}, {"2"}},
-    {{"3", "1"}, {"2"}}, {{"1"}, {}}, {{"a", "b"}, {"c"}},
+    {},                   // the default
+    {{"2"}, {"1"}},       // by number, swapped
+    {{"x"}, {"y"}},       // by the names of a usual header
+    {{}, {"1"}},          // targets only
+    {{"1", "2"}, {"2"}},  // a column in both lists
+    {{"3", "1"}, {"2"}},  // three columns, reordered
+    {{"1"}, {}},          // inputs only
+    {{"a", "b"}, {"c"}},  // names most files lack
 };
 
 bool allFinite(const std::vector<double> &v)
