@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <system_error>
 #include <utility>
@@ -64,8 +65,24 @@ std::string_view trim(std::string_view s, char delimiter)
     return s;
 }
 
+// The first '\n' or '\r' at or after pos, or size. Eight bytes at a time where the platform is
+// little-endian: a byte b of a word w equals c when (w ^ c*ones) has a zero byte there, and
+// (v - ones) & ~v & highs flags the lowest zero byte of v exactly (higher flags may be false,
+// which the lowest-bit count ignores).
 std::size_t findLineEnd(const char *data, std::size_t pos, std::size_t size)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    while (size - pos >= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, data + pos, sizeof word);
+        const std::uint64_t lf = word ^ (ones * '\n'), cr = word ^ (ones * '\r');
+        const std::uint64_t hits = (((lf - ones) & ~lf) | ((cr - ones) & ~cr)) & highs;
+        if (hits != 0)
+            return pos + std::size_t(__builtin_ctzll(hits) / 8);
+        pos += 8;
+    }
+#endif
     while (pos < size && data[pos] != '\n' && data[pos] != '\r')
         ++pos;
     return pos;
@@ -150,7 +167,7 @@ bool CsvStreamParser::feed(std::string_view piece)
             ++m_consumed;
         }
     }
-    while (pos < size && !m_done) {
+    while (pos < size) {
         const std::size_t end = findLineEnd(data, pos, size);
         const std::size_t length = m_partial.size() + (end - pos);
         if (length > m_limits.maxLineBytes)
@@ -178,6 +195,8 @@ bool CsvStreamParser::feed(std::string_view piece)
         pos = next;
         if (!ok)
             return false;
+        if (m_done)
+            return true;
     }
     return true;
 }
@@ -323,25 +342,28 @@ bool CsvStreamParser::checkHeader(std::size_t count, bool &isHeader)
     return true;
 }
 
-// Validates a NUL or non-ASCII byte at text[pos] and steps over its UTF-8 sequence.
-bool CsvStreamParser::checkByte(std::string_view text, std::size_t &pos, std::size_t lineOffset,
-                                std::size_t field)
+// Validates a NUL or non-ASCII byte at text[pos]: the length of its UTF-8 sequence, or 0 after
+// failing. (pos by value: the byte loops that call this keep theirs in a register.)
+std::size_t CsvStreamParser::checkByte(std::string_view text, std::size_t pos,
+                                       std::size_t lineOffset, std::size_t field)
 {
     const auto c = static_cast<unsigned char>(text[pos]);
-    const std::string where = " at byte " + std::to_string(lineOffset + pos + 1) + " of the line";
-    if (c == 0)
-        return fail(m_lineNo, field,
-                    "NUL byte" + where +
-                        "; this looks like a binary or UTF-16 file, not UTF-8 CSV text");
+    const auto where = [&] {
+        return " at byte " + std::to_string(lineOffset + pos + 1) + " of the line";
+    };
+    if (c == 0) {
+        fail(m_lineNo, field,
+             "NUL byte" + where() + "; this looks like a binary or UTF-16 file, not UTF-8 CSV text");
+        return 0;
+    }
     const std::size_t length = utf8SequenceLength(text, pos);
     if (length == 0) {
         static const char hex[] = "0123456789ABCDEF";
-        return fail(m_lineNo, field,
-                    std::string("invalid UTF-8 (byte 0x") + hex[c >> 4] + hex[c & 15] + where +
-                        "); the file may use another encoding such as Latin-1: save it as UTF-8");
+        fail(m_lineNo, field,
+             std::string("invalid UTF-8 (byte 0x") + hex[c >> 4] + hex[c & 15] + where() +
+                 "); the file may use another encoding such as Latin-1: save it as UTF-8");
     }
-    pos += length;
-    return true;
+    return length;
 }
 
 // Splits one non-blank line into m_fields. Fails on encoding errors, quote errors and too many
@@ -350,6 +372,8 @@ bool CsvStreamParser::splitRow(std::string_view text, std::size_t lineOffset, st
 {
     const char delimiter = m_delimiter;
     const std::size_t size = text.size();
+    std::string_view *fields = m_fields.data();
+    std::size_t fieldsSize = m_fields.size();
     std::size_t pos = 0;
     for (std::size_t field = 1;; ++field) {
         if (field > m_limits.maxColumns) // counting stops here, so hostile rows cost little
@@ -379,8 +403,10 @@ bool CsvStreamParser::splitRow(std::string_view text, std::size_t lineOffset, st
                     break;
                 }
                 if (c == 0 || c >= 0x80) {
-                    if (!checkByte(text, pos, lineOffset, field))
+                    const std::size_t length = checkByte(text, pos, lineOffset, field);
+                    if (length == 0)
                         return false;
+                    pos += length;
                 } else {
                     ++pos;
                 }
@@ -405,17 +431,22 @@ bool CsvStreamParser::splitRow(std::string_view text, std::size_t lineOffset, st
                                 "quote character '\"' inside an unquoted field; quote the whole "
                                 "field or remove the quote");
                 if (c == 0 || c >= 0x80) {
-                    if (!checkByte(text, pos, lineOffset, field))
+                    const std::size_t length = checkByte(text, pos, lineOffset, field);
+                    if (length == 0)
                         return false;
+                    pos += length;
                 } else {
                     ++pos;
                 }
             }
             content = trim(text.substr(start, pos - start), delimiter);
         }
-        if (field > m_fields.size()) // grows over the first rows only
+        if (field > fieldsSize) { // grows over the first rows only
             m_fields.resize(field);
-        m_fields[field - 1] = content;
+            fields = m_fields.data();
+            fieldsSize = m_fields.size();
+        }
+        fields[field - 1] = content;
         if (pos == size) {
             count = field;
             return true;
@@ -455,10 +486,15 @@ bool CsvStreamParser::addRow()
         return fail(m_lineNo, 0, "more than " + std::to_string(m_limits.maxRows) + " data rows");
     if (!m_reserved && m_rows == 1024)
         reserveFromEstimate();
-    for (const std::size_t c : m_inputColumns)
-        m_x.push_back(values[c]);
-    for (const std::size_t c : m_targetColumns)
-        m_y.push_back(values[c]);
+    if (m_inputColumns.size() == 1 && m_targetColumns.size() == 1) { // the usual (x, y)
+        m_x.push_back(values[m_inputColumns[0]]);
+        m_y.push_back(values[m_targetColumns[0]]);
+    } else {
+        for (const std::size_t c : m_inputColumns)
+            m_x.push_back(values[c]);
+        for (const std::size_t c : m_targetColumns)
+            m_y.push_back(values[c]);
+    }
     ++m_rows;
     return true;
 }

@@ -120,8 +120,8 @@ private:
 
     bool line(std::string_view text);
     bool splitRow(std::string_view text, std::size_t lineOffset, std::size_t &count);
-    bool checkByte(std::string_view text, std::size_t &pos, std::size_t lineOffset,
-                   std::size_t field);
+    std::size_t checkByte(std::string_view text, std::size_t pos, std::size_t lineOffset,
+                          std::size_t field);
     bool checkHeader(std::size_t count, bool &isHeader);
     bool firstRow(std::size_t count, bool &isHeader);
     bool selectColumns();

@@ -134,6 +134,7 @@ private slots:
     void refused_data();
     void refused();
     void longTextIsTruncatedInMessages();
+    void lineEndsAtEveryOffset();
     void lineLimitIsInclusive();
     void parseNumberCases_data();
     void parseNumberCases();
@@ -493,6 +494,34 @@ void TestCsv::longTextIsTruncatedInMessages()
     QVERIFY(!parseCsv(view(control), "t", out, err));
     QVERIFY2(qs(err.message).contains("'a\\x01\\x1B\xC3\xA9"), err.message.c_str());
     QVERIFY2(qs(err.message).contains("\xC3\xA9...'"), err.message.c_str());
+}
+
+// Line ends are found eight bytes at a time: one at each position of such a word, and near the
+// end of a piece, still ends its line exactly there.
+void TestCsv::lineEndsAtEveryOffset()
+{
+    for (const char *end : {"\n", "\r", "\r\n"}) {
+        for (int width = 0; width < 24; ++width) {
+            const QByteArray digits = QByteArray(width, '7') + '5';
+            const QByteArray first = "1," + digits;
+            const QByteArray text = first + end + "8,9" + end + "x,1" + end;
+            const QString name = end[0] == '\n' ? "LF" : end[1] == '\n' ? "CRLF" : "CR";
+            const QString label = QStringLiteral("%1 after %2 bytes").arg(name).arg(first.size());
+            Dataset out;
+            CsvError err;
+            QVERIFY2(!parseCsv(view(text), "t", out, err), qPrintable(label));
+            QVERIFY2(err.line == 3 && err.column == 1, qPrintable(label + ": " + qs(err.toString())));
+            const QByteArray good = text.left(text.size() - 3 - int(std::strlen(end)));
+            QVERIFY2(parseCsv(view(good), "t", out, err), qPrintable(label));
+            QCOMPARE(out.size(), std::size_t(2));
+            QCOMPARE(out.y[0], digits.toDouble());
+            for (std::size_t step : {1, 5, 8, 9}) {
+                const Outcome o = parseInPieces(good, step, {});
+                QVERIFY2(o.ok, qPrintable(label));
+                QCOMPARE(o.data.y, out.y);
+            }
+        }
+    }
 }
 
 void TestCsv::lineLimitIsInclusive()
