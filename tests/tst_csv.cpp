@@ -99,6 +99,27 @@ QByteArray generatedCsv(int rows)
     return text;
 }
 
+using Names = QStringList;
+
+Names namesOf(const std::vector<std::string> &names)
+{
+    Names out;
+    for (const std::string &n : names)
+        out << qs(n);
+    return out;
+}
+
+std::vector<std::string> entries(const Names &names)
+{
+    std::vector<std::string> out;
+    for (const QString &n : names)
+        out.push_back(n.toStdString());
+    return out;
+}
+
+// Four columns a, b, c, d whose values tell their column and row: 10 * row + column.
+const QByteArray kFourColumns = "a,b,c,d\n11,12,13,14\n21,22,23,24\n31,32,33,34\n";
+
 // Data directory of the CSV reference files and the fuzzing seeds.
 QString csvData(const QString &name) { return QStringLiteral(MDNVIZ_TEST_DATA "/csv/") + name; }
 QString seedDir() { return QStringLiteral(MDNVIZ_TEST_DATA "/../fuzz/csv_seeds"); }
@@ -113,12 +134,31 @@ private slots:
     void refused_data();
     void refused();
     void longTextIsTruncatedInMessages();
+    void lineEndsAtEveryOffset();
     void lineLimitIsInclusive();
     void parseNumberCases_data();
     void parseNumberCases();
     void errorToString();
 
+    void selectedColumns_data();
+    void selectedColumns();
+    void defaultColumnsForMoreThanTwo();
+    void twoColumnFileAsBefore();
+    void refusedSelection_data();
+    void refusedSelection();
+    void readWithSelection();
+    void headerNames_data();
+    void headerNames();
+    void headerNamesRefused_data();
+    void headerNamesRefused();
+    void headerNamesReadOnlyTheFirstLine();
+
     void roundTripIsBitIdentical();
+    void roundTripWithNames();
+    void writeHeader_data();
+    void writeHeader();
+    void writeRefusesShapesAndNames_data();
+    void writeRefusesShapesAndNames();
     void writeRefusesUnwritableData_data();
     void writeRefusesUnwritableData();
     void writeIntoMissingDirectoryFails();
@@ -210,6 +250,9 @@ void TestCsv::accepted()
     CsvError err;
     QVERIFY2(parseCsv(view(text), "input.csv", out, err), err.toString().c_str());
     QCOMPARE(out.name, std::string("input.csv"));
+    QCOMPARE(out.inputDims, 1);
+    QCOMPARE(out.targetDims, 1);
+    QVERIFY(out.shapeValid());
     QCOMPARE(out.size(), std::size_t(xs.size()));
     QCOMPARE(out.y.size(), std::size_t(ys.size()));
     for (int i = 0; i < xs.size(); ++i) {
@@ -240,20 +283,31 @@ void TestCsv::refused_data()
     // Field counts.
     QTest::newRow("missing field") << QByteArray("1,2\n3\n") << 2 << 2 << "found 1" << dflt
                                    << dflt;
-    QTest::newRow("extra field") << QByteArray("1,2,3\n") << 1 << 3 << "found 3" << dflt << dflt;
-    QTest::newRow("extra empty field") << QByteArray("1,2,\n") << 1 << 3 << "found 3" << dflt
-                                       << dflt;
+    QTest::newRow("extra field") << QByteArray("1,2\n1,2,3\n") << 2 << 3
+                                 << "expected 2 fields (as on line 1), found 3" << dflt << dflt;
+    QTest::newRow("extra empty field") << QByteArray("1,2\n3,4,\n") << 2 << 3 << "found 3"
+                                       << dflt << dflt;
+    QTest::newRow("trailing delimiter") << QByteArray("1,2,\n") << 1 << 3 << "empty cell"
+                                        << dflt << dflt;
+    QTest::newRow("one field") << QByteArray("1\n") << 1 << 2
+                               << "expected at least 2 fields (an input and a target), found 1"
+                               << dflt << dflt;
     QTest::newRow("header of one field") << QByteArray("x\n1,2\n") << 1 << 2 << "found 1"
                                          << dflt << dflt;
-    QTest::newRow("header of three fields")
-        << QByteArray("x,y,z\n1,2,3\n") << 1 << 3 << "found 3" << dflt << dflt;
-    QTest::newRow("64 fields")
-        << (QByteArray("1") + QByteArray(",1").repeated(63)) << 1 << 3 << "found 64" << dflt
-        << dflt;
+    QTest::newRow("header of three fields, row of two")
+        << QByteArray("x,y,z\n1,2\n") << 2 << 3 << "expected 3 fields (as on line 1), found 2"
+        << dflt << dflt;
+    QTest::newRow("ragged row, one short")
+        << QByteArray("a,b,c,d\n1,2,3,4\n\n5,6,7\n") << 4 << 4
+        << "expected 4 fields (as on line 1), found 3" << dflt << dflt;
+    QTest::newRow("ragged row, one long")
+        << QByteArray("\n1,2,3\n4,5,6,7\n") << 3 << 4
+        << "expected 3 fields (as on line 2), found 4" << dflt << dflt;
     QTest::newRow("65 fields") << (QByteArray("1") + QByteArray(",1").repeated(64)) << 1 << 65
                                << "more than 64 fields" << dflt << dflt;
     QTest::newRow("100000 fields") << (QByteArray("1,2\n1") + QByteArray(",1").repeated(99999))
-                                   << 2 << 65 << "more than 64 fields" << dflt << dflt;
+                                   << 2 << 65 << "more than 64 fields; expected 2 fields" << dflt
+                                   << dflt;
 
     // Empty cells.
     QTest::newRow("empty y") << QByteArray("1,\n") << 1 << 2 << "empty cell" << dflt << dflt;
@@ -268,6 +322,13 @@ void TestCsv::refused_data()
         << QByteArray("x,\n1,2\n") << 1 << 2 << "empty cell in the header" << dflt << dflt;
     QTest::newRow("header with empty first name")
         << QByteArray("\"\",y\n1,2\n") << 1 << 1 << "empty cell in the header" << dflt << dflt;
+    QTest::newRow("header with an empty name among four")
+        << QByteArray("a,b, ,d\n1,2,3,4\n") << 1 << 3 << "name every column" << dflt << dflt;
+    QTest::newRow("text in a middle column")
+        << QByteArray("a,b,c,d\n1,2,3,4\n1,2,three,4\n") << 3 << 3 << "not a number: 'three'"
+        << dflt << dflt;
+    QTest::newRow("empty last of four") << QByteArray("1,2,3,4\n1,2,3,\n") << 2 << 4
+                                        << "empty cell" << dflt << dflt;
 
     // Values.
     QTest::newRow("text") << QByteArray("1,abc\n") << 1 << 2 << "not a number: 'abc'" << dflt
@@ -435,6 +496,34 @@ void TestCsv::longTextIsTruncatedInMessages()
     QVERIFY2(qs(err.message).contains("\xC3\xA9...'"), err.message.c_str());
 }
 
+// Line ends are found eight bytes at a time: one at each position of such a word, and near the
+// end of a piece, still ends its line exactly there.
+void TestCsv::lineEndsAtEveryOffset()
+{
+    for (const char *end : {"\n", "\r", "\r\n"}) {
+        for (int width = 0; width < 24; ++width) {
+            const QByteArray digits = QByteArray(width, '7') + '5';
+            const QByteArray first = "1," + digits;
+            const QByteArray text = first + end + "8,9" + end + "x,1" + end;
+            const QString name = end[0] == '\n' ? "LF" : end[1] == '\n' ? "CRLF" : "CR";
+            const QString label = QStringLiteral("%1 after %2 bytes").arg(name).arg(first.size());
+            Dataset out;
+            CsvError err;
+            QVERIFY2(!parseCsv(view(text), "t", out, err), qPrintable(label));
+            QVERIFY2(err.line == 3 && err.column == 1, qPrintable(label + ": " + qs(err.toString())));
+            const QByteArray good = text.left(text.size() - 3 - int(std::strlen(end)));
+            QVERIFY2(parseCsv(view(good), "t", out, err), qPrintable(label));
+            QCOMPARE(out.size(), std::size_t(2));
+            QCOMPARE(out.y[0], digits.toDouble());
+            for (std::size_t step : {1, 5, 8, 9}) {
+                const Outcome o = parseInPieces(good, step, {});
+                QVERIFY2(o.ok, qPrintable(label));
+                QCOMPARE(o.data.y, out.y);
+            }
+        }
+    }
+}
+
 void TestCsv::lineLimitIsInclusive()
 {
     CsvLimits limits;
@@ -445,7 +534,7 @@ void TestCsv::lineLimitIsInclusive()
     QCOMPARE(out.size(), std::size_t(2));
     QVERIFY(!parseCsv("1.2345,678\n", "t", out, err, limits));
     QCOMPARE(qs(err.message), QString("line longer than 9 bytes; is this really a CSV file of "
-                                      "(x, y) rows?"));
+                                      "numeric rows?"));
 }
 
 void TestCsv::parseNumberCases_data()
@@ -548,6 +637,352 @@ void TestCsv::errorToString()
 }
 
 // ---------------------------------------------------------------------------------------------
+// Columns
+
+void TestCsv::selectedColumns_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<Names>("inputs");  // the selection
+    QTest::addColumn<Names>("targets");
+    QTest::addColumn<QList<int>>("inputColumns"); // 1-based columns expected, in order
+    QTest::addColumn<QList<int>>("targetColumns");
+    QTest::addColumn<Names>("inputNames");
+    QTest::addColumn<Names>("targetNames");
+    using Columns = QList<int>;
+
+    QTest::newRow("by names") << kFourColumns << Names{"a", "c"} << Names{"d"} << Columns{1, 3}
+                              << Columns{4} << Names{"a", "c"} << Names{"d"};
+    QTest::newRow("by numbers") << kFourColumns << Names{"1", "3"} << Names{"4"}
+                                << Columns{1, 3} << Columns{4} << Names{"a", "c"} << Names{"d"};
+    QTest::newRow("mixed, in the order asked, padded")
+        << kFourColumns << Names{" c ", "1"} << Names{"4"} << Columns{3, 1} << Columns{4}
+        << Names{"c", "a"} << Names{"d"};
+    QTest::newRow("targets only: the rest are inputs")
+        << kFourColumns << Names{} << Names{"b"} << Columns{1, 3, 4} << Columns{2}
+        << Names{"a", "c", "d"} << Names{"b"};
+    QTest::newRow("inputs only: the rest are targets")
+        << kFourColumns << Names{"b"} << Names{} << Columns{2} << Columns{1, 3, 4} << Names{"b"}
+        << Names{"a", "c", "d"};
+    QTest::newRow("two targets, reordered")
+        << kFourColumns << Names{"a"} << Names{"d", "b"} << Columns{1} << Columns{4, 2}
+        << Names{"a"} << Names{"d", "b"};
+    QTest::newRow("no header, by numbers")
+        << QByteArray("11;12;13;14\r\n21;22;23;24\r\n") << Names{"2"} << Names{"4", "1"}
+        << Columns{2} << Columns{4, 1} << Names{} << Names{};
+    QTest::newRow("quoted names with a delimiter and a quote")
+        << QByteArray("\"a,1\",\"say \"\"b\"\"\",c\n11,12,13\n") << Names{"say \"b\""}
+        << Names{"a,1"} << Columns{2} << Columns{1} << Names{"say \"b\""} << Names{"a,1"};
+    QTest::newRow("two columns, swapped")
+        << QByteArray("x,y\n11,12\n21,22\n") << Names{"y"} << Names{"x"} << Columns{2}
+        << Columns{1} << Names{"y"} << Names{"x"};
+}
+
+void TestCsv::selectedColumns()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(Names, inputs);
+    QFETCH(Names, targets);
+    QFETCH(QList<int>, inputColumns);
+    QFETCH(QList<int>, targetColumns);
+    QFETCH(Names, inputNames);
+    QFETCH(Names, targetNames);
+
+    const CsvColumns columns{entries(inputs), entries(targets)};
+    Dataset out = previousDataset();
+    CsvError err;
+    QVERIFY2(parseCsv(view(text), "four.csv", out, err, {}, columns), err.toString().c_str());
+    QVERIFY(out.shapeValid());
+    QCOMPARE(out.inputDims, int(inputColumns.size()));
+    QCOMPARE(out.targetDims, int(targetColumns.size()));
+    QCOMPARE(namesOf(out.inputNames), inputNames);
+    QCOMPARE(namesOf(out.targetNames), targetNames);
+    QVERIFY(out.size() >= 1);
+    // Each value is 10 * row + column, so every one shows where it came from.
+    for (std::size_t row = 0; row < out.size(); ++row) {
+        for (int c = 0; c < out.inputDims; ++c)
+            QCOMPARE(out.input(row, c), double(10 * (row + 1) + inputColumns[c]));
+        for (int c = 0; c < out.targetDims; ++c)
+            QCOMPARE(out.target(row, c), double(10 * (row + 1) + targetColumns[c]));
+    }
+    for (std::size_t step : {1, 3, 8}) {
+        Outcome o;
+        CsvStreamParser parser("pieces", {}, 0, columns);
+        for (std::size_t pos = 0; pos < std::size_t(text.size()); pos += step)
+            QVERIFY(parser.feed(view(text).substr(pos, step)));
+        QVERIFY(parser.finish());
+        parser.moveInto(o.data);
+        QCOMPARE(o.data.x, out.x);
+        QCOMPARE(o.data.y, out.y);
+        QCOMPARE(o.data.inputNames, out.inputNames);
+        QCOMPARE(o.data.targetNames, out.targetNames);
+    }
+}
+
+void TestCsv::defaultColumnsForMoreThanTwo()
+{
+    // With a header: every column but the last is an input, the last is the target.
+    Dataset out = previousDataset();
+    CsvError err;
+    QVERIFY2(parseCsv(view(kFourColumns), "four.csv", out, err), err.toString().c_str());
+    QCOMPARE(out.inputDims, 3);
+    QCOMPARE(out.targetDims, 1);
+    QCOMPARE(out.x, (std::vector<double>{11, 12, 13, 21, 22, 23, 31, 32, 33}));
+    QCOMPARE(out.y, (std::vector<double>{14, 24, 34}));
+    QCOMPARE(namesOf(out.inputNames), (Names{"a", "b", "c"}));
+    QCOMPARE(namesOf(out.targetNames), Names{"d"});
+
+    // Without: the same columns, no names (the dataset's own x1, x2... then).
+    out = previousDataset();
+    QVERIFY2(parseCsv("1,2,3\n4,5,6\n", "three.csv", out, err), err.toString().c_str());
+    QCOMPARE(out.inputDims, 2);
+    QCOMPARE(out.targetDims, 1);
+    QCOMPARE(out.x, (std::vector<double>{1, 2, 4, 5}));
+    QCOMPARE(out.y, (std::vector<double>{3, 6}));
+    QVERIFY(out.inputNames.empty() && out.targetNames.empty());
+    QCOMPARE(qs(out.inputName(1)), QString("x2"));
+    QCOMPARE(qs(out.targetName(0)), QString("y"));
+
+    // As many columns as the limit allows.
+    const QByteArray wide = QByteArray("1") + QByteArray(",1").repeated(63) + "\n";
+    QVERIFY2(parseCsv(view(wide), "wide.csv", out, err), err.toString().c_str());
+    QCOMPARE(out.inputDims, 63);
+    QCOMPARE(out.targetDims, 1);
+}
+
+// A two-column file loads as it always has: one input, one target, the values bit for bit; the
+// header's names are kept, a headerless file has none.
+void TestCsv::twoColumnFileAsBefore()
+{
+    const QByteArray text = "x,y\r\n0.1,-2.5e-3\r\n\"7\",8\r\n-0,1e-400\r\n";
+    Dataset out = previousDataset();
+    CsvError err;
+    QVERIFY2(parseCsv(view(text), "two.csv", out, err), err.toString().c_str());
+    QCOMPARE(out.inputDims, 1);
+    QCOMPARE(out.targetDims, 1);
+    QCOMPARE(out.size(), std::size_t(3));
+    const double xs[] = {0.1, 7, -0.0}, ys[] = {-2.5e-3, 8, 0.0};
+    for (std::size_t i = 0; i < 3; ++i) {
+        QCOMPARE(bitsOf(out.x[i]), bitsOf(xs[i]));
+        QCOMPARE(bitsOf(out.y[i]), bitsOf(ys[i]));
+    }
+    QCOMPARE(namesOf(out.inputNames), Names{"x"});
+    QCOMPARE(namesOf(out.targetNames), Names{"y"});
+
+    // An explicit selection of the default gives the same.
+    Dataset selected;
+    QVERIFY2(parseCsv(view(text), "two.csv", selected, err, {}, CsvColumns{{"x"}, {"2"}}),
+             err.toString().c_str());
+    QCOMPARE(selected.x, out.x);
+    QCOMPARE(selected.y, out.y);
+
+    out = previousDataset();
+    QVERIFY2(parseCsv("1,2\n", "two.csv", out, err), err.toString().c_str());
+    QVERIFY(out.inputNames.empty() && out.targetNames.empty());
+    QCOMPARE(qs(out.inputName(0)) + qs(out.targetName(0)), QString("xy"));
+}
+
+void TestCsv::refusedSelection_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<Names>("inputs");
+    QTest::addColumn<Names>("targets");
+    QTest::addColumn<int>("line");
+    QTest::addColumn<int>("column");
+    QTest::addColumn<QStringList>("phrases");
+
+    QTest::newRow("unknown name")
+        << kFourColumns << Names{"a", "e"} << Names{} << 0 << 0
+        << QStringList{"no column 'e' (asked for the inputs)",
+                       "the columns are 'a', 'b', 'c', 'd' (or their numbers, 1 to 4)"};
+    QTest::newRow("unknown target name")
+        << kFourColumns << Names{"a"} << Names{"D"} << 0 << 0
+        << QStringList{"no column 'D' (asked for the targets)", "'a', 'b', 'c', 'd'"};
+    QTest::newRow("number too large")
+        << kFourColumns << Names{"5"} << Names{} << 0 << 0
+        << QStringList{"no column 5 (asked for the inputs)", "1 to 4"};
+    QTest::newRow("number zero") << kFourColumns << Names{} << Names{"0"} << 0 << 0
+                                 << QStringList{"no column 0"};
+    QTest::newRow("empty entry") << kFourColumns << Names{""} << Names{} << 0 << 0
+                                 << QStringList{"no column ''"};
+    QTest::newRow("name without a header")
+        << QByteArray("1,2,3\n") << Names{"a"} << Names{} << 0 << 0
+        << QStringList{
+               "no column 'a'",
+               "the file has no header line, so its 3 columns are chosen by number, 1 to 3"};
+    QTest::newRow("same column in both lists")
+        << kFourColumns << Names{"a", "b"} << Names{"1"} << 0 << 0
+        << QStringList{"'a' (column 1) is selected both as an input and as a target"};
+    QTest::newRow("same column twice")
+        << kFourColumns << Names{"b", "2"} << Names{"d"} << 0 << 0
+        << QStringList{"'b' (column 2) is selected twice as an input"};
+    QTest::newRow("same column twice, no header")
+        << QByteArray("1,2,3\n") << Names{"1"} << Names{"3", "3"} << 0 << 0
+        << QStringList{"column 3 is selected twice as a target"};
+    QTest::newRow("nothing left for the targets")
+        << kFourColumns << Names{"a", "b", "c", "d"} << Names{} << 0 << 0
+        << QStringList{"no column is left for the targets: the inputs take all 4 columns"};
+    QTest::newRow("ambiguous name")
+        << QByteArray("a,b,a\n1,2,3\n") << Names{"a"} << Names{"b"} << 0 << 0
+        << QStringList{"'a' (asked for the inputs) is ambiguous: columns 1 and 3",
+                       "choose the column by its number"};
+    // Columns left out must still hold numbers: a broken row is not silently half-used.
+    QTest::newRow("text in an unused column")
+        << kFourColumns + "41,42,n/a,44\n" << Names{"a"} << Names{"d"} << 5 << 3
+        << QStringList{"not a number: 'n/a'"};
+    QTest::newRow("empty unused column")
+        << QByteArray("a,b,c\n1,,3\n") << Names{"a"} << Names{"c"} << 2 << 2
+        << QStringList{"empty cell"};
+}
+
+void TestCsv::refusedSelection()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(Names, inputs);
+    QFETCH(Names, targets);
+    QFETCH(int, line);
+    QFETCH(int, column);
+    QFETCH(QStringList, phrases);
+
+    Dataset out = previousDataset();
+    CsvError err;
+    QVERIFY(!parseCsv(view(text), "four.csv", out, err, {},
+                      CsvColumns{entries(inputs), entries(targets)}));
+    QVERIFY(isPrevious(out));
+    QCOMPARE(err.file, std::string("four.csv"));
+    QCOMPARE(err.line, std::size_t(line));
+    QCOMPARE(err.column, std::size_t(column));
+    for (const QString &phrase : phrases)
+        QVERIFY2(qs(err.message).contains(phrase), err.message.c_str());
+    QVERIFY2(qs(err.toString()).startsWith("four.csv:"), err.toString().c_str());
+}
+
+void TestCsv::readWithSelection()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("four.csv");
+    QByteArray text = "time,speed,load,power\n";
+    for (int i = 0; i < 100000; ++i) // several chunks
+        text += QByteArray::number(i) + "," + QByteArray::number(i * 0.5) + ",1," +
+                QByteArray::number(-i) + "\n";
+    QVERIFY(writeFile(path, text));
+
+    Dataset out = previousDataset();
+    CsvError err;
+    QVERIFY2(readCsv(path.toStdString(), out, err, {}, nullptr, nullptr,
+                     CsvColumns{{"speed", "time"}, {"power"}}),
+             err.toString().c_str());
+    QCOMPARE(out.name, std::string("four.csv"));
+    QCOMPARE(out.size(), std::size_t(100000));
+    QCOMPARE(out.inputDims, 2);
+    QCOMPARE(namesOf(out.inputNames), (Names{"speed", "time"}));
+    QCOMPARE(namesOf(out.targetNames), Names{"power"});
+    QCOMPARE(out.input(99999, 0), 99999 * 0.5);
+    QCOMPARE(out.input(99999, 1), 99999.0);
+    QCOMPARE(out.target(99999, 0), -99999.0);
+    // The memory reserved from the estimate is not far above what the points need.
+    QVERIFY(out.x.capacity() <= out.x.size() + out.x.size() / 4 + 1024);
+
+    out = previousDataset();
+    QVERIFY(!readCsv(path.toStdString(), out, err, {}, nullptr, nullptr,
+                     CsvColumns{{"speed"}, {"watts"}}));
+    QVERIFY(isPrevious(out));
+    QCOMPARE(err.file, path.toStdString());
+    QVERIFY2(qs(err.message).contains("no column 'watts' (asked for the targets); the columns are "
+                                      "'time', 'speed', 'load', 'power'"),
+             err.message.c_str());
+}
+
+void TestCsv::headerNames_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<Names>("names");
+    QTest::newRow("header") << kFourColumns << Names{"a", "b", "c", "d"};
+    QTest::newRow("no header") << QByteArray("1,2,3,4\n5,6,7,8\n") << Names{"1", "2", "3", "4"};
+    QTest::newRow("blank lines, BOM, CRLF, semicolons")
+        << QByteArray("\xEF\xBB\xBF\r\n  \r\nspeed ; power\r\n1;2\r\n") << Names{"speed", "power"};
+    QTest::newRow("quoted names")
+        << QByteArray("\"a,b\",\"say \"\"hi\"\"\",\" c \"\n1,2,3\n")
+        << Names{"a,b", "say \"hi\"", "c"};
+    QTest::newRow("only a header, no line end") << QByteArray("x\ty") << Names{"x", "y"};
+    QTest::newRow("one data row ending in CR") << QByteArray("1,2\r") << Names{"1", "2"};
+    QTest::newRow("UTF-8 names") << QByteArray("température,\xE2\x82\xAC\n1,2\n")
+                                 << Names{"température", "\xE2\x82\xAC"};
+    // Only the first line counts: what follows is not looked at.
+    QTest::newRow("broken rows later") << QByteArray("a,b\n1,2,3\nnan,x\n\xFF") << Names{"a", "b"};
+    QTest::newRow("first line is data with a bad value")
+        << QByteArray("1,abc\n") << Names{"1", "2"};
+}
+
+void TestCsv::headerNames()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(Names, names);
+    QTemporaryDir dir;
+    const QString path = dir.filePath("h.csv");
+    QVERIFY(writeFile(path, text));
+    std::vector<std::string> got{"stale"};
+    CsvError err;
+    QVERIFY2(readCsvHeader(path.toStdString(), got, err), err.toString().c_str());
+    QCOMPARE(namesOf(got), names);
+}
+
+void TestCsv::headerNamesRefused_data()
+{
+    QTest::addColumn<QByteArray>("text"); // empty with the name "missing": no file at all
+    QTest::addColumn<int>("line");
+    QTest::addColumn<int>("column");
+    QTest::addColumn<QString>("phrase");
+    QTest::newRow("missing file") << QByteArray("missing") << 0 << 0
+                                  << qs(std::generic_category().message(ENOENT));
+    QTest::newRow("empty") << QByteArray() << 0 << 0 << "no columns: the file is empty";
+    QTest::newRow("blank lines") << QByteArray("\n  \r\n\t") << 0 << 0
+                                 << "no columns: the file has only blank lines";
+    QTest::newRow("one field") << QByteArray("\nx\n1,2\n") << 2 << 2
+                               << "expected at least 2 fields";
+    QTest::newRow("empty name") << QByteArray("a,,c\n1,2,3\n") << 1 << 2
+                                << "empty cell in the header line";
+    QTest::newRow("unterminated quote") << QByteArray("\"a,b\n") << 1 << 1
+                                        << "unterminated quoted field";
+    QTest::newRow("Latin-1") << QByteArray("temp\xE9rature,y\n") << 1 << 1 << "invalid UTF-8";
+    QTest::newRow("line too long") << QByteArray(2 << 20, 'a') << 1 << 0 << "line longer than";
+}
+
+void TestCsv::headerNamesRefused()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(int, line);
+    QFETCH(int, column);
+    QFETCH(QString, phrase);
+    QTemporaryDir dir;
+    const QString path = dir.filePath("h.csv");
+    if (text != "missing")
+        QVERIFY(writeFile(path, text));
+    std::vector<std::string> names;
+    CsvError err;
+    QVERIFY(!readCsvHeader(path.toStdString(), names, err));
+    QCOMPARE(err.file, path.toStdString());
+    QCOMPARE(err.line, std::size_t(line));
+    QCOMPARE(err.column, std::size_t(column));
+    QVERIFY2(qs(err.message).contains(phrase), err.message.c_str());
+}
+
+// A large file: the names come back without the rest being read.
+void TestCsv::headerNamesReadOnlyTheFirstLine()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("big.csv");
+    QVERIFY(writeFile(path, generatedCsv(400000))); // about 10 MB
+    std::vector<std::string> names;
+    CsvError err;
+    QElapsedTimer timer;
+    timer.start();
+    for (int i = 0; i < 100; ++i)
+        QVERIFY2(readCsvHeader(path.toStdString(), names, err), err.toString().c_str());
+    QVERIFY2(timer.elapsed() < 1000, "reading the header must not parse the whole file");
+    QCOMPARE(namesOf(names), (Names{"x", "y"}));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Writing
 
 void TestCsv::roundTripIsBitIdentical()
@@ -579,6 +1014,188 @@ void TestCsv::roundTripIsBitIdentical()
         QCOMPARE(bitsOf(back.y[i]), bitsOf(data.y[i]));
     }
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 1); // no temporary
+}
+
+// Three inputs and two targets, with names the header must quote: written, read back with the
+// default selection for the inputs (every column the targets do not take), bit for bit.
+void TestCsv::roundTripWithNames()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::string path = dir.filePath("named.csv").toStdString();
+
+    Dataset data;
+    data.inputDims = 3;
+    data.targetDims = 2;
+    data.inputNames = {"speed, m/s", "say \"hi\"", "température"};
+    data.targetNames = {"a;b", "tab\there"};
+    const double values[] = {1e-300, -0.0, 123456789.123456789, 1.0 / 3.0, 0.1, 5e-324, DBL_MAX,
+                             -DBL_MIN, 1e22, 9007199254740993.0, -1.5, 0.0, 2.0 / 3.0, 1e300,
+                             3.141592653589793};
+    for (std::size_t i = 0; i < 3; ++i)
+        data.addPoint(&values[5 * i], &values[5 * i + 3]);
+    QVERIFY(data.shapeValid());
+    std::string werr;
+    QVERIFY2(writeCsv(path, data, werr), werr.c_str());
+
+    const QByteArray written = readFile(qs(path));
+    QVERIFY2(written.startsWith("\"speed, m/s\",\"say \"\"hi\"\"\",température,\"a;b\","
+                                "\"tab\there\"\n1e-300,-0,123456789.12345679,0.3333333333333333,"
+                                "0.1\n"),
+             written.constData());
+    QCOMPARE(written.count('\n'), qsizetype(data.size() + 1));
+
+    Dataset back = previousDataset();
+    CsvError err;
+    QVERIFY2(readCsv(path, back, err, {}, nullptr, nullptr, CsvColumns{{}, {"a;b", "tab\there"}}),
+             err.toString().c_str());
+    QCOMPARE(back.inputDims, 3);
+    QCOMPARE(back.targetDims, 2);
+    QCOMPARE(back.inputNames, data.inputNames);
+    QCOMPARE(back.targetNames, data.targetNames);
+    QCOMPARE(back.x.size(), data.x.size());
+    QCOMPARE(back.y.size(), data.y.size());
+    for (std::size_t i = 0; i < data.x.size(); ++i)
+        QCOMPARE(bitsOf(back.x[i]), bitsOf(data.x[i]));
+    for (std::size_t i = 0; i < data.y.size(); ++i)
+        QCOMPARE(bitsOf(back.y[i]), bitsOf(data.y[i]));
+
+    // The names are what readCsvHeader lists, too.
+    std::vector<std::string> names;
+    QVERIFY2(readCsvHeader(path, names, err), err.toString().c_str());
+    QCOMPARE(namesOf(names),
+             (Names{"speed, m/s", "say \"hi\"", "température", "a;b", "tab\there"}));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 1); // no temporary
+}
+
+void TestCsv::writeHeader_data()
+{
+    QTest::addColumn<int>("inputDims");
+    QTest::addColumn<int>("targetDims");
+    QTest::addColumn<Names>("inputNames");
+    QTest::addColumn<Names>("targetNames");
+    QTest::addColumn<QByteArray>("header");
+    QTest::newRow("unnamed, one-dimensional") << 1 << 1 << Names{} << Names{} << QByteArray("x,y");
+    QTest::newRow("unnamed, 2 inputs") << 2 << 1 << Names{} << Names{} << QByteArray("x1,x2,y");
+    QTest::newRow("unnamed, 2 targets") << 1 << 2 << Names{} << Names{} << QByteArray("x,y1,y2");
+    QTest::newRow("named") << 1 << 1 << Names{"time"} << Names{"power"}
+                           << QByteArray("time,power");
+    QTest::newRow("one name empty: the dataset's own")
+        << 2 << 1 << Names{"", "b"} << Names{"c"} << QByteArray("x1,b,c");
+    QTest::newRow("inner spaces stay unquoted")
+        << 1 << 1 << Names{"wind speed"} << Names{"y"} << QByteArray("wind speed,y");
+    QTest::newRow("delimiters and quotes are quoted")
+        << 2 << 1 << Names{"a,b", "c;d"} << Names{"\"e\""}
+        << QByteArray("\"a,b\",\"c;d\",\"\"\"e\"\"\"");
+    QTest::newRow("a leading byte order mark is quoted")
+        << 1 << 1 << Names{QString(QChar(0xFEFF)) + "x"} << Names{"y"}
+        << QByteArray("\"\xEF\xBB\xBFx\",y");
+}
+
+void TestCsv::writeHeader()
+{
+    QFETCH(int, inputDims);
+    QFETCH(int, targetDims);
+    QFETCH(Names, inputNames);
+    QFETCH(Names, targetNames);
+    QFETCH(QByteArray, header);
+
+    Dataset data;
+    data.inputDims = inputDims;
+    data.targetDims = targetDims;
+    data.inputNames = entries(inputNames);
+    data.targetNames = entries(targetNames);
+    const std::vector<double> in(std::size_t(inputDims), 1.5), out(std::size_t(targetDims), -2.0);
+    data.addPoint(in.data(), out.data());
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("h.csv").toStdString();
+    std::string werr;
+    QVERIFY2(writeCsv(path, data, werr), werr.c_str());
+    const QByteArray row = QByteArray("1.5,").repeated(inputDims) +
+                           QByteArray("-2,").repeated(targetDims);
+    QCOMPARE(readFile(qs(path)), header + "\n" + row.chopped(1) + "\n");
+
+    // Read back, the header gives the names the writer used.
+    Dataset back;
+    CsvError err;
+    QVERIFY2(readCsv(path, back, err, {}, nullptr, nullptr,
+                     CsvColumns{{}, {std::to_string(inputDims + 1)}}),
+             err.toString().c_str());
+    if (targetDims == 1) {
+        QCOMPARE(back.inputDims, inputDims);
+        for (int c = 0; c < inputDims; ++c)
+            QCOMPARE(qs(back.inputName(c)), qs(data.inputName(c)));
+        QCOMPARE(qs(back.targetName(0)), qs(data.targetName(0)));
+    }
+}
+
+void TestCsv::writeRefusesShapesAndNames_data()
+{
+    QTest::addColumn<int>("inputDims");
+    QTest::addColumn<int>("targetDims");
+    QTest::addColumn<int>("xValues");
+    QTest::addColumn<int>("yValues");
+    QTest::addColumn<Names>("inputNames");
+    QTest::addColumn<Names>("targetNames");
+    QTest::addColumn<QString>("phrase");
+    QTest::newRow("no targets") << 1 << 0 << 2 << 0 << Names{} << Names{}
+                                << "1 input and 0 target columns; it needs at least one of each";
+    QTest::newRow("part of a point") << 2 << 1 << 3 << 1 << Names{} << Names{}
+                                     << "x has 3 values, not a whole number of points of 2 inputs";
+    QTest::newRow("targets short")
+        << 2 << 2 << 4 << 3 << Names{} << Names{}
+        << "x holds 2 points of 2 inputs but y has 3 values for 2 targets";
+    QTest::newRow("names short") << 2 << 1 << 2 << 1 << Names{"a"} << Names{}
+                                 << "1 input name for 2 input columns";
+    QTest::newRow("target names long") << 1 << 1 << 1 << 1 << Names{} << Names{"a", "b"}
+                                       << "2 target names for 1 target column";
+    QTest::newRow("number-like name") << 1 << 1 << 1 << 1 << Names{"2"} << Names{}
+                                      << "the name '2' of input 1 looks like a number";
+    QTest::newRow("non-finite name") << 1 << 1 << 1 << 1 << Names{} << Names{"nan"}
+                                     << "the name 'nan' of target 1 looks like a number";
+    QTest::newRow("line break") << 2 << 1 << 2 << 1 << Names{"a", "b\nc"} << Names{}
+                                << "the name 'b\\x0Ac' of input 2 holds a line break";
+    QTest::newRow("padded") << 1 << 1 << 1 << 1 << Names{" a"} << Names{}
+                            << "begins or ends with a space or a tab";
+    QTest::newRow("blank") << 1 << 1 << 1 << 1 << Names{} << Names{"  "} << "is blank";
+    // The name is set below: a QString cannot hold invalid UTF-8.
+    QTest::newRow("invalid UTF-8") << 1 << 1 << 1 << 1 << Names{} << Names{"?"}
+                                   << "is not valid UTF-8";
+}
+
+void TestCsv::writeRefusesShapesAndNames()
+{
+    QFETCH(int, inputDims);
+    QFETCH(int, targetDims);
+    QFETCH(int, xValues);
+    QFETCH(int, yValues);
+    QFETCH(Names, inputNames);
+    QFETCH(Names, targetNames);
+    QFETCH(QString, phrase);
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath("keep.csv");
+    QVERIFY(writeFile(path, "x,y\n1,2\n"));
+    Dataset data;
+    data.inputDims = inputDims;
+    data.targetDims = targetDims;
+    data.x.assign(std::size_t(xValues), 1.0);
+    data.y.assign(std::size_t(yValues), 2.0);
+    data.inputNames = entries(inputNames);
+    data.targetNames = entries(targetNames);
+    if (QTest::currentDataTag() == QByteArray("invalid UTF-8"))
+        data.targetNames = {"\xE9"};
+    std::string err;
+    QVERIFY(!writeCsv(path.toStdString(), data, err));
+    QVERIFY2(qs(err).startsWith("cannot write '" + path + "': "), err.c_str());
+    QVERIFY2(qs(err).contains(phrase), err.c_str());
+    WriteError structured;
+    QVERIFY(!writeCsv(path.toStdString(), data, structured));
+    QCOMPARE(qs(structured.step), QString("check"));
+    QCOMPARE(qs(structured.file), path);
+    QCOMPARE(qs(structured.toString()), qs(err));
+    QCOMPARE(readFile(path), QByteArray("x,y\n1,2\n"));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 1);
 }
 
 void TestCsv::writeRefusesUnwritableData_data()

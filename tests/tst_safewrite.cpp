@@ -3,9 +3,12 @@
 // (a read-only folder for an unprivileged user, a full 64 KiB tmpfs) and injected otherwise (an
 // LD_PRELOAD library failing the Nth write, fsync, close, rename or open). After each failure the
 // old file must be byte-identical (sha256), the process must exit 1 with a message naming the
-// file, and the folder must hold no temporary file.
+// file, and the folder must hold no temporary file. The writer's structured error (WriteError)
+// names the step that failed, checked in-process and, under the injected faults, in a child run
+// of this test program.
 
 #include "headless.h"
+#include "safewrite.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -14,10 +17,15 @@
 #include <QtTest/QTest>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <system_error>
+
+#include <utime.h>
 
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace {
@@ -59,6 +67,33 @@ bool looksComplete(const Writer &w, const QString &path)
 
 QString oldContent(const Writer &w) { return QStringLiteral("old %1, must survive\n").arg(w.name); }
 
+QString osReason(int error) { return QString::fromStdString(std::generic_category().message(error)); }
+
+// The child of structuredErrorNamesTheStep: one write, its WriteError printed field by field.
+int writeChild(const char *path)
+{
+    mdn::WriteError e;
+    if (mdn::writeFileAtomically(path, "new content\n", e)) {
+        std::printf("ok\n");
+        return 0;
+    }
+    std::printf("step=%s\nfile=%s\nreason=%s\ntemporary=%s\nmessage=%s\n", e.step.c_str(),
+                e.file.c_str(), e.reason.c_str(), e.temporary.c_str(), e.toString().c_str());
+    return 1;
+}
+
+// "key=value" lines, as writeChild prints them.
+QMap<QString, QString> fields(const QByteArray &out)
+{
+    QMap<QString, QString> map;
+    for (const QByteArray &line : out.split('\n')) {
+        const int eq = line.indexOf('=');
+        if (eq > 0)
+            map.insert(QString::fromUtf8(line.left(eq)), QString::fromUtf8(line.mid(eq + 1)));
+    }
+    return map;
+}
+
 bool haveSetpriv() { return QFileInfo::exists(QStringLiteral("/usr/bin/setpriv")); }
 
 struct Tally {
@@ -76,6 +111,10 @@ private slots:
     void shortWritesStillGiveCompleteFiles();
     void readOnlyFolder();
     void fullDisk();
+    void structuredErrorNamesTheStep_data();
+    void structuredErrorNamesTheStep();
+    void structuredErrorOfTheCheck();
+    void replacesThroughALinkAndCleansUp();
     void cleanupTestCase();
 
 private:
@@ -283,5 +322,155 @@ void TestSafeWrite::fullDisk()
     QVERIFY(looksComplete(writers()[3], dir + "/report.json"));
 }
 
-QTEST_GUILESS_MAIN(TestSafeWrite)
+// Each step of the replacement failing in turn: the error names that step, the target, the
+// temporary file and the OS reason, and toString() says all of it in one line.
+void TestSafeWrite::structuredErrorNamesTheStep_data()
+{
+    QTest::addColumn<QString>("op");
+    QTest::addColumn<int>("error");
+    for (const char *op : {"open", "write", "fsync", "close", "rename"})
+        for (int error : {ENOSPC, EIO})
+            QTest::addRow("%s, %s", op, error == ENOSPC ? "ENOSPC" : "EIO")
+                << QString::fromLatin1(op) << error;
+}
+
+void TestSafeWrite::structuredErrorNamesTheStep()
+{
+    QFETCH(QString, op);
+    QFETCH(int, error);
+    QTemporaryDir dir;
+    const QString target = dir.filePath(QStringLiteral("data.csv"));
+    const QString log = dir.path() + ".faults";
+    QFile::remove(log);
+    QVERIFY(headless::writeFile(target, "old\n"));
+
+    QProcessEnvironment env = headless::environment();
+    env.insert("LD_PRELOAD", m_shim);
+    env.insert("ASAN_OPTIONS", env.value("ASAN_OPTIONS") + ":verify_asan_link_order=0");
+    env.insert("MDNVIZ_FAULT_OP", op);
+    env.insert("MDNVIZ_FAULT_PATH", dir.path() + "/");
+    env.insert("MDNVIZ_FAULT_ERRNO", QString::number(error));
+    env.insert("MDNVIZ_FAULT_LOG", log);
+    const headless::Run r = headless::run({"--write-child", target}, 60000, env,
+                                          QCoreApplication::applicationFilePath());
+    const bool hit = QFileInfo::exists(log);
+    QFile::remove(log);
+    QVERIFY2(hit, "the fault was not injected");
+    QVERIFY2(r.exitCode == 1 && !r.sanitizerSpoke(), qPrintable(r.describe() + r.out));
+    const QMap<QString, QString> e = fields(r.out);
+    QCOMPARE(e.value("step"), op);
+    QCOMPARE(e.value("file"), target);
+    QCOMPARE(e.value("reason"), osReason(error));
+    QVERIFY2(e.value("temporary").startsWith(dir.path() + "/.data.csv.mdnviz-tmp-"),
+             qPrintable(e.value("temporary")));
+    const QString message = e.value("message");
+    QVERIFY2(message.startsWith("cannot write '" + target + "': "), qPrintable(message));
+    QVERIFY2(message.contains("'" + e.value("temporary") + "'"), qPrintable(message));
+    QVERIFY2(message.endsWith("failed: " + osReason(error)) ||
+                 (op == "open" && message.endsWith(": " + osReason(error))),
+             qPrintable(message));
+    QCOMPARE(headless::readFile(target), QByteArray("old\n"));
+    QCOMPARE(headless::entries(dir.path()), QStringList{"data.csv"});
+}
+
+// Refusals before anything is written: step "check", no temporary file, the reason in words.
+void TestSafeWrite::structuredErrorOfTheCheck()
+{
+    QTemporaryDir dir;
+    const auto check = [](const QString &path, const QString &phrase) {
+        mdn::WriteError e;
+        std::string resolved;
+        if (mdn::checkOutputTarget(path.toStdString(), resolved, e))
+            return QStringLiteral("accepted");
+        mdn::WriteError w;
+        if (mdn::writeFileAtomically(path.toStdString(), "x", w))
+            return QStringLiteral("written");
+        std::string asString, writeString;
+        mdn::checkOutputTarget(path.toStdString(), resolved, asString);
+        mdn::writeFileAtomically(path.toStdString(), "x", writeString);
+        const QString message = QString::fromStdString(e.toString());
+        if (e.step != "check" || w.step != "check" || QString::fromStdString(e.file) != path ||
+            !e.temporary.empty() || !QString::fromStdString(e.reason).contains(phrase) ||
+            message != "cannot write '" + path + "': " + QString::fromStdString(e.reason) ||
+            asString != e.toString() || writeString != w.toString())
+            return QStringLiteral("step %1, file %2, reason %3, message %4")
+                .arg(QString::fromStdString(e.step), QString::fromStdString(e.file),
+                     QString::fromStdString(e.reason), message);
+        return QString();
+    };
+    const QString missing = dir.filePath("missing/out.csv");
+    QString problem =
+        check(missing, "the folder '" + dir.filePath("missing/") + "': " + osReason(ENOENT));
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    problem = check(QString(), "not a file name");
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    problem = check(dir.path() + "/", "not a file name");
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QVERIFY(QDir(dir.path()).mkdir("folder.csv"));
+    problem = check(dir.filePath("folder.csv"), "it is a directory, not a regular file");
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    const QString readOnly = dir.filePath("read-only.csv");
+    QVERIFY(headless::writeFile(readOnly, "keep\n"));
+    QVERIFY(::chmod(QFile::encodeName(readOnly).constData(), 0444) == 0);
+    problem = check(readOnly, "is read-only; mdnviz does not replace a read-only file");
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QCOMPARE(headless::readFile(readOnly), QByteArray("keep\n"));
+    // Through a link, the message names the link's target too.
+    const QString link = dir.filePath("link.csv");
+    QVERIFY(QFile::link(readOnly, link));
+    problem = check(link, "the file (the target of the link, '" + readOnly + "') is read-only");
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QCOMPARE(headless::entries(dir.path()),
+             (QStringList{"folder.csv", "link.csv", "read-only.csv"}));
+}
+
+// A link is kept and its target replaced; the temporary files of a writer that died are removed
+// by the next save, those of a live process are not.
+void TestSafeWrite::replacesThroughALinkAndCleansUp()
+{
+    QTemporaryDir dir;
+    const QString target = dir.filePath("target.csv");
+    const QString link = dir.filePath("link.csv");
+    QVERIFY(headless::writeFile(target, "old\n"));
+    QVERIFY(QFile::link(target, link));
+
+    // A process id that is certainly gone: a child that has ended and been reaped.
+    const pid_t deadPid = ::fork();
+    if (deadPid == 0)
+        ::_exit(0);
+    QVERIFY(deadPid > 0);
+    QVERIFY(::waitpid(deadPid, nullptr, 0) == deadPid);
+    const QString dead =
+        dir.filePath(QStringLiteral(".target.csv.mdnviz-tmp-%1-0").arg(qint64(deadPid)));
+    const QString alive =
+        dir.filePath(QStringLiteral(".target.csv.mdnviz-tmp-%1-0").arg(qint64(::getppid())));
+    QVERIFY(headless::writeFile(dead, "half"));
+    QVERIFY(headless::writeFile(alive, "half"));
+    // Older than this process, as a killed writer's file is.
+    const utimbuf past{1000000000, 1000000000};
+    QVERIFY(::utime(QFile::encodeName(dead).constData(), &past) == 0);
+    QVERIFY(::utime(QFile::encodeName(alive).constData(), &past) == 0);
+
+    mdn::WriteError e;
+    std::string resolved;
+    QVERIFY(mdn::checkOutputTarget(link.toStdString(), resolved, e));
+    QCOMPARE(QString::fromStdString(resolved), target);
+    QVERIFY2(mdn::writeFileAtomically(link.toStdString(), "new\n", e), e.toString().c_str());
+    QVERIFY(QFileInfo(link).isSymLink());
+    QCOMPARE(headless::readFile(target), QByteArray("new\n"));
+    QStringList expected{QFileInfo(alive).fileName(), "link.csv", "target.csv"};
+    expected.sort();
+    QCOMPARE(headless::entries(dir.path()), expected);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && std::strcmp(argv[1], "--write-child") == 0)
+        return writeChild(argv[2]);
+    QCoreApplication app(argc, argv);
+    TestSafeWrite test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
+
 #include "tst_safewrite.moc"

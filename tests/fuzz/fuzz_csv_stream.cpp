@@ -1,6 +1,7 @@
 // libFuzzer target: the streaming parser fed the same bytes in pieces of fuzzer-chosen sizes must
-// reach exactly the outcome of parsing them whole: same rows (bit for bit) or the same error at
-// the same line and column. The first byte seeds the piece sizes; the rest is the text.
+// reach exactly the outcome of parsing them whole: same points (bit for bit), shape and column
+// names, or the same error at the same line and column. The first byte seeds the piece sizes and
+// picks a column selection; the rest is the text.
 
 #include "csv.h"
 
@@ -24,12 +25,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *bytes, std::size_t siz
     mdn::CsvLimits limits;
     limits.maxLineBytes = 256; // small enough that long lines cross piece boundaries often
     limits.maxRows = 64;
+    mdn::CsvColumns columns;
+    if (bytes[0] & 1)
+        columns = {{"2"}, {"1", "x"}};
+    else if (bytes[0] & 2)
+        columns = {{}, {"y"}};
 
     mdn::Dataset whole;
     mdn::CsvError wholeErr;
-    const bool wholeOk = mdn::parseCsv(text, "fuzz", whole, wholeErr, limits);
+    const bool wholeOk = mdn::parseCsv(text, "fuzz", whole, wholeErr, limits, columns);
 
-    mdn::CsvStreamParser parser("fuzz", limits);
+    mdn::CsvStreamParser parser("fuzz", limits, 0, columns);
     bool ok = true;
     for (std::size_t pos = 0; ok && pos < text.size();) {
         state = state * 1664525u + 1013904223u;
@@ -49,10 +55,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *bytes, std::size_t siz
     }
     mdn::Dataset pieces;
     parser.moveInto(pieces);
-    if (pieces.x.size() != whole.x.size() || pieces.y.size() != whole.y.size())
+    if (pieces.x.size() != whole.x.size() || pieces.y.size() != whole.y.size() ||
+        pieces.inputDims != whole.inputDims || pieces.targetDims != whole.targetDims ||
+        pieces.inputNames != whole.inputNames || pieces.targetNames != whole.targetNames)
         std::abort();
     for (std::size_t i = 0; i < whole.x.size(); ++i)
-        if (!sameBits(pieces.x[i], whole.x[i]) || !sameBits(pieces.y[i], whole.y[i]))
+        if (!sameBits(pieces.x[i], whole.x[i]))
+            std::abort();
+    for (std::size_t i = 0; i < whole.y.size(); ++i)
+        if (!sameBits(pieces.y[i], whole.y[i]))
             std::abort();
     return 0;
 }
