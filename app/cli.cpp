@@ -47,34 +47,25 @@ struct OptionName {
     const char *value; // nullptr for a flag
 };
 
+// The options only the command line has; every setting of the window comes from
+// mdn::settingsTable() (see addOptions).
 const OptionName kOptions[] = {
     {"headless", "Train without a window and exit (0 on success).", nullptr},
-    {"dataset", "Built-in dataset: sinusoid, inverse-sinusoid or bishop (default inverse-sinusoid).", "name"},
-    {"data", "Load (x, y) pairs from a CSV file instead of a built-in dataset.", "file"},
-    {"points", "Number of generated points (default 4000).", "N"},
-    {"noise", "Noise of the generator: the standard deviation for the sinusoids (default 1.0), the "
-              "uniform half-width for bishop (default 0.1).", "SD"},
-    {"seed", "Random seed of the data, the weights and the samples (default 1).", "S"},
+    {"data", "Load a CSV file instead of a built-in dataset: (x, y) pairs, or any numeric columns "
+             "(see --inputs and --targets).", "file"},
+    {"inputs", "The input columns of a --data file: header names or 1-based numbers, comma-separated "
+               "(default: every column but the last, or the columns --targets leaves).", "COLS"},
+    {"targets", "The target columns of a --data file, as --inputs (default: the last column, or the "
+                "columns --inputs leaves).", "COLS"},
     {"model", "Which models to train: mse, mdn or both (default both).", "mse|mdn|both"},
-    {"epochs", "Training epochs (default 3000).", "E"},
-    {"mse-hidden", "Hidden tanh units of the MSE net (default 20).", "H"},
-    {"hidden", "Hidden tanh units of the MDN (default 24).", "H"},
-    {"mixtures", "Mixture components K of the MDN (default 10).", "K"},
-    {"optimizer", "adam, rmsprop or sgd (default adam).", "name"},
-    {"lr", "Learning rate (default 0.01; the data are standardised internally).", "LR"},
-    {"batch", "Mini-batch size; 0 = full batch (default 0).", "B"},
-    {"eval", "Score the trained models on the (x, y) pairs of another CSV file.", "file"},
+    {"eval", "Score the trained models on another CSV file with the same columns.", "file"},
     {"report", "Write the metrics as JSON to this file.", "file"},
     {"save-data", "Write the dataset as CSV to this file.", "file"},
-    {"export-samples", "Write MDN samples as CSV: S samples at each of 200 evenly spaced x.", "file"},
-    {"samples-per-x", "Samples drawn per x (default 10).", "S"},
-    {"pi-temperature", "Sampling temperature of the mixing weights (default 1).", "T"},
-    {"sigma-temperature", "Sampling temperature of the widths (default 1).", "T"},
+    {"export-samples", "Write MDN samples as CSV: S samples at each of 200 evenly spaced x (for "
+                       "several inputs: at 200 of the data's input points).", "file"},
     {"export-png", "After training, render the Data & fits chart into this PNG file.", "file"},
     {"export-dir", "After training, render every chart into this folder, one file each (--format).", "dir"},
     {"size", "Pixel size of exported charts (default 1600x1000).", "WxH"},
-    {"validation", "Percentage of the data held out of training to measure generalisation, "
-                   "drawn with the seed; 0 trains on every point (default 20).", "PERCENT"},
     {"max-rows", "Refuse CSV files with more than N data rows (default 50000000).", "N"},
 };
 
@@ -166,13 +157,13 @@ bool writeText(const QString &path, const QByteArray &bytes, QString &error)
 
 // Reads a CSV file and checks that its values are in the range mdnviz trains on (only their
 // magnitude for data that is scored, not trained on).
-bool loadCsv(const QString &path, mdn::Dataset &out, QString &error, std::size_t maxRows,
-             bool trainedOn)
+bool loadCsv(const QString &path, const mdn::CsvColumns &columns, mdn::Dataset &out, QString &error,
+             std::size_t maxRows, bool trainedOn)
 {
     mdn::CsvError e;
     mdn::CsvLimits limits;
     limits.maxRows = maxRows;
-    if (!mdn::readCsv(QFile::encodeName(path).toStdString(), out, e, limits, nullptr, &g_interrupted)) {
+    if (!mdn::readCsv(QFile::encodeName(path).toStdString(), out, e, limits, nullptr, &g_interrupted, columns)) {
         error = QString::fromStdString(e.toString());
         return false;
     }
@@ -370,6 +361,16 @@ void addOptions(QCommandLineParser &parser)
         "Without --headless it opens the window; the options then set its initial values."));
     parser.addHelpOption();
     parser.addVersionOption();
+    // The settings' own defaults, said once (the noise's help says its own).
+    const mdn::Settings defaults;
+    for (const mdn::SettingSpec &spec : mdn::settingsTable()) {
+        if (!spec.option)
+            continue;
+        QString help = QString::fromUtf8(spec.help);
+        if (std::strcmp(spec.key, "noise") != 0)
+            help.insert(help.size() - 1, QStringLiteral(" (default %1)").arg(QString::fromStdString(spec.get(defaults))));
+        parser.addOption(QCommandLineOption(QLatin1String(spec.option), help, QLatin1String(spec.valueName)));
+    }
     for (const OptionName &o : kOptions) {
         if (o.value)
             parser.addOption(QCommandLineOption(QLatin1String(o.name), QLatin1String(o.help),
@@ -399,16 +400,29 @@ std::optional<Options> readOptions(const QCommandLineParser &p, QString &error)
             return std::nullopt;
         }
     }
-    if (p.isSet(QStringLiteral("dataset"))) {
-        const auto g = mdn::generatorFromName(p.value(QStringLiteral("dataset")).toStdString());
-        if (!g) {
-            error = QStringLiteral("--dataset %1: expected sinusoid, inverse-sinusoid or bishop")
-                        .arg(p.value(QStringLiteral("dataset")));
+    // Every setting the window has, read by the one table: its range, its parsing, its default.
+    mdn::Settings &settings = o.settings;
+    for (const mdn::SettingSpec &spec : mdn::settingsTable()) {
+        if (!spec.option || !p.isSet(QLatin1String(spec.option)))
+            continue;
+        const QString value = p.value(QLatin1String(spec.option));
+        std::string why;
+        if (!spec.set(settings, value.trimmed().toStdString(), why)) {
+            error = QStringLiteral("--%1 %2: %3").arg(QLatin1String(spec.option), value, QString::fromStdString(why));
             return std::nullopt;
         }
-        o.generator.generator = *g;
     }
-    o.generator.noise = mdn::defaultNoise(o.generator.generator);
+    // A generator brings its own noise unless --noise says otherwise (as choosing it in the dock).
+    if (!p.isSet(QStringLiteral("noise")))
+        settings.noise = mdn::defaultNoise(settings.generator);
+    o.generator = settings.generatorSpec();
+    o.mse = settings.modelConfig(mdn::ModelKind::Mse);
+    o.mdn = settings.modelConfig(mdn::ModelKind::Mdn);
+    o.epochs = settings.epochLimit;
+    o.validationPercent = settings.validationPercent;
+    o.samplesPerX = settings.samplesPerX;
+    o.piTemperature = settings.piTemperature;
+    o.sigmaTemperature = settings.sigmaTemperature;
     o.dataFile = p.value(QStringLiteral("data"));
     if (p.isSet(QStringLiteral("model"))) {
         o.modelSelection = p.value(QStringLiteral("model"));
@@ -418,45 +432,29 @@ std::optional<Options> readOptions(const QCommandLineParser &p, QString &error)
             return std::nullopt;
         }
     }
-    if (p.isSet(QStringLiteral("optimizer"))) {
-        const auto k = mdn::optimizerFromName(p.value(QStringLiteral("optimizer")).toStdString());
-        if (!k) {
-            error = QStringLiteral("--optimizer %1: expected adam, rmsprop or sgd")
-                        .arg(p.value(QStringLiteral("optimizer")));
+    if (!readNumber<std::size_t>(p, "max-rows", 1, 2'000'000'000, o.maxRows, error))
+        return std::nullopt;
+    // Columns of a --data file, comma-separated names or numbers.
+    const auto columns = [&p](const char *name) {
+        std::vector<std::string> out;
+        if (p.isSet(QLatin1String(name)))
+            for (const QString &c : p.value(QLatin1String(name)).split(QLatin1Char(',')))
+                out.push_back(c.trimmed().toStdString());
+        return out;
+    };
+    o.columns.inputs = columns("inputs");
+    o.columns.targets = columns("targets");
+    for (const char *name : {"inputs", "targets"}) {
+        if (p.isSet(QLatin1String(name)) && o.dataFile.isEmpty()) {
+            error = QStringLiteral("--%1 chooses columns of a --data file; there is none").arg(QLatin1String(name));
             return std::nullopt;
         }
-        o.mse.optimizer.kind = o.mdn.optimizer.kind = *k;
+        for (const std::string &c : name[0] == 'i' ? o.columns.inputs : o.columns.targets)
+            if (c.empty()) {
+                error = QStringLiteral("--%1 %2: a column name is empty").arg(QLatin1String(name), p.value(QLatin1String(name)));
+                return std::nullopt;
+            }
     }
-    std::size_t points = o.generator.points;
-    int mseHidden = o.mse.hidden.front(), hidden = o.mdn.hidden.front();
-    double lr = o.mdn.optimizer.learningRate;
-    std::size_t batch = 0;
-    std::uint64_t seed = o.generator.seed;
-    const bool ok =
-        readNumber<std::size_t>(p, "points", 1, 50'000'000, points, error) &&
-        readNumber<double>(p, "noise", 0.0, 1e6, o.generator.noise, error) &&
-        readNumber<std::uint64_t>(p, "seed", 0, 4'000'000'000'000'000ULL, seed, error) &&
-        readNumber<long>(p, "epochs", 0, 100'000'000, o.epochs, error) &&
-        readNumber<int>(p, "mse-hidden", 1, 4096, mseHidden, error) &&
-        readNumber<int>(p, "hidden", 1, 4096, hidden, error) &&
-        readNumber<int>(p, "mixtures", 1, 256, o.mdn.mixtures, error) &&
-        readNumber<double>(p, "lr", 1e-12, 1e12, lr, error) &&
-        readNumber<std::size_t>(p, "batch", 0, 50'000'000, batch, error) &&
-        readNumber<int>(p, "samples-per-x", 1, 1000, o.samplesPerX, error) &&
-        readNumber<double>(p, "pi-temperature", 0.0, 100.0, o.piTemperature, error) &&
-        readNumber<double>(p, "sigma-temperature", 0.0, 100.0, o.sigmaTemperature, error) &&
-        readNumber<std::size_t>(p, "max-rows", 1, 2'000'000'000, o.maxRows, error);
-    if (!ok)
-        return std::nullopt;
-    o.generator.points = points;
-    o.generator.seed = seed;
-    o.mse.hidden = {mseHidden};
-    o.mdn.hidden = {hidden};
-    o.mse.optimizer = o.mdn.optimizer = mdn::optimizerDefaults(o.mdn.optimizer.kind, lr);
-    o.mse.batch = o.mdn.batch = batch;
-    o.mse.seed = o.mdn.seed = seed;
-    if (!readNumber<double>(p, "validation", 0.0, 90.0, o.validationPercent, error))
-        return std::nullopt;
     o.evalFile = p.value(QStringLiteral("eval"));
     o.reportFile = p.value(QStringLiteral("report"));
     o.saveDataFile = p.value(QStringLiteral("save-data"));
@@ -523,10 +521,21 @@ int runHeadless(const Options &o)
 
     mdn::Dataset data, evalData;
     const bool loaded = o.dataFile.isEmpty() ? (data = mdn::generate(o.generator, &g_interrupted), true)
-                                             : loadCsv(o.dataFile, data, error, o.maxRows, true);
-    if ((!loaded || (!o.evalFile.isEmpty() && !loadCsv(o.evalFile, evalData, error, o.maxRows, false))) &&
+                                             : loadCsv(o.dataFile, o.columns, data, error, o.maxRows, true);
+    if ((!loaded || (!o.evalFile.isEmpty() && !loadCsv(o.evalFile, o.columns, evalData, error, o.maxRows, false))) &&
         !g_interrupted.load()) {
         printError(error);
+        return 1;
+    }
+    // The file to score must have the columns trained on.
+    if (!o.evalFile.isEmpty() && !g_interrupted.load() &&
+        (evalData.inputDims != data.inputDims || evalData.targetDims != data.targetDims)) {
+        printError(QStringLiteral("%1: has %2 input and %3 target columns; the data trained on has %4 and %5")
+                       .arg(o.evalFile)
+                       .arg(evalData.inputDims)
+                       .arg(evalData.targetDims)
+                       .arg(data.inputDims)
+                       .arg(data.targetDims));
         return 1;
     }
     // Interrupted before any model exists: the report says how far the run got (`stage`), and
@@ -550,6 +559,15 @@ int runHeadless(const Options &o)
         return stopBeforeTraining("loading");
     ds["name"] = QString::fromStdString(data.name);
     ds["points"] = qint64(data.size());
+    if (!data.oneDimensional()) {
+        QJsonArray inputs, targets;
+        for (int c = 0; c < data.inputDims; ++c)
+            inputs.append(QString::fromStdString(data.inputName(c)));
+        for (int c = 0; c < data.targetDims; ++c)
+            targets.append(QString::fromStdString(data.targetName(c)));
+        ds["inputs"] = inputs;
+        ds["targets"] = targets;
+    }
     if (!o.saveDataFile.isEmpty()) {
         std::string e;
         if (!mdn::writeCsv(QFile::encodeName(o.saveDataFile).toStdString(), data, e)) {

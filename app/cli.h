@@ -3,8 +3,10 @@
 
 #include "animationexport.h"
 #include "chartexport.h"
+#include "csv.h"
 #include "dataset.h"
 #include "session.h"
+#include "settings.h"
 #include "trainer.h"
 
 #include <QSize>
@@ -20,6 +22,10 @@ namespace mdnviz {
 // Everything the command line can set. The window takes its initial settings from it too.
 struct Options {
     bool headless = false;
+    // The settings the window has too (mdn::settingsTable); the fields below that repeat them
+    // (generator, models, epochs, validation, sampling) are derived from it by readOptions.
+    mdn::Settings settings;
+    mdn::CsvColumns columns; // --inputs / --targets of the --data file (and --eval)
     mdn::GeneratorSpec generator;
     QString dataFile;       // CSV instead of a generator
     QString modelSelection = QStringLiteral("both"); // mse | mdn | both

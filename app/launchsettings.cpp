@@ -8,40 +8,23 @@ namespace mdnviz {
 
 Settings withCommandLine(Settings s, const QCommandLineParser &p, const Options &o)
 {
-    const auto set = [&p](const char *name) { return p.isSet(QLatin1String(name)); };
-    if (set("dataset")) {
-        s.generator = o.generator.generator;
-        s.fromFile = false;
+    // Each setting given on the command line, as readOptions read it (o.settings), kept within
+    // the window's range.
+    for (const mdn::SettingSpec &spec : mdn::settingsTable()) {
+        if (!spec.option || !p.isSet(QLatin1String(spec.option)))
+            continue;
+        std::string why;
+        spec.set(s, spec.get(o.settings), why);
     }
+    const mdn::SettingSpec &points = mdn::settingSpec("points"), &batch = mdn::settingSpec("batch");
+    s.points = std::min(s.points, int(points.windowMax()));
+    s.batch = std::min(s.batch, int(batch.windowMax()));
+    s.epochLimit = std::min(s.epochLimit, long(mdn::settingSpec("epochLimit").windowMax()));
+    if (p.isSet(QStringLiteral("dataset")))
+        s.fromFile = false;
     // Another generator brings its own noise (as choosing it in the dock does).
-    if (set("dataset") || set("noise"))
-        s.noise = o.generator.noise;
-    if (set("points"))
-        s.points = int(std::min<std::size_t>(o.generator.points, 1'000'000));
-    if (set("seed"))
-        s.seed = o.generator.seed;
-    if (set("mse-hidden"))
-        s.mseHidden = o.mse.hidden.front();
-    if (set("hidden"))
-        s.mdnHidden = o.mdn.hidden.front();
-    if (set("mixtures"))
-        s.mixtures = o.mdn.mixtures;
-    if (set("optimizer"))
-        s.optimizer = o.mdn.optimizer.kind;
-    if (set("lr"))
-        s.learningRate = o.mdn.optimizer.learningRate;
-    if (set("batch"))
-        s.batch = int(std::min<std::size_t>(o.mdn.batch, 1'000'000));
-    if (set("epochs"))
-        s.epochLimit = o.epochs;
-    if (set("validation"))
-        s.validationPercent = int(o.validationPercent + 0.5);
-    if (set("samples-per-x"))
-        s.samplesPerX = o.samplesPerX;
-    if (set("pi-temperature"))
-        s.piTemperature = o.piTemperature;
-    if (set("sigma-temperature"))
-        s.sigmaTemperature = o.sigmaTemperature;
+    if (p.isSet(QStringLiteral("dataset")) || p.isSet(QStringLiteral("noise")))
+        s.noise = o.settings.noise;
     return s;
 }
 

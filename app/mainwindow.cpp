@@ -417,7 +417,8 @@ void MainWindow::setDataset(mdn::Dataset data, const Settings &settings)
 void MainWindow::showDataset()
 {
     m_dock->setSettings(m_settings);
-    m_dock->setDataFileName(m_settings.fromFile ? QFileInfo(m_settings.filePath).fileName() : QString());
+    m_dock->setDataFileName(m_settings.fromFile ? QFileInfo(QFile::decodeName(m_settings.filePath.c_str())).fileName()
+                                                : QString());
     m_charts.setDataset(m_data, m_settings.fromFile ? std::nullopt : std::optional(m_settings.generator),
                         m_settings.noise);
     m_health->clear();
@@ -608,7 +609,7 @@ void MainWindow::finishLoad()
     rememberForUndo();
     Settings s = m_settings;
     s.fromFile = true;
-    s.filePath = job->path;
+    s.filePath = QFile::encodeName(job->path).toStdString();
     s.points = int(std::min<std::size_t>(job->data.size(), 1'000'000));
     setDataset(std::move(job->data), s);
     showStatus(tr("Loaded %L1 points from %2").arg(m_data.size()).arg(QDir::toNativeSeparators(job->path)), 8000);

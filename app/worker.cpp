@@ -12,40 +12,7 @@ namespace {
 // How long one slice trains before the worker's event loop runs again.
 constexpr qint64 kSliceNs = 20'000'000;
 
-mdn::TrainConfig configFor(mdn::ModelKind kind, const Settings &s)
-{
-    mdn::TrainConfig c = mdn::defaultConfig(kind);
-    c.hidden = {kind == mdn::ModelKind::Mse ? s.mseHidden : s.mdnHidden};
-    if (kind == mdn::ModelKind::Mdn)
-        c.mixtures = s.mixtures;
-    c.optimizer = mdn::optimizerDefaults(s.optimizer, s.learningRate);
-    c.batch = std::size_t(s.batch); // the session switches large data to mini-batches
-    c.seed = s.seed;
-    return c;
-}
-
 } // namespace
-
-std::vector<mdn::TrainConfig> TrainingWorker::runsFor(const Settings &s)
-{
-    return {configFor(mdn::ModelKind::Mse, s), configFor(mdn::ModelKind::Mdn, s)};
-}
-
-mdn::SessionOptions TrainingWorker::sessionOptionsFor(const Settings &s)
-{
-    mdn::SessionOptions o;
-    o.validationPercent = double(s.validationPercent);
-    o.splitSeed = s.seed;
-    if (!s.fromFile) { // a file's density is unknown
-        mdn::GeneratorSpec g;
-        g.generator = s.generator;
-        g.points = std::size_t(s.points);
-        g.noise = s.noise;
-        g.seed = s.seed;
-        o.generator = g;
-    }
-    return o;
-}
 
 TrainingWorker::TrainingWorker(QObject *parent) : QObject(parent) {}
 
@@ -59,7 +26,6 @@ void TrainingWorker::swapRun(Run &run)
     std::swap(m_session, run.session);
     std::swap(m_faultsReported, run.faultsReported);
     std::swap(m_shownEpoch, run.shownEpoch);
-    std::swap(m_shownScored, run.shownScored);
     if (m_session)
         m_data = m_session->sharedData();
 }
@@ -81,12 +47,11 @@ void TrainingWorker::configure(const Settings &settings, const mdn::Dataset &dat
     m_data = std::move(newData);
     m_session.reset();
     m_shownEpoch = 0;
-    m_shownScored = false;
     m_faultsReported = 0;
     m_epochsPerSecond = 0.0;
     try {
-        m_session = std::make_unique<mdn::Session>(m_data, sessionOptionsFor(m_settings),
-                                                   runsFor(m_settings));
+        m_session = std::make_unique<mdn::Session>(m_data, m_settings.sessionOptions(),
+                                                   m_settings.modelConfigs());
     } catch (const std::exception &e) {
         m_session.reset();
         setRunning(false);
@@ -276,26 +241,11 @@ void TrainingWorker::emitProgress()
         }
     }
     s.epochsPerSecond = m_epochsPerSecond;
-    // The epochs not sent yet (after a rollback, those trained again past the last one sent).
+    // The epochs not sent yet, each once (after a rollback, those trained again past the last
+    // one sent). Paused, the current epoch was scored above before it goes out.
     s.losses = m_session->lossPoints(m_shownEpoch);
-    const auto scored = [](const mdn::LossPoint &p) {
-        return std::isfinite(p.validationNll) || std::isfinite(p.validationMse);
-    };
-    if (!s.losses.empty()) {
+    if (!s.losses.empty())
         m_shownEpoch = s.losses.back().epoch;
-        m_shownScored = scored(s.losses.back());
-    } else if (e == m_shownEpoch && !m_shownScored) {
-        // The last epoch sent was scored on the held-out points since (paused): its held-out
-        // losses go out once, alone.
-        const std::vector<mdn::LossPoint> last = m_session->lossPoints(e - 1);
-        if (!last.empty() && scored(last.back())) {
-            mdn::LossPoint p{e};
-            p.validationMse = last.back().validationMse;
-            p.validationNll = last.back().validationNll;
-            s.losses.push_back(p);
-            m_shownScored = true;
-        }
-    }
     m_sinceProgress.restart();
     emit progress(s);
 }

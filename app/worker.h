@@ -38,9 +38,6 @@ public:
     static constexpr std::size_t kLargeData = Settings::kLargeData;
     static constexpr std::size_t kLargeDataBatch = Settings::kLargeDataBatch;
 
-    // The settings' models as the session's runs: the MSE net, then the MDN.
-    static std::vector<mdn::TrainConfig> runsFor(const Settings &settings);
-    static mdn::SessionOptions sessionOptionsFor(const Settings &settings);
 
 public slots:
     // New data and settings: the models are rebuilt from scratch (epoch 0). Trained models are
@@ -77,7 +74,6 @@ private:
         std::unique_ptr<mdn::Session> session;
         std::size_t faultsReported = 0;
         long shownEpoch = 0;
-        bool shownScored = false;
     };
     void swapRun(Run &run);
 
@@ -93,7 +89,6 @@ private:
     std::unique_ptr<mdn::Session> m_session;
     std::unique_ptr<Run> m_undo; // the trained run before the last configure
     long m_shownEpoch = 0;       // the last epoch whose losses went out in a snapshot
-    bool m_shownScored = false;  // ... with its held-out losses
     bool m_running = false;
     bool m_sliceQueued = false;
     std::atomic<bool> m_interrupt{false};

@@ -4,14 +4,19 @@
 
 #include "headless.h"
 
+#include "cli.h"
 #include "csv.h"
 #include "datachart.h"
 #include "dataset.h"
 #include "losschart.h"
+#include "rng.h"
+#include "settings.h"
 #include "snapshot.h"
 #include "trainer.h"
 
+#include <QCommandLineParser>
 #include <QImage>
+#include <QJsonArray>
 #include <QLineSeries>
 #include <QRegularExpression>
 #include <QScatterSeries>
@@ -101,6 +106,8 @@ void checkReport(const QString &path, bool allowNullLosses = false)
 class TestHeadless : public QObject {
     Q_OBJECT
 private slots:
+    void trainsAndScoresAFourColumnFile();
+    void settingsTableReadsTheCommandLine();
     void divergingTrainingEndsWithAFiniteReport_data();
     void divergingTrainingEndsWithAFiniteReport();
     void hostileTargetsKeepEveryOutputFinite_data();
@@ -113,6 +120,133 @@ private slots:
 private:
     QTemporaryDir m_dir;
 };
+
+namespace {
+
+// A two-link arm (links 0.8 and 0.2): joint angles (theta1, theta2) and the hand's position
+// (x1, x2), with a distractor column; the inverse problem takes the hand to the angles.
+QByteArray armCsv(int rows, std::uint64_t seed)
+{
+    mdn::Rng rng(seed);
+    QByteArray csv = "theta1,theta2,note,x1,x2\n";
+    for (int i = 0; i < rows; ++i) {
+        const double t1 = rng.uniform(0.3, 1.2), t2 = rng.uniform(M_PI / 2, 3 * M_PI / 2);
+        const double x1 = 0.8 * std::cos(t1) + 0.2 * std::cos(t1 + t2);
+        const double x2 = 0.8 * std::sin(t1) + 0.2 * std::sin(t1 + t2);
+        csv += QByteArray::number(t1, 'g', 17) + ',' + QByteArray::number(t2, 'g', 17) + ',' +
+               QByteArray::number(i % 7) + ',' + QByteArray::number(x1, 'g', 17) + ',' +
+               QByteArray::number(x2, 'g', 17) + '\n';
+    }
+    return csv;
+}
+
+} // namespace
+
+// --inputs and --targets pick columns of a wider file by name or number; the MDN trains on two
+// inputs and two targets, the held-out and eval figures are its NLL per point of the joint
+// target, and the samples come back with the columns' names.
+void TestHeadless::trainsAndScoresAFourColumnFile()
+{
+    const QString data = m_dir.filePath("arm.csv"), eval = m_dir.filePath("arm-eval.csv");
+    QVERIFY(headless::writeFile(data, armCsv(3000, 1)));
+    QVERIFY(headless::writeFile(eval, armCsv(1000, 2)));
+    const QString report = m_dir.filePath("arm.json"), samples = m_dir.filePath("arm-samples.csv");
+    const headless::Run r = headless::run({"--headless", "--data", data, "--inputs", "x1,5", "--targets",
+                                           "theta1,2", "--eval", eval, "--epochs", "400", "--mixtures", "4",
+                                           "--report", report, "--export-samples", samples});
+    QVERIFY2(r.endedCleanly() && r.exitCode == 0, qPrintable(r.describe()));
+    const QJsonObject o = QJsonDocument::fromJson(headless::readFile(report)).object();
+    const QJsonObject ds = o["dataset"].toObject();
+    QCOMPARE(ds["inputs"].toArray(), (QJsonArray{"x1", "x2"}));
+    QCOMPARE(ds["targets"].toArray(), (QJsonArray{"theta1", "theta2"}));
+    QCOMPARE(ds["points"].toInt(), 3000);
+    const double trainNll = o["mdn"].toObject()["train_nll"].toDouble();
+    const double validationNll = o["mdn"].toObject()["validation_nll"].toDouble();
+    const double evalNll = o["eval"].toObject()["mdn_nll"].toDouble();
+    // Two exact answers per hand position: far below a broad gaussian over the angles (about
+    // +1 nat per angle here), and the fresh points score like the held-out ones.
+    QVERIFY2(validationNll < -1.0 && std::abs(evalNll - validationNll) < 0.5,
+             qPrintable(QString("train %1, validation %2, eval %3").arg(trainNll).arg(validationNll).arg(evalNll)));
+    QVERIFY(!o["mdn"].toObject().contains("bayes_nll")); // a file: no known floor
+    QVERIFY(o["eval"].toObject()["mse_loss"].toDouble() > 0.0);
+
+    mdn::Dataset back;
+    mdn::CsvError e;
+    QVERIFY2(mdn::readCsv(samples.toStdString(), back, e, {}, nullptr, nullptr, {{"x1", "x2"}, {}}),
+             e.toString().c_str());
+    QCOMPARE(back.inputDims, 2);
+    QCOMPARE(back.targetDims, 2);
+    QCOMPARE(back.targetNames, (std::vector<std::string>{"theta1", "theta2"}));
+    QCOMPARE(back.size(), std::size_t(200 * 10));
+
+    // A column that is not there, and an eval file of another shape, are refused by name.
+    const headless::Run bad = headless::run({"--headless", "--data", data, "--inputs", "x1,elbow"});
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY2(bad.err.contains("elbow"), bad.err.constData());
+    const QString narrow = m_dir.filePath("narrow.csv");
+    QVERIFY(headless::writeFile(narrow, "x,y\n1,2\n3,4\n"));
+    const headless::Run shape = headless::run({"--headless", "--data", data, "--inputs", "x1,x2", "--targets",
+                                               "theta1,theta2", "--eval", narrow, "--epochs", "1"});
+    QCOMPARE(shape.exitCode, 1);
+    QVERIFY2(shape.err.contains("narrow.csv") && shape.err.contains("columns"), shape.err.constData());
+}
+
+// Every setting of the table is read from the command line with its range; a bad value names
+// the option, the value and the range.
+void TestHeadless::settingsTableReadsTheCommandLine()
+{
+    const auto parse = [](const QStringList &args, QString &error) {
+        QCommandLineParser parser;
+        mdnviz::addOptions(parser);
+        if (!parser.parse(QStringList{"mdnviz"} + args)) {
+            error = parser.errorText();
+            return std::optional<mdnviz::Options>();
+        }
+        return mdnviz::readOptions(parser, error);
+    };
+    QString error;
+    const auto o = parse({"--dataset", "bishop", "--mixtures", "3", "--lr", "0.003", "--seed",
+                          "18446744073709551", "--epochs", "1e3", "--validation", "15"},
+                         error);
+    QVERIFY2(o, qPrintable(error));
+    QCOMPARE(o->settings.generator, mdn::Generator::Bishop);
+    QCOMPARE(o->generator.noise, 0.1); // bishop's own
+    QCOMPARE(o->mdn.mixtures, 3);
+    QCOMPARE(o->mdn.optimizer.learningRate, 0.003);
+    QCOMPARE(o->mse.optimizer.learningRate, 0.003);
+    QCOMPARE(o->generator.seed, std::uint64_t(18446744073709551ULL)); // every digit kept
+    QCOMPARE(o->epochs, 1000L);
+    QCOMPARE(o->validationPercent, 15.0);
+    for (const auto &[args, phrase] :
+         std::vector<std::pair<QStringList, QString>>{{{"--mixtures", "0"}, "--mixtures 0: expected a whole number from 1 to 256"},
+                                                      {{"--points", "2.5"}, "--points 2.5: expected a whole number"},
+                                                      {{"--lr", "fast"}, "--lr fast:"},
+                                                      {{"--optimizer", "lbfgs"}, "--optimizer lbfgs: expected adam, rmsprop or sgd"},
+                                                      {{"--inputs", "a"}, "--inputs chooses columns of a --data file"}}) {
+        QString e;
+        QVERIFY2(!parse(args, e), qPrintable(args.join(' ')));
+        QVERIFY2(e.startsWith(phrase), qPrintable(e));
+    }
+    // The table's values go through text and back unchanged, and a setting's default is the
+    // Settings default.
+    mdn::Settings changed;
+    changed.learningRate = 0.1 + 0.2;
+    changed.seed = 12345678901234567ULL;
+    changed.filePath = "/tmp/a b/c.csv";
+    changed.showBands = true;
+    for (const mdn::SettingSpec &spec : mdn::settingsTable()) {
+        mdn::Settings copy;
+        std::string why;
+        QVERIFY2(spec.set(copy, spec.get(changed), why), spec.key);
+        QCOMPARE(spec.get(copy), spec.get(changed));
+    }
+    mdn::Settings all;
+    for (const mdn::SettingSpec &spec : mdn::settingsTable()) {
+        std::string why;
+        spec.set(all, spec.get(changed), why);
+    }
+    QVERIFY(all == changed);
+}
 
 void TestHeadless::divergingTrainingEndsWithAFiniteReport_data()
 {

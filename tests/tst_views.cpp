@@ -606,7 +606,7 @@ void TestViews::workerSplitsAndScoresTheValidationPoints()
 
     s.validationPercent = 20;
     s.fromFile = true; // a file's density is unknown: no Bayes line
-    s.filePath = QStringLiteral("points.csv");
+    s.filePath = "points.csv";
     worker.configure(s, data);
     worker.step();
     last = progress.last().at(0).value<mdn::Snapshot>();

@@ -160,7 +160,7 @@ Settings unusualSettings()
     Settings s;
     s.generator = mdn::Generator::Bishop;
     s.fromFile = true;
-    s.filePath = QStringLiteral("/tmp/some dir/points.csv");
+    s.filePath = "/tmp/some dir/points.csv";
     s.points = 12345;
     s.noise = 0.35;
     s.seed = 987654;
@@ -837,7 +837,7 @@ void TestWidgets::settingsChanges()
     else if (field == QLatin1String("fromFile"))
         after.fromFile = true;
     else if (field == QLatin1String("filePath"))
-        after.filePath = QStringLiteral("a.csv");
+        after.filePath = "a.csv";
     else if (field == QLatin1String("points"))
         after.points += 1;
     else if (field == QLatin1String("noise"))

@@ -7,6 +7,7 @@
 #include <QComboBox>
 #include <QEvent>
 #include <QDoubleSpinBox>
+#include <QFile>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGridLayout>
@@ -28,14 +29,16 @@ using mdnviz::Settings;
 
 namespace {
 
-constexpr int kMaxPoints = 1000000;
-constexpr int kMaxHidden = 512;
-constexpr int kMaxMixtures = 64;
-constexpr int kMaxBatch = 1000000;
-constexpr int kMaxEpochLimit = 10000000;
-constexpr int kMaxSamplesPerX = 100;
-constexpr int kMaxValidationPercent = 50;
-constexpr double kMaxTemperature = 10.0;
+// The window's upper limit of a setting (mdn::settingsTable: the command line may go further).
+int windowMax(const char *key) { return int(mdn::settingSpec(key).windowMax()); }
+const int kMaxPoints = windowMax("points");
+const int kMaxHidden = windowMax("mdnHidden");
+const int kMaxMixtures = windowMax("mixtures");
+const int kMaxBatch = windowMax("batch");
+const int kMaxEpochLimit = windowMax("epochLimit");
+const int kMaxSamplesPerX = windowMax("samplesPerX");
+const int kMaxValidationPercent = windowMax("validationPercent");
+const double kMaxTemperature = mdn::settingSpec("piTemperature").windowMax();
 
 int indexOf(mdn::Generator g)
 {
@@ -119,37 +122,35 @@ QPushButton *makeButton(const char *name, const QString &text, QStyle::StandardP
     return button;
 }
 
-// Reads one setting if it is there and parses; clamps it into [lo, hi].
-template <typename T>
-void readInteger(QSettings &store, const char *key, T &field, qlonglong lo, qlonglong hi)
+// Reads one stored setting if it is there and parses: numbers are clamped into the window's
+// range, anything else that does not parse is ignored (the current value stays).
+void readStored(QSettings &store, const mdn::SettingSpec &spec, Settings &s)
 {
-    const QVariant v = store.value(QLatin1String(key));
+    const QVariant v = store.value(QLatin1String(spec.key));
     if (!v.isValid())
         return;
-    bool ok = false;
-    const qlonglong x = v.toString().trimmed().toLongLong(&ok);
-    if (ok)
-        field = T(std::clamp(x, lo, hi));
-}
-
-void readDouble(QSettings &store, const char *key, double &field, double lo, double hi)
-{
-    const QVariant v = store.value(QLatin1String(key));
-    if (!v.isValid())
-        return;
-    bool ok = false;
-    const double x = v.toString().trimmed().toDouble(&ok);
-    if (ok && std::isfinite(x))
-        field = std::clamp(x, lo, hi);
-}
-
-void readBool(QSettings &store, const char *key, bool &field)
-{
-    const QString v = store.value(QLatin1String(key)).toString().trimmed().toLower();
-    if (v == QLatin1String("true") || v == QLatin1String("1"))
-        field = true;
-    else if (v == QLatin1String("false") || v == QLatin1String("0"))
-        field = false;
+    QString text = v.toString().trimmed();
+    using Type = mdn::SettingSpec::Type;
+    if (spec.type == Type::Integer) {
+        bool ok = false;
+        const qlonglong x = text.toLongLong(&ok);
+        if (!ok)
+            return;
+        text = QString::number(std::clamp(x, qlonglong(spec.min), qlonglong(spec.windowMax())));
+    } else if (spec.type == Type::Real) {
+        bool ok = false;
+        const double x = text.toDouble(&ok);
+        if (!ok || !std::isfinite(x))
+            return;
+        text = QString::number(std::clamp(x, spec.min, spec.windowMax()), 'g', 17);
+    } else if (spec.type == Type::Bool || spec.type == Type::Choice) {
+        text = text.toLower();
+    }
+    // A path is kept exactly as stored, in the file system's encoding.
+    const std::string value = spec.type == Type::Text ? QFile::encodeName(v.toString()).toStdString()
+                                                      : text.toStdString();
+    std::string why;
+    spec.set(s, value, why);
 }
 
 } // namespace
@@ -379,10 +380,10 @@ Settings SettingsDock::settings() const
     const int index = m_dataset->currentIndex();
     s.fromFile = index == FromFile;
     s.generator = s.fromFile ? m_generator : generatorAt(index);
-    s.filePath = m_filePath;
+    s.filePath = QFile::encodeName(m_filePath).toStdString();
     s.points = m_points->value();
     s.noise = m_noise->value();
-    s.seed = quint64(m_seed->value());
+    s.seed = std::uint64_t(m_seed->value());
     s.mseHidden = m_mseHidden->value();
     s.mdnHidden = m_mdnHidden->value();
     s.mixtures = m_mixtures->value();
@@ -409,11 +410,11 @@ void SettingsDock::setSettings(const Settings &s)
     const bool wasUpdating = m_updating;
     m_updating = true;
     m_generator = s.generator;
-    m_filePath = s.filePath;
+    m_filePath = QFile::decodeName(s.filePath.c_str());
     m_dataset->setCurrentIndex(s.fromFile ? int(FromFile) : indexOf(s.generator));
     m_points->setValue(s.points);
     m_noise->setValue(s.noise);
-    m_seed->setValue(int(std::min<quint64>(s.seed, quint64(INT_MAX))));
+    m_seed->setValue(int(std::min<std::uint64_t>(s.seed, std::uint64_t(INT_MAX))));
     m_mseHidden->setValue(s.mseHidden);
     m_mdnHidden->setValue(s.mdnHidden);
     m_mixtures->setValue(s.mixtures);
@@ -433,7 +434,7 @@ void SettingsDock::setSettings(const Settings &s)
     m_showMean->setChecked(s.showMean);
     m_showMode->setChecked(s.showMode);
     m_showBands->setChecked(s.showBands);
-    setDataFileName(s.fromFile ? QFileInfo(s.filePath).fileName() : QString());
+    setDataFileName(s.fromFile ? QFileInfo(m_filePath).fileName() : QString());
     updateEnabled();
     m_updating = wasUpdating;
 }
@@ -456,41 +457,12 @@ void SettingsDock::loadSettings(QSettings &store)
 {
     Settings s = settings();
     store.beginGroup(QStringLiteral("settings"));
-
-    const QString generator = store.value(QStringLiteral("generator")).toString().trimmed();
-    if (const auto g = mdn::generatorFromName(generator.toStdString()))
-        s.generator = *g;
-    readBool(store, "fromFile", s.fromFile);
-    const QVariant path = store.value(QStringLiteral("filePath"));
-    if (path.isValid())
-        s.filePath = path.toString();
-    if (s.filePath.isEmpty())
+    for (const mdn::SettingSpec &spec : mdn::settingsTable())
+        readStored(store, spec, s);
+    // The window's own lower limit of generated points.
+    s.points = std::max(s.points, int(m_points->minimum()));
+    if (s.filePath.empty())
         s.fromFile = false;
-    readInteger(store, "points", s.points, 10, kMaxPoints);
-    readDouble(store, "noise", s.noise, 0.0, 10.0);
-    readInteger(store, "seed", s.seed, 0, INT_MAX);
-
-    readInteger(store, "mseHidden", s.mseHidden, 1, kMaxHidden);
-    readInteger(store, "mdnHidden", s.mdnHidden, 1, kMaxHidden);
-    readInteger(store, "mixtures", s.mixtures, 1, kMaxMixtures);
-    const QString optimizer = store.value(QStringLiteral("optimizer")).toString().trimmed();
-    if (const auto k = mdn::optimizerFromName(optimizer.toStdString()))
-        s.optimizer = *k;
-    readDouble(store, "learningRate", s.learningRate, 1e-5, 10.0);
-    readInteger(store, "batch", s.batch, 0, kMaxBatch);
-    readInteger(store, "epochLimit", s.epochLimit, 0, kMaxEpochLimit);
-    readInteger(store, "samplesPerX", s.samplesPerX, 1, kMaxSamplesPerX);
-    readInteger(store, "validationPercent", s.validationPercent, 0, kMaxValidationPercent);
-    readDouble(store, "piTemperature", s.piTemperature, 0.0, kMaxTemperature);
-    readDouble(store, "sigmaTemperature", s.sigmaTemperature, 0.0, kMaxTemperature);
-    readBool(store, "showDensity", s.showDensity);
-    readBool(store, "densityLogScale", s.densityLogScale);
-    readBool(store, "showData", s.showData);
-    readBool(store, "showSamples", s.showSamples);
-    readBool(store, "showMean", s.showMean);
-    readBool(store, "showMode", s.showMode);
-    readBool(store, "showBands", s.showBands);
-
     store.endGroup();
     setSettings(s);
 }
@@ -499,32 +471,10 @@ void SettingsDock::saveSettings(QSettings &store) const
 {
     const Settings s = settings();
     store.beginGroup(QStringLiteral("settings"));
-    store.setValue(QStringLiteral("generator"),
-                   QString::fromLatin1(mdn::generatorName(s.generator)));
-    store.setValue(QStringLiteral("fromFile"), s.fromFile);
-    store.setValue(QStringLiteral("filePath"), s.filePath);
-    store.setValue(QStringLiteral("points"), s.points);
-    store.setValue(QStringLiteral("noise"), s.noise);
-    store.setValue(QStringLiteral("seed"), s.seed);
-    store.setValue(QStringLiteral("mseHidden"), s.mseHidden);
-    store.setValue(QStringLiteral("mdnHidden"), s.mdnHidden);
-    store.setValue(QStringLiteral("mixtures"), s.mixtures);
-    store.setValue(QStringLiteral("optimizer"),
-                   QString::fromLatin1(mdn::optimizerName(s.optimizer)));
-    store.setValue(QStringLiteral("learningRate"), s.learningRate);
-    store.setValue(QStringLiteral("batch"), s.batch);
-    store.setValue(QStringLiteral("epochLimit"), qlonglong(s.epochLimit));
-    store.setValue(QStringLiteral("samplesPerX"), s.samplesPerX);
-    store.setValue(QStringLiteral("validationPercent"), s.validationPercent);
-    store.setValue(QStringLiteral("piTemperature"), s.piTemperature);
-    store.setValue(QStringLiteral("sigmaTemperature"), s.sigmaTemperature);
-    store.setValue(QStringLiteral("showDensity"), s.showDensity);
-    store.setValue(QStringLiteral("densityLogScale"), s.densityLogScale);
-    store.setValue(QStringLiteral("showData"), s.showData);
-    store.setValue(QStringLiteral("showSamples"), s.showSamples);
-    store.setValue(QStringLiteral("showMean"), s.showMean);
-    store.setValue(QStringLiteral("showMode"), s.showMode);
-    store.setValue(QStringLiteral("showBands"), s.showBands);
+    for (const mdn::SettingSpec &spec : mdn::settingsTable())
+        store.setValue(QLatin1String(spec.key), spec.type == mdn::SettingSpec::Type::Text
+                                                    ? QFile::decodeName(spec.get(s).c_str())
+                                                    : QString::fromStdString(spec.get(s)));
     store.endGroup();
 }
 
