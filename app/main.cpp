@@ -68,6 +68,6 @@ int main(int argc, char **argv)
                                mdnviz::headlessOnlyOptions(parser));
     window.show();
     if (!options->dataFile.isEmpty())
-        window.openDataset(options->dataFile);
+        window.openDataset(options->dataFile, options->columns);
     return app.exec();
 }

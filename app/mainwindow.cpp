@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "columnsdialog.h"
+
 #include "chartexport.h"
 #include "csv.h"
 #include "datachart.h"
@@ -43,6 +45,7 @@ namespace mdnviz {
 // A CSV file being read on a pool thread. The GUI polls its progress and may cancel it.
 struct MainWindow::LoadJob {
     QString path;
+    mdn::CsvColumns columns;
     std::atomic<std::uint64_t> done{0}, total{0};
     std::atomic<bool> cancel{false};
     mdn::Dataset data;
@@ -555,7 +558,7 @@ void MainWindow::showError(const QString &title, const QString &text)
     box->open();
 }
 
-void MainWindow::openDataset(const QString &path)
+void MainWindow::openDataset(const QString &path, const mdn::CsvColumns &columns)
 {
     if (m_loadJob) {
         showError(tr("Open Dataset"), tr("%1: another file is still loading").arg(path));
@@ -563,6 +566,7 @@ void MainWindow::openDataset(const QString &path)
     }
     auto job = std::make_shared<LoadJob>();
     job->path = path;
+    job->columns = columns;
     m_loadJob = job;
     showStatus(tr("Loading %1…").arg(QDir::toNativeSeparators(path)));
     LoadJob *raw = job.get();
@@ -574,7 +578,7 @@ void MainWindow::openDataset(const QString &path)
                 raw->done = done;
                 raw->total = total;
             },
-            &raw->cancel);
+            &raw->cancel, raw->columns);
     }));
     // A big file gets a progress dialog with Cancel after a short while.
     m_loadProgress = new QProgressDialog(tr("Loading %1…").arg(QFileInfo(path).fileName()),
@@ -612,7 +616,18 @@ void MainWindow::finishLoad()
     s.filePath = QFile::encodeName(job->path).toStdString();
     s.points = int(std::min<std::size_t>(job->data.size(), 1'000'000));
     setDataset(std::move(job->data), s);
-    showStatus(tr("Loaded %L1 points from %2").arg(m_data.size()).arg(QDir::toNativeSeparators(job->path)), 8000);
+    QString shape;
+    if (!m_data.oneDimensional()) {
+        QStringList in, out;
+        for (int c = 0; c < m_data.inputDims; ++c)
+            in << QString::fromStdString(m_data.inputName(c));
+        for (int c = 0; c < m_data.targetDims; ++c)
+            out << QString::fromStdString(m_data.targetName(c));
+        shape = tr(": inputs %1, targets %2; the charts plot %3 against %4")
+                    .arg(in.join(QStringLiteral(", ")), out.join(QStringLiteral(", ")), in.first(), out.first());
+    }
+    showStatus(tr("Loaded %L1 points from %2%3").arg(m_data.size()).arg(QDir::toNativeSeparators(job->path), shape),
+               15000);
     emit loadFinished(true);
 }
 
@@ -653,7 +668,20 @@ void MainWindow::openDatasetDialog()
     if (path.isEmpty())
         return;
     rememberFolder(QFileInfo(path).absolutePath());
-    openDataset(path);
+    // A file of more than two columns: which are the inputs and which the targets?
+    std::vector<std::string> names;
+    mdn::CsvError error;
+    if (!mdn::readCsvHeader(QFile::encodeName(path).toStdString(), names, error) || names.size() <= 2) {
+        openDataset(path); // two columns, or a file the loader will refuse with its reason
+        return;
+    }
+    QStringList columnNames;
+    for (const std::string &n : names)
+        columnNames << QString::fromStdString(n);
+    auto *dialog = new ColumnsDialog(QFileInfo(path).fileName(), columnNames, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, path] { openDataset(path, dialog->columns()); });
+    dialog->open(); // window-modal, and training goes on behind it
 }
 
 // The file dialogs open where the last one left off, in this session and the next.

@@ -5,6 +5,7 @@
 #include "animationexport.h"
 #include "chartexport.h"
 #include "chartset.h"
+#include "csv.h"
 #include "losschart.h"
 #include "dataset.h"
 #include "settings.h"
@@ -59,7 +60,8 @@ public:
 
     // Starts loading a CSV file off the GUI thread; on success it becomes the dataset (the models
     // reset), on failure the current dataset stays and the error is shown (and lastError() set).
-    void openDataset(const QString &path);
+    // Loads a CSV file on a pool thread; `columns` chooses the inputs and targets of a wider file.
+    void openDataset(const QString &path, const mdn::CsvColumns &columns = {});
     // Writes the dataset atomically. Returns false with *error set on failure.
     bool saveDataset(const QString &path, QString *error);
     // Renders the Data & fits chart at the size into a PNG, SVG or PDF file (by its suffix;

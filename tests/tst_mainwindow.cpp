@@ -1,6 +1,7 @@
 // The main window as a person drives it: training, closing mid-training, files in and out.
 
 #include "cli.h"
+#include "columnsdialog.h"
 #include "datachart.h"
 #include "launchsettings.h"
 #include "mainwindow.h"
@@ -10,6 +11,8 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QDialog>
+#include <QDialogButtonBox>
+#include <QPushButton>
 #include <QTextBrowser>
 
 #include <QFile>
@@ -38,6 +41,8 @@ class TestMainWindow : public QObject {
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
     void trainingUpdatesTheWindow();
+    void aWiderFileTrainsOnTheChosenColumns();
+    void columnsDialogNeedsAnInputAndATarget();
     void closingWhileTrainingStopsTheThreadPromptly();
     void malformedCsvKeepsTheDatasetAndNamesTheLine();
     void goodCsvReplacesTheDataset();
@@ -93,6 +98,55 @@ void TestMainWindow::malformedCsvKeepsTheDatasetAndNamesTheLine()
     QVERIFY(w.dataset().x == before);
     QVERIFY2(w.lastError().contains("bad.csv:3"), qPrintable(w.lastError()));
     QVERIFY(!w.settings().fromFile);
+}
+
+// A file of five columns opened with two inputs and two targets chosen: the window trains the
+// MDN on all four, plots the first input against the first target under their names, and keeps
+// going after the load.
+void TestMainWindow::aWiderFileTrainsOnTheChosenColumns()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("arm.csv");
+    QByteArray csv = "theta1,theta2,note,x1,x2\n";
+    for (int i = 0; i < 400; ++i) {
+        const double t1 = 0.3 + 0.9 * (i % 20) / 19.0, t2 = 1.6 + 3.0 * (i / 20) / 19.0;
+        csv += QByteArray::number(t1) + ',' + QByteArray::number(t2) + ",0," +
+               QByteArray::number(0.8 * std::cos(t1) + 0.2 * std::cos(t1 + t2)) + ',' +
+               QByteArray::number(0.8 * std::sin(t1) + 0.2 * std::sin(t1 + t2)) + '\n';
+    }
+    writeFile(path, csv);
+    MainWindow w(false);
+    QSignalSpy finished(&w, &MainWindow::loadFinished);
+    w.openDataset(path, {{"x1", "x2"}, {"1", "theta2"}});
+    QTRY_COMPARE(finished.count(), 1);
+    QVERIFY(finished.at(0).at(0).toBool());
+    QCOMPARE(w.dataset().inputDims, 2);
+    QCOMPARE(w.dataset().targetDims, 2);
+    QCOMPARE(w.dataset().size(), std::size_t(400));
+    QCOMPARE(w.dataChart()->chart()->axes(Qt::Horizontal).first()->titleText(), QStringLiteral("x1"));
+    QCOMPARE(w.dataChart()->chart()->axes(Qt::Vertical).first()->titleText(), QStringLiteral("theta1"));
+    w.step();
+    w.step();
+    QTRY_VERIFY(w.epoch() >= 2);
+}
+
+void TestMainWindow::columnsDialogNeedsAnInputAndATarget()
+{
+    ColumnsDialog d(QStringLiteral("f.csv"), {"a", "b", "c", "d"});
+    const QPushButton *ok = d.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    // By default every column but the last is an input.
+    QCOMPARE(d.columns().inputs, (std::vector<std::string>{"1", "2", "3"}));
+    QCOMPARE(d.columns().targets, (std::vector<std::string>{"4"}));
+    QVERIFY(ok->isEnabled());
+    d.choose({1, 2}, {2, 4});
+    QVERIFY(!ok->isEnabled()); // column 2 in both lists
+    d.choose({}, {4});
+    QVERIFY(!ok->isEnabled());
+    d.choose({3}, {});
+    QVERIFY(!ok->isEnabled());
+    d.choose({1, 3}, {2, 4});
+    QVERIFY(ok->isEnabled());
+    QCOMPARE(d.columns().targets, (std::vector<std::string>{"2", "4"}));
 }
 
 void TestMainWindow::goodCsvReplacesTheDataset()

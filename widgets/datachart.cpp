@@ -198,6 +198,9 @@ DataChart::DataChart(QWidget *parent)
 
 void DataChart::setDataset(const mdn::Dataset &data)
 {
+    // The columns' own names where the file gave them ("x" and "y" otherwise).
+    m_axisX->setTitleText(QString::fromStdString(data.inputName(0)));
+    m_axisY->setTitleText(QString::fromStdString(data.targetName(0)));
     const std::size_t n = std::min(data.x.size(), data.y.size());
     double xMin = std::numeric_limits<double>::infinity(), xMax = -xMin;
     double yMin = xMin, yMax = -xMin;

@@ -74,6 +74,7 @@ void SliceChart::setDataset(const mdn::Dataset &data, std::optional<mdn::Generat
     m_data = data;
     m_generator = generator;
     m_noise = noise;
+    m_axisY->setTitleText(QString::fromStdString(data.targetName(0)));
     double xLo = std::numeric_limits<double>::infinity(), xHi = -xLo, yLo = xLo, yHi = -xLo;
     for (std::size_t i = 0; i < std::min(data.x.size(), data.y.size()); ++i) {
         if (!std::isfinite(data.x[i]) || !std::isfinite(data.y[i]))
