@@ -1,5 +1,6 @@
 #include "dataset.h"
 
+#include "mixture.h"
 #include "rng.h"
 
 #include <Eigen/Core>
@@ -18,10 +19,7 @@ constexpr double kMinNoise = 1e-9;  // densities of a noiseless generator are no
 
 double bishopCurve(double t) { return t + 0.3 * std::sin(2.0 * kPi * t); }
 
-double normalPdf(double z, double sd)
-{
-    return std::exp(-0.5 * (z / sd) * (z / sd)) / (sd * std::sqrt(2.0 * kPi));
-}
+double normalPdf(double z, double sd) { return gaussianPdf(z, 0.0, sd); }
 
 // The hidden variable of the inverse problems on a fine grid, with the forward curve at each node,
 // so that the normaliser of p(hidden | x) can be integrated for many x without recomputing it.

@@ -25,7 +25,7 @@ std::vector<double> mixtureMean(const Mixture &m)
 {
     std::vector<double> mean(std::size_t(m.points()));
     for (Eigen::Index j = 0; j < m.points(); ++j)
-        mean[std::size_t(j)] = (m.pi.col(j) * m.mu.col(j)).sum();
+        mean[std::size_t(j)] = m.mixtureMean(j);
     return mean;
 }
 
@@ -37,7 +37,7 @@ std::vector<int> dominantComponent(const Mixture &m)
         for (int k = 0; k < m.components(); ++k) {
             // Peak height of pi_k N_k is pi_k / (sigma_k sqrt(2 pi)); a zero width (temperature 0)
             // is an infinitely tall peak.
-            const double s = m.sigma(k, j);
+            const double s = m.width(k, j);
             const double h = s > 0.0 ? m.pi(k, j) / s
                                      : (m.pi(k, j) > 0.0 ? std::numeric_limits<double>::infinity() : 0.0);
             if (h > top) {
@@ -54,7 +54,7 @@ std::vector<double> mixtureMode(const Mixture &m)
     const std::vector<int> best = dominantComponent(m);
     std::vector<double> mode(best.size());
     for (std::size_t j = 0; j < best.size(); ++j)
-        mode[j] = m.mu(best[j], Eigen::Index(j));
+        mode[j] = m.mean(best[j], Eigen::Index(j));
     return mode;
 }
 
@@ -77,7 +77,7 @@ DensityGrid densityGrid(const Mixture &m, double xLo, double xHi, double yLo, do
     for (int j = 0; j < cols; ++j) {
         std::fill(mass.begin(), mass.end(), 0.0);
         for (int k = 0; k < m.components(); ++k) {
-            const double w = m.pi(k, j), mu = m.mu(k, j), s = m.sigma(k, j);
+            const double w = m.pi(k, j), mu = m.mean(k, j), s = m.width(k, j);
             if (!(w > 0.0) || !std::isfinite(mu) || !(s >= 0.0) || !std::isfinite(s))
                 continue;
             if (s == 0.0) { // a point mass: all of it in the cell that holds mu
@@ -125,14 +125,11 @@ MixtureSlice mixtureSlice(const Mixture &m, std::ptrdiff_t column, const std::ve
     const Eigen::Index j = Eigen::Index(column);
     out.components.assign(std::size_t(m.components()), std::vector<double>(ys.size(), 0.0));
     for (int k = 0; k < m.components(); ++k) {
-        const double w = m.pi(k, j), mu = m.mu(k, j), s = m.sigma(k, j);
+        const double w = m.pi(k, j), mu = m.mean(k, j), s = m.width(k, j);
         if (!(s > 0.0))
             continue;
-        // pi_k N(y; mu_k, sigma_k) = pi_k / sigma_k * exp(-z^2/2 - log sqrt(2 pi)),  z = (y - mu_k)/sigma_k
-        const double scale = w / s * std::exp(-kLogSqrt2Pi);
         for (std::size_t i = 0; i < ys.size(); ++i) {
-            const double z = (ys[i] - mu) / s;
-            const double p = scale * std::exp(-0.5 * z * z);
+            const double p = w * gaussianPdf(ys[i], mu, s);
             out.components[std::size_t(k)][i] = p;
             out.total[i] += p;
         }
@@ -175,7 +172,7 @@ MixtureHealth mixtureHealth(const Mixture &m, double piThreshold)
     for (Eigen::Index j = 0; j < n; ++j)
         for (int k = 0; k < K; ++k)
             if (m.pi(k, j) >= piThreshold)
-                smallest = std::min(smallest, m.sigma(k, j));
+                smallest = std::min(smallest, m.width(k, j));
     h.minSigma = std::isfinite(smallest) ? smallest : m.sigma.minCoeff();
     // H(pibar) = -sum_k pibar_k log pibar_k
     const Eigen::ArrayXd pibar = m.pi.rowwise().mean();

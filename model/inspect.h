@@ -1,11 +1,12 @@
 #pragma once
 // What the views show of an MDN's mixture beyond its samples (as in Bishop, PRML fig. 5.21): the
 // conditional mean and mode, the density p(y|x) on a grid, the mixture at one x, and statistics
-// that warn of a collapsing component. Pure functions of mdn::Mixture (K x n arrays, column j
-// belongs to one x, data units), so that they can be tested without a trained net or a GUI.
+// that warn of a collapsing component. Pure functions of mdn::Mixture (column j belongs to one x,
+// data units; of a mixture over several targets, its first dimension), so that they can be
+// tested without a trained net or a GUI.
 
 #include "dataset.h"
-#include "trainer.h"
+#include "mixture.h"
 
 #include <cstddef>
 #include <vector>

@@ -139,7 +139,8 @@ double Trainer::lossAndGradient(const Eigen::Ref<const Matrix> &X, const Eigen::
         // dOut = 2 (y - t) / len: each column's squared residuals are |dOut_d|^2 len^2 / 4.
         const double blockDataLoss =
             m_targetScale2.size() > 0
-                ? (p.dOut.cast<double>().colwise().squaredNorm().array() * m_targetScale2.array()).sum() *
+                ? (p.dOut.colwise().squaredNorm().template cast<double>().array() * m_targetScale2.array())
+                          .sum() *
                       double(len) / 4.0
                 : toDataUnits(blockLoss);
         if (len == n) {

@@ -35,11 +35,14 @@ void TestAlloc::trainingLoopDoesNotAllocate_data()
     QTest::addColumn<int>("kind");
     QTest::addColumn<int>("points");
     QTest::addColumn<int>("batch");
-    QTest::newRow("mdn full batch") << int(mdn::ModelKind::Mdn) << 1000 << 0;
-    QTest::newRow("mdn blocked full batch") << int(mdn::ModelKind::Mdn) << 5000 << 0;
-    QTest::newRow("mdn mini-batches with a remainder") << int(mdn::ModelKind::Mdn) << 1000 << 96;
-    QTest::newRow("mse full batch") << int(mdn::ModelKind::Mse) << 1000 << 0;
-    QTest::newRow("mse mini-batches") << int(mdn::ModelKind::Mse) << 1000 << 128;
+    QTest::addColumn<int>("dims"); // inputs and targets
+    QTest::newRow("mdn full batch") << int(mdn::ModelKind::Mdn) << 1000 << 0 << 1;
+    QTest::newRow("mdn blocked full batch") << int(mdn::ModelKind::Mdn) << 5000 << 0 << 1;
+    QTest::newRow("mdn mini-batches with a remainder") << int(mdn::ModelKind::Mdn) << 1000 << 96 << 1;
+    QTest::newRow("mse full batch") << int(mdn::ModelKind::Mse) << 1000 << 0 << 1;
+    QTest::newRow("mse mini-batches") << int(mdn::ModelKind::Mse) << 1000 << 128 << 1;
+    QTest::newRow("mdn 2 in 2 out blocked") << int(mdn::ModelKind::Mdn) << 5000 << 0 << 2;
+    QTest::newRow("mse 2 in 2 out mini-batches") << int(mdn::ModelKind::Mse) << 1000 << 96 << 2;
 }
 
 void TestAlloc::trainingLoopDoesNotAllocate()
@@ -47,9 +50,20 @@ void TestAlloc::trainingLoopDoesNotAllocate()
     QFETCH(int, kind);
     QFETCH(int, points);
     QFETCH(int, batch);
+    QFETCH(int, dims);
     mdn::GeneratorSpec g;
     g.points = std::size_t(points);
-    const mdn::Dataset data = mdn::generate(g);
+    mdn::Dataset data = mdn::generate(g);
+    if (dims == 2) {
+        // Two inputs and two targets: (x, y) and (y, x) side by side.
+        mdn::Dataset wide;
+        wide.inputDims = wide.targetDims = 2;
+        for (std::size_t i = 0; i < data.size(); ++i) {
+            const double in[2] = {data.x[i], data.y[i]}, out[2] = {data.y[i], -data.x[i]};
+            wide.addPoint(in, out);
+        }
+        data = wide;
+    }
     mdn::TrainConfig c = mdn::defaultConfig(mdn::ModelKind(kind));
     c.batch = std::size_t(batch);
     mdn::Trainer t(data, c);
