@@ -13,10 +13,10 @@
 
 class QCommandLineOption;
 class QCommandLineParser;
-struct ChartSet;
 
 namespace mdnviz {
 
+struct ChartSet;
 struct Options;
 
 // The figure options, in the order --help lists them.

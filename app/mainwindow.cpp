@@ -655,7 +655,7 @@ bool MainWindow::exportAllCharts(const QString &dir, QSize size, QString *error,
 
 bool MainWindow::exportTrainingAnimation(const QString &path, QString *error)
 {
-    return ::exportTrainingAnimation(m_data, m_dataChart->overlays(), m_recorder.frames(), path,
+    return mdnviz::exportTrainingAnimation(m_data, m_dataChart->overlays(), m_recorder.frames(), path,
                                      kDefaultAnimationSize, kDefaultAnimationFps, error);
 }
 

@@ -24,14 +24,14 @@
 class QLabel;
 class QProgressDialog;
 class QTabWidget;
+
+namespace mdnviz {
+
 class DataChart;
 class HealthPanel;
 class MixtureChart;
 class SettingsDock;
 class SliceChart;
-
-namespace mdnviz {
-
 class TrainingWorker;
 
 class MainWindow : public QMainWindow {

@@ -31,6 +31,8 @@
 #include <cstdio>
 #include <vector>
 
+using namespace mdnviz;
+
 namespace {
 
 // CPU seconds the calling thread has used: on a loaded machine a late timer is either the

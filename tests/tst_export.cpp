@@ -33,6 +33,8 @@
 
 #include <cmath>
 
+using namespace mdnviz;
+
 namespace {
 
 mdn::Dataset inverseData(std::size_t points)

@@ -27,6 +27,8 @@
 
 #include <csignal>
 
+using namespace mdnviz;
+
 namespace {
 
 // "nan", "inf", "infinity" as words, in any case: what printf and QString::number write for

@@ -45,6 +45,8 @@
 
 using mdnviz::Settings;
 
+using namespace mdnviz;
+
 namespace {
 
 mdn::Dataset inverseData(std::size_t points, std::uint64_t seed = 1)

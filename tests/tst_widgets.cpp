@@ -41,6 +41,8 @@
 
 using mdnviz::Settings;
 
+using namespace mdnviz;
+
 namespace {
 
 // What a colour drawn with `alpha` over white looks like.

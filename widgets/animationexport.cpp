@@ -10,6 +10,8 @@
 
 #include <cmath>
 
+namespace mdnviz {
+
 namespace {
 
 QString tr(const char *text) { return QCoreApplication::translate("AnimationExport", text); }
@@ -62,3 +64,5 @@ bool exportTrainingAnimation(const mdn::Dataset &data, const DataChart::Overlays
         return fail(why);
     return writeExportFile(gif, path, error);
 }
+
+} // namespace mdnviz

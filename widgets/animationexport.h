@@ -11,6 +11,8 @@
 
 #include <vector>
 
+namespace mdnviz {
+
 constexpr int kDefaultAnimationFrames = 60;
 constexpr int kDefaultAnimationFps = 10;
 constexpr int kMaxAnimationFps = 50; // GIF delays are hundredths of a second; viewers slow less than 2
@@ -28,3 +30,5 @@ constexpr qint64 kMaxAnimationFrameBytes = 100 * 1024;
 bool exportTrainingAnimation(const mdn::Dataset &data, const DataChart::Overlays &overlays,
                              const std::vector<mdn::Snapshot> &frames, const QString &path,
                              QSize size, int fps, QString *error = nullptr);
+
+} // namespace mdnviz

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 
+namespace mdnviz {
+
 namespace {
 
 // A sliver of a step: far above the rounding error of summing a few dozen steps, far below
@@ -163,3 +165,5 @@ void applyTicks(QValueAxis *axis, const AxisTicks &ticks)
     if (!finer)
         axis->setRange(ticks.min, ticks.max);
 }
+
+} // namespace mdnviz

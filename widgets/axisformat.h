@@ -14,6 +14,8 @@ QT_BEGIN_NAMESPACE
 class QValueAxis;
 QT_END_NAMESPACE
 
+namespace mdnviz {
+
 struct AxisTicks {
     double min = 0.0; // axis range, a whole number of steps (plus a sliver on max)
     double max = 1.0;
@@ -54,3 +56,5 @@ int ticksForLength(double pixels, double spacing, int fallback = 9);
 
 // Sets a value axis to the range, interval, anchor and label format of `ticks`.
 void applyTicks(QValueAxis *axis, const AxisTicks &ticks);
+
+} // namespace mdnviz

@@ -29,6 +29,8 @@
 #include <algorithm>
 #include <cmath>
 
+namespace mdnviz {
+
 namespace {
 
 QString tr(const char *text) { return QCoreApplication::translate("ChartExport", text); }
@@ -359,3 +361,5 @@ bool writeExportFile(const QByteArray &bytes, const QString &path, QString *erro
     }
     return true;
 }
+
+} // namespace mdnviz

@@ -14,6 +14,9 @@ QT_BEGIN_NAMESPACE
 class QChart;
 class QPainter;
 QT_END_NAMESPACE
+
+namespace mdnviz {
+
 struct ChartSet;
 
 // Sides outside this range are refused.
@@ -87,3 +90,5 @@ bool exportCharts(const ChartSet &charts, const QString &dir, QSize size, Export
 
 // Writes bytes to `path` atomically, with the same error reporting.
 bool writeExportFile(const QByteArray &bytes, const QString &path, QString *error = nullptr);
+
+} // namespace mdnviz

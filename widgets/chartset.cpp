@@ -6,6 +6,8 @@
 #include "mixturechart.h"
 #include "slicechart.h"
 
+namespace mdnviz {
+
 QStringList ChartSet::fileNames()
 {
     QStringList names;
@@ -68,3 +70,5 @@ bool ChartSet::exportAll(const QString &dir, QSize size, QString *error) const
 {
     return exportCharts(*this, dir, size, ExportFormat::Png, error);
 }
+
+} // namespace mdnviz

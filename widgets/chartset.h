@@ -12,6 +12,8 @@
 
 #include <optional>
 
+namespace mdnviz {
+
 class DataChart;
 class LossChart;
 class MixtureChart;
@@ -43,3 +45,5 @@ struct ChartSet {
     // with *error set.
     bool exportAll(const QString &dir, QSize size, QString *error) const;
 };
+
+} // namespace mdnviz

@@ -4,6 +4,8 @@
 #include <array>
 #include <cmath>
 
+namespace mdnviz {
+
 namespace {
 
 struct Stop {
@@ -101,3 +103,5 @@ QImage densityImage(const mdn::DensityGrid &grid, const DensityScale &scale)
     }
     return image;
 }
+
+} // namespace mdnviz

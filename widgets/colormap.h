@@ -7,6 +7,8 @@
 #include <QColor>
 #include <QImage>
 
+namespace mdnviz {
+
 // The density colormap at t in [0, 1] (0 = no density, 1 = the highest). It runs from white
 // through pale yellow and green to teal: the upper half of viridis, reversed so that lightness
 // falls monotonically with density, and lightened towards white. Its hues stay clear of the
@@ -33,3 +35,5 @@ struct DensityScale {
 // The grid as an image, one pixel per cell: row 0 of the image is the top (the highest y),
 // column j is grid column j. Transparent where t = 0, so the chart's background shows through.
 QImage densityImage(const mdn::DensityGrid &grid, const DensityScale &scale);
+
+} // namespace mdnviz

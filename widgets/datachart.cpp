@@ -21,6 +21,8 @@
 #include <cmath>
 #include <limits>
 
+namespace mdnviz {
+
 namespace {
 
 QColor withAlpha(QColor c, int alpha)
@@ -447,3 +449,5 @@ void DataChart::updateLegendMarkers()
     if (changed)
         chart()->legend()->layout()->invalidate();
 }
+
+} // namespace mdnviz

@@ -17,6 +17,9 @@ class QLineSeries;
 class QScatterSeries;
 class QValueAxis;
 QT_END_NAMESPACE
+
+namespace mdnviz {
+
 class DensityItem;
 
 class DataChart : public QChartView {
@@ -112,3 +115,5 @@ private:
     QValueAxis *m_axisX = nullptr;
     QValueAxis *m_axisY = nullptr;
 };
+
+} // namespace mdnviz

@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cmath>
 
+namespace mdnviz {
+
 namespace {
 
 // Bands of components lighter than this at both ends of a grid interval are not drawn: a
@@ -220,3 +222,5 @@ void DensityItem::paintColourBar(QPainter *painter) const
     }
     painter->restore();
 }
+
+} // namespace mdnviz

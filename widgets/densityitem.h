@@ -17,6 +17,8 @@ class QAbstractSeries;
 class QChart;
 QT_END_NAMESPACE
 
+namespace mdnviz {
+
 class DensityItem : public QGraphicsObject {
     Q_OBJECT
 public:
@@ -62,3 +64,5 @@ private:
     mdn::Mixture m_bands;
     QRectF m_bounds;
 };
+
+} // namespace mdnviz

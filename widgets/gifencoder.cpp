@@ -9,6 +9,8 @@
 #include <cstring>
 #include <vector>
 
+namespace mdnviz {
+
 namespace {
 
 QString tr(const char *text) { return QCoreApplication::translate("GifEncoder", text); }
@@ -270,3 +272,5 @@ QByteArray encodeGif(const QList<QImage> &input, const GifOptions &options, QStr
         return fail(QString::fromUtf8(GifErrorString(code)));
     return out;
 }
+
+} // namespace mdnviz

@@ -8,6 +8,8 @@
 #include <QList>
 #include <QString>
 
+namespace mdnviz {
+
 struct GifOptions {
     int delayCentiseconds = 10; // per frame (GIF counts in hundredths of a second)
     bool loop = true;           // repeat forever
@@ -20,3 +22,5 @@ struct GifOptions {
 // After the first frame, each stores only the rectangle that changed, with unchanged pixels
 // transparent: the static parts (axes, data, legend) cost nothing after the first frame.
 QByteArray encodeGif(const QList<QImage> &frames, const GifOptions &options, QString *error);
+
+} // namespace mdnviz

@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+namespace mdnviz {
+
 namespace {
 
 QString number(double v, int precision = 3)
@@ -106,3 +108,5 @@ void HealthPanel::clear()
 {
     setSnapshot(mdn::Snapshot(), 0.0);
 }
+
+} // namespace mdnviz

@@ -12,6 +12,8 @@ QT_BEGIN_NAMESPACE
 class QLabel;
 QT_END_NAMESPACE
 
+namespace mdnviz {
+
 class HealthPanel : public QWidget {
     Q_OBJECT
 public:
@@ -51,3 +53,5 @@ private:
     } m_texts[4]; // of the four labels above
     bool m_compact = false;
 };
+
+} // namespace mdnviz

@@ -4,6 +4,8 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
+namespace mdnviz {
+
 HelpPanel::HelpPanel(QWidget *parent) : QDialog(parent)
 {
     setWindowTitle(tr("What am I looking at?"));
@@ -52,3 +54,5 @@ HelpPanel::HelpPanel(QWidget *parent) : QDialog(parent)
     layout->addWidget(buttons);
     resize(520, 560);
 }
+
+} // namespace mdnviz

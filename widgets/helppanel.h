@@ -6,6 +6,8 @@
 
 class QTextBrowser;
 
+namespace mdnviz {
+
 class HelpPanel : public QDialog {
     Q_OBJECT
 public:
@@ -16,3 +18,5 @@ public:
 private:
     QTextBrowser *m_browser = nullptr;
 };
+
+} // namespace mdnviz

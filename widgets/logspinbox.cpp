@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+namespace mdnviz {
+
 LogSpinBox::LogSpinBox(QWidget *parent) : QDoubleSpinBox(parent) {}
 
 double LogSpinBox::ladderStep(double value, int steps)
@@ -52,3 +54,5 @@ QString LogSpinBox::textFromValue(double value) const
         text.remove(locale().groupSeparator());
     return text;
 }
+
+} // namespace mdnviz

@@ -4,6 +4,8 @@
 
 #include <QDoubleSpinBox>
 
+namespace mdnviz {
+
 class LogSpinBox : public QDoubleSpinBox {
     Q_OBJECT
 
@@ -17,3 +19,5 @@ public:
     // the first step goes to the neighbouring rung).
     static double ladderStep(double value, int steps);
 };
+
+} // namespace mdnviz

@@ -15,6 +15,8 @@
 #include <cmath>
 #include <limits>
 
+namespace mdnviz {
+
 void LossChart::Trace::add(const QPointF &p)
 {
     if (tailProvisional)
@@ -265,3 +267,5 @@ void LossChart::updateAxes()
     if (m_bayesLine->points() != line)
         m_bayesLine->replace(line);
 }
+
+} // namespace mdnviz

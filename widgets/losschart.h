@@ -18,6 +18,8 @@ class QLogValueAxis;
 class QValueAxis;
 QT_END_NAMESPACE
 
+namespace mdnviz {
+
 class LossChart : public QChartView {
     Q_OBJECT
 
@@ -84,3 +86,5 @@ private:
     Trace m_validationMseTrace;
     Trace m_validationNllTrace;
 };
+
+} // namespace mdnviz

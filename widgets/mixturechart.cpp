@@ -21,6 +21,8 @@
 #include <cmath>
 #include <limits>
 
+namespace mdnviz {
+
 namespace {
 
 // The widest y tick label the plot areas leave room for ("-0.0001", "1e-05", "-12.5").
@@ -323,3 +325,5 @@ void MixtureChart::paint(QPainter *painter, QSizeF size, double scale)
     for (int p = 0; p < 3; ++p)
         chart(Part(p))->resize(old[p]);
 }
+
+} // namespace mdnviz

@@ -19,6 +19,8 @@ class QPainter;
 class QValueAxis;
 QT_END_NAMESPACE
 
+namespace mdnviz {
+
 class MixtureChart : public QWidget {
     Q_OBJECT
 public:
@@ -72,3 +74,5 @@ private:
     const QValueAxis *m_followed = nullptr;
     std::optional<mdn::Snapshot> m_deferred; // gridX and mixture only
 };
+
+} // namespace mdnviz

@@ -25,7 +25,9 @@
 #include <climits>
 #include <cmath>
 
-using mdnviz::Settings;
+namespace mdnviz {
+
+
 
 namespace {
 
@@ -524,3 +526,5 @@ void SettingsDock::updateEnabled()
     m_noise->setEnabled(!file);
     m_densityLog->setEnabled(m_showDensity->isChecked());
 }
+
+} // namespace mdnviz

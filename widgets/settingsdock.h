@@ -14,6 +14,9 @@ class QPushButton;
 class QSettings;
 class QSpinBox;
 QT_END_NAMESPACE
+
+namespace mdnviz {
+
 class LogSpinBox;
 
 class SettingsDock : public QDockWidget {
@@ -100,3 +103,5 @@ private:
     bool m_updating = false; // true while controls are set from code: no settingsChanged then
     bool m_running = false;
 };
+
+} // namespace mdnviz

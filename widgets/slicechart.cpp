@@ -17,6 +17,8 @@
 #include <cmath>
 #include <limits>
 
+namespace mdnviz {
+
 namespace {
 
 // Points of the model's and the true density across the y range.
@@ -274,3 +276,5 @@ void SliceChart::updateLegend()
         m->setVisible(show); // also lays the legend out again after a name change
     }
 }
+
+} // namespace mdnviz

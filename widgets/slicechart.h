@@ -17,6 +17,8 @@ class QLineSeries;
 class QValueAxis;
 QT_END_NAMESPACE
 
+namespace mdnviz {
+
 class SliceChart : public QChartView {
     Q_OBJECT
 public:
@@ -70,3 +72,5 @@ private:
     QValueAxis *m_axisY = nullptr;       // horizontal: y of the data
     QValueAxis *m_axisDensity = nullptr; // vertical: p(y|x)
 };
+
+} // namespace mdnviz

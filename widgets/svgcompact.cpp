@@ -10,6 +10,8 @@
 #include <optional>
 #include <vector>
 
+namespace mdnviz {
+
 namespace {
 
 struct Node {
@@ -249,3 +251,5 @@ QByteArray compactSvg(const QByteArray &svg, const QString &fallbackFonts)
     writer.writeEndDocument();
     return out;
 }
+
+} // namespace mdnviz

@@ -12,6 +12,8 @@
 #include <QByteArray>
 #include <QString>
 
+namespace mdnviz {
+
 //
 // Qt names the default font family "Sans Serif", which no browser knows (CSS says
 // "sans-serif"): a browser would fall back to its default, a serif. So `fallbackFonts` (e.g.
@@ -19,3 +21,5 @@
 
 // The compacted document, or an empty array if `svg` does not parse.
 QByteArray compactSvg(const QByteArray &svg, const QString &fallbackFonts = QString());
+
+} // namespace mdnviz

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+namespace mdnviz {
+
 namespace {
 
 long plannedEpoch(int i, long planned, int capacity)
@@ -106,3 +108,5 @@ std::vector<mdn::Snapshot> combineModelFrames(std::vector<mdn::Snapshot> mdnFram
     }
     return mdnFrames;
 }
+
+} // namespace mdnviz

@@ -7,6 +7,8 @@
 
 #include <vector>
 
+namespace mdnviz {
+
 class TrainingRecorder {
 public:
     // Keeps at most `capacity` (>= 2) frames. With `plannedEpochs` > 0 the frames are the epochs
@@ -48,3 +50,5 @@ private:
 // same planned epochs: the MDN's frames completed with the MSE net's curve of the same epoch.
 std::vector<mdn::Snapshot> combineModelFrames(std::vector<mdn::Snapshot> mdnFrames,
                                               const std::vector<mdn::Snapshot> &mseFrames);
+
+} // namespace mdnviz
