@@ -1,0 +1,62 @@
+#pragma once
+// The command line's options: the settings the window has too (mdn::settingsTable) and those only
+// a headless run has, declared on a parser and read back checked.
+
+#include "animationexport.h"
+#include "chartexport.h"
+#include "csv.h"
+#include "dataset.h"
+#include "session.h"
+#include "settings.h"
+#include "trainer.h"
+
+#include <QSize>
+#include <QString>
+
+#include <optional>
+
+class QCommandLineParser;
+
+namespace mdnviz {
+
+// Everything the command line can set. The window takes its initial settings from it too.
+struct Options {
+    bool headless = false;
+    // The settings the window has too (mdn::settingsTable); the fields below that repeat them
+    // (generator, models, epochs, validation, sampling) are derived from it by readOptions.
+    mdn::Settings settings;
+    mdn::CsvColumns columns; // --inputs / --targets of the --data file (and --eval)
+    mdn::GeneratorSpec generator = mdn::Settings().generatorSpec();
+    QString dataFile;       // CSV instead of a generator
+    QString modelSelection = QStringLiteral("both"); // mse | mdn | both
+    long epochs = mdn::Settings().epochLimit;
+    mdn::TrainConfig mse = mdn::Settings().modelConfig(mdn::ModelKind::Mse);
+    mdn::TrainConfig mdn = mdn::Settings().modelConfig(mdn::ModelKind::Mdn);
+    QString evalFile, reportFile, saveDataFile, exportSamplesFile, exportPng, exportDir;
+    // Held out of training, drawn with the seed; 0 = none.
+    double validationPercent = mdn::Settings().validationPercent;
+    int samplesPerX = mdn::Settings().samplesPerX;
+    double piTemperature = mdn::Settings().piTemperature, sigmaTemperature = mdn::Settings().sigmaTemperature;
+    QSize exportSize{1600, 1000};
+    // Figures (app/figures.h).
+    QString exportSvg, exportPdf, exportAnimation;
+    ExportFormat exportDirFormat = ExportFormat::Png;
+    int animationFrames = kDefaultAnimationFrames, animationFps = kDefaultAnimationFps;
+    QSize animationSize = kDefaultAnimationSize;
+    std::size_t maxRows = 50'000'000; // CsvLimits::maxRows of every CSV file read
+
+    bool trainsMse() const { return modelSelection != QLatin1String("mdn"); }
+    bool trainsMdn() const { return modelSelection != QLatin1String("mse"); }
+};
+
+// The session a headless run trains: its options (split, generator) and its runs (the MSE net
+// and/or the MDN, in that order).
+mdn::SessionOptions sessionOptionsOf(const Options &options);
+std::vector<mdn::TrainConfig> runsOf(const Options &options);
+
+// Declares every option on the parser (with --help and --version).
+void addOptions(QCommandLineParser &parser);
+// Reads the parsed options; on a bad value returns nullopt and sets error to one line.
+std::optional<Options> readOptions(const QCommandLineParser &parser, QString &error);
+
+} // namespace mdnviz
