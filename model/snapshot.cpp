@@ -24,6 +24,8 @@ void fillSnapshot(Snapshot &out, const Trainer *mse, const Trainer *mdn, const D
     out.meanCurve.clear();
     out.modeCurve.clear();
     out.density = DensityGrid();
+    out.sliceX.clear();
+    out.sliceMixture = Mixture();
     // The curves are drawn over one input and one target; other data get the figures only.
     if (data.empty() || !data.oneDimensional() || request.gridPoints < 2)
         return;
@@ -63,8 +65,31 @@ void fillSnapshot(Snapshot &out, const Trainer *mse, const Trainer *mdn, const D
         const double m = std::max(request.densityMargin, 0.0);
         const double x0 = *lo - m * xSpan, x1 = *hi + m * xSpan;
         const std::vector<double> xs = linspace(x0, x1, request.densityColumns);
-        out.density = densityGrid(mdn->mixture(xs), x0, x1, *yLo - m * ySpan, *yHi + m * ySpan,
-                                  request.densityRows);
+        const Mixture wide = mdn->mixture(xs);
+        out.density = densityGrid(wide, x0, x1, *yLo - m * ySpan, *yHi + m * ySpan, request.densityRows);
+        // The slice's columns: the margins' from the density grid, the data range's from gridX.
+        std::vector<std::pair<const Mixture *, Eigen::Index>> columns;
+        for (std::size_t j = 0; j < xs.size() && xs[j] < out.gridX.front(); ++j)
+            columns.emplace_back(&wide, Eigen::Index(j)), out.sliceX.push_back(xs[j]);
+        for (std::size_t j = 0; j < out.gridX.size(); ++j)
+            columns.emplace_back(&out.mixture, Eigen::Index(j)), out.sliceX.push_back(out.gridX[j]);
+        for (std::size_t j = 0; j < xs.size(); ++j)
+            if (xs[j] > out.gridX.back())
+                columns.emplace_back(&wide, Eigen::Index(j)), out.sliceX.push_back(xs[j]);
+        Mixture &sm = out.sliceMixture;
+        sm.dims = wide.dims;
+        sm.pi.resize(wide.pi.rows(), Eigen::Index(columns.size()));
+        sm.mu.resize(wide.mu.rows(), Eigen::Index(columns.size()));
+        sm.sigma.resize(wide.sigma.rows(), Eigen::Index(columns.size()));
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+            const auto &[from, j] = columns[c];
+            sm.pi.col(Eigen::Index(c)) = from->pi.col(j);
+            sm.mu.col(Eigen::Index(c)) = from->mu.col(j);
+            sm.sigma.col(Eigen::Index(c)) = from->sigma.col(j);
+        }
+    } else {
+        out.sliceX = out.gridX;
+        out.sliceMixture = out.mixture;
     }
 }
 

@@ -44,6 +44,11 @@ struct Snapshot {
     std::vector<double> meanCurve;  // E[y|x] at gridX
     std::vector<double> modeCurve;  // the approximate mode at gridX (see mixtureMode)
     DensityGrid density;            // p(y|x) over the data's range plus a margin on every side
+    // The mixture wherever the data chart shows x: at gridX inside the data's range and at the
+    // density's columns in the margins beyond it (ascending x), so that the slice view can show
+    // the model's extrapolation too.
+    std::vector<double> sliceX;
+    Mixture sliceMixture;
 
     // Training health of the MDN.
     double minSigma = std::numeric_limits<double>::quiet_NaN(); // data units, pi_k >= 0.01

@@ -311,6 +311,29 @@ void TestViews::sliceShowsTheMixtureTheDataAndTheTruth()
     for (qsizetype i = 1; i + 1 < steps.size(); i += 2)
         area += steps[i].y() * (steps[i + 1].x() - steps[i].x());
     QVERIFY2(std::abs(area - 1.0) < 1e-9, qPrintable(QString::number(area)));
+    // Beyond the data (the model's extrapolation, in the data chart's margin) the slice shows the
+    // mixture there too, not the data's last grid column.
+    const auto [lo, hi] = std::minmax_element(data.x.begin(), data.x.end());
+    const double beyond = *hi + 0.2 * (*hi - *lo);
+    QVERIFY(s.sliceX.back() >= beyond && s.sliceX.front() <= *lo - 0.2 * (*hi - *lo));
+    QVERIFY(std::is_sorted(s.sliceX.begin(), s.sliceX.end()));
+    QCOMPARE(Eigen::Index(s.sliceX.size()), s.sliceMixture.points());
+    slice.setSliceX(beyond);
+    QVERIFY2(std::abs(slice.sliceX() - beyond) < 0.01 * (*hi - *lo), qPrintable(QString::number(slice.sliceX())));
+    const std::size_t column = std::size_t(std::find(s.sliceX.begin(), s.sliceX.end(), slice.sliceX()) - s.sliceX.begin());
+    QVERIFY(column < s.sliceX.size());
+    // Its curve is that column's mixture.
+    const QList<QPointF> curve = slice.mixtureSeries()->points();
+    QVERIFY(curve.size() > 100);
+    std::vector<double> ys;
+    for (const QPointF &p : curve)
+        ys.push_back(p.x());
+    const mdn::MixtureSlice there = mdn::mixtureSlice(s.sliceMixture, std::ptrdiff_t(column), ys);
+    for (qsizetype i = 0; i < curve.size(); ++i)
+        QVERIFY(std::abs(curve[i].y() - there.total[std::size_t(i)]) <= 1e-9 * (1.0 + there.total[std::size_t(i)]));
+    // Inside the data's range the slice's columns are the other views' grid.
+    for (const double x : s.gridX)
+        QVERIFY(std::find(s.sliceX.begin(), s.sliceX.end(), x) != s.sliceX.end());
     // A file has no true density.
     slice.setDataset(data, std::nullopt, 1.0);
     QCOMPARE(slice.trueSeries()->count(), 0);

@@ -103,8 +103,10 @@ void SliceChart::setDataset(const mdn::Dataset &data, std::optional<mdn::Generat
 void SliceChart::setSnapshot(const mdn::Snapshot &snapshot)
 {
     const bool first = m_gridX.empty();
-    m_gridX = snapshot.gridX;
-    m_model = snapshot.mixture;
+    // The mixture over every x the data chart shows, the extrapolation beyond the data included.
+    const bool wide = !snapshot.sliceX.empty();
+    m_gridX = wide ? snapshot.sliceX : snapshot.gridX;
+    m_model = wide ? snapshot.sliceMixture : snapshot.mixture;
     if (first && !m_gridX.empty())
         setSliceX(m_x); // snap the requested x to the grid
     else
@@ -122,7 +124,10 @@ void SliceChart::setSliceX(double x)
 {
     if (!std::isfinite(x))
         return;
-    x = std::clamp(x, m_xLo, m_xHi);
+    // Within the data's range, or the model's where it reaches further (its extrapolation).
+    const double lo = m_gridX.empty() ? m_xLo : std::min(m_xLo, m_gridX.front());
+    const double hi = m_gridX.empty() ? m_xHi : std::max(m_xHi, m_gridX.back());
+    x = std::clamp(x, lo, hi);
     if (!m_gridX.empty()) {
         // The mixture is known on the grid: show the nearest column (0.5% of the range away at
         // most), so that the slice is exactly what the other views draw at that x.
