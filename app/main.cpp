@@ -6,6 +6,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QTimer>
 
 #include <cstdio>
 #include <cstring>
@@ -63,10 +64,14 @@ int main(int argc, char **argv)
     if (options->headless)
         return mdnviz::runHeadless(*options);
 
-    mdnviz::MainWindow window;
-    window.applyLaunchSettings(mdnviz::withCommandLine(window.settings(), parser, *options),
-                               mdnviz::headlessOnlyOptions(parser));
+    mdnviz::MainWindow window(true, nullptr, [&](const mdnviz::Settings &stored) {
+        return mdnviz::withCommandLine(stored, parser, *options);
+    });
     window.show();
+    // Once the window is laid out, so that the status bar has its width for the message.
+    QTimer::singleShot(0, &window, [&window, ignored = mdnviz::headlessOnlyOptions(parser)] {
+        window.showIgnoredOptions(ignored);
+    });
     if (!options->dataFile.isEmpty())
         window.openDataset(options->dataFile, options->columns);
     return app.exec();

@@ -66,7 +66,8 @@ QString formatLoss(double v)
 
 } // namespace
 
-MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent) : QMainWindow(parent)
+MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent, const LaunchSettings &launch)
+    : QMainWindow(parent)
 {
     setWindowTitle(QStringLiteral("mdnviz %1").arg(QApplication::applicationVersion()));
     setWindowIcon(QIcon(QStringLiteral(":/mdnviz/mdnviz.png")));
@@ -122,6 +123,12 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent) : QMainWindow(p
         m_dock->loadSettings(stored);
         restoreGeometry(stored.value(QStringLiteral("window/geometry")).toByteArray());
         m_lastFolder = stored.value(QStringLiteral("window/lastFolder")).toString();
+    }
+    if (launch) {
+        // The command line's values on top of the stored ones, before the first data and models
+        // are made: they are made once.
+        m_dock->setSettings(launch(m_dock->settings())); // clamped into the controls' ranges
+        m_launchSettings = m_dock->settings();
     }
     m_settings = m_dock->settings();
     m_charts.applyView(m_settings);
@@ -349,6 +356,11 @@ void MainWindow::applyLaunchSettings(const Settings &settings, const QStringList
     m_launchSettings = m_settings;
     m_undo.reset();
     m_undoAction->setEnabled(false);
+    showIgnoredOptions(ignoredOptions);
+}
+
+void MainWindow::showIgnoredOptions(const QStringList &ignoredOptions)
+{
     if (!ignoredOptions.isEmpty())
         showStatus(tr("Ignored without --headless: %1").arg(ignoredOptions.join(QStringLiteral(", "))),
                    15000);

@@ -38,7 +38,12 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     // loadStoredSettings: start from the settings of the last session (QSettings).
-    explicit MainWindow(bool loadStoredSettings = true, QWidget *parent = nullptr);
+    // The stored settings with the command line's on top (see launchsettings.h).
+    using LaunchSettings = std::function<Settings(const Settings &stored)>;
+    // `launch`, when given, sets the initial settings from the stored ones before any data or
+    // model is made, so that they are made once.
+    explicit MainWindow(bool loadStoredSettings = true, QWidget *parent = nullptr,
+                        const LaunchSettings &launch = {});
     ~MainWindow() override;
 
     const mdn::Dataset &dataset() const { return m_data; }
@@ -79,6 +84,8 @@ public:
     // The settings the command line gave for this launch (on top of the saved ones), and the
     // options given that only the headless trainer acts on (named in the status bar). Unless
     // they are edited, closing the window leaves the saved settings as they were.
+    // Says which command-line options the window does not act on.
+    void showIgnoredOptions(const QStringList &ignoredOptions);
     void applyLaunchSettings(const Settings &settings, const QStringList &ignoredOptions = {});
     // Whether Edit > Undo would bring back models that a reset or a new setting replaced.
     bool canUndo() const;

@@ -286,6 +286,22 @@ void TestMainWindow::commandLineOverridesTheSavedSettings()
     QTRY_VERIFY(!w.dataChart()->hint().isEmpty());
     w.step();
     QTRY_COMPARE(w.epoch(), 1L);
+
+    // As main() opens it: the launch values are the first ones, so the data and the models are
+    // made once, with them (the saved settings' data are never generated).
+    int launches = 0;
+    MainWindow launched(false, nullptr, [&](const Settings &stored) {
+        ++launches;
+        Settings s = launchSettings(args, saved);
+        s.showBands = stored.showBands;
+        return s;
+    });
+    QCOMPARE(launches, 1);
+    QCOMPARE(launched.settings(), expected);
+    QCOMPARE(launched.dataset().size(), std::size_t(expected.points));
+    QCOMPARE(launched.dataset().name, std::string(mdn::generatorName(expected.generator)));
+    launched.step();
+    QTRY_COMPARE(launched.epoch(), 1L);
 }
 
 void TestMainWindow::commandLineValuesAreNotSavedUnlessEdited()
