@@ -32,8 +32,40 @@ QString superscript(int n)
 
 } // namespace
 
+// The component bands, drawn above the series (the data's points would hide them), below the
+// legend: Qt Charts stacks series at 4 and the legend at 5.
+class DensityItem::BandsLayer : public QGraphicsItem {
+public:
+    BandsLayer(QChart *chart, const DensityItem *owner) : QGraphicsItem(chart), m_owner(owner)
+    {
+        setZValue(4.5);
+        setFlag(QGraphicsItem::ItemIgnoresParentOpacity);
+        setAcceptedMouseButtons(Qt::NoButton);
+    }
+    void setBounds(const QRectF &bounds)
+    {
+        prepareGeometryChange();
+        m_bounds = bounds;
+    }
+    QRectF boundingRect() const override { return m_bounds; }
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *) override
+    {
+        if (!m_owner->m_bandsShown || m_owner->m_bands.points() < 2 || m_bounds.isEmpty())
+            return;
+        painter->save();
+        painter->setClipRect(m_bounds);
+        m_owner->paintBands(painter);
+        painter->restore();
+    }
+
+private:
+    const DensityItem *m_owner;
+    QRectF m_bounds;
+};
+
 DensityItem::DensityItem(QChart *chart, QAbstractSeries *reference)
-    : QGraphicsObject(chart), m_chart(chart), m_reference(reference)
+    : QGraphicsObject(chart), m_chart(chart), m_reference(reference),
+      m_bandsLayer(new BandsLayer(chart, this))
 {
     // Above the plot area's background, below the grid lines and the series (Qt Charts stacks
     // its plot area at 0, shades at 1, the grid at 2 and series from 4).
@@ -43,6 +75,8 @@ DensityItem::DensityItem(QChart *chart, QAbstractSeries *reference)
     connect(chart, &QChart::plotAreaChanged, this, &DensityItem::onPlotAreaChanged);
     onPlotAreaChanged();
 }
+
+DensityItem::~DensityItem() = default; // the bands layer is the chart's child, as this item is
 
 void DensityItem::setGrid(const mdn::DensityGrid &grid)
 {
@@ -69,13 +103,13 @@ void DensityItem::setBands(const std::vector<double> &xs, const mdn::Mixture &m)
     m_bandX = xs;
     m_bands = m;
     if (m_bandsShown)
-        update();
+        m_bandsLayer->update();
 }
 
 void DensityItem::setBandsShown(bool shown)
 {
     m_bandsShown = shown;
-    update();
+    m_bandsLayer->update();
 }
 
 void DensityItem::clear()
@@ -85,6 +119,7 @@ void DensityItem::clear()
     m_bandX.clear();
     m_bands = mdn::Mixture();
     update();
+    m_bandsLayer->update();
 }
 
 void DensityItem::rebuildImage()
@@ -98,7 +133,9 @@ void DensityItem::onPlotAreaChanged()
 {
     prepareGeometryChange();
     m_bounds = m_chart->plotArea().adjusted(0, -24, kBarReserve, 24);
+    m_bandsLayer->setBounds(m_chart->plotArea());
     update();
+    m_bandsLayer->update();
 }
 
 QRectF DensityItem::boundingRect() const { return m_bounds; }
@@ -136,12 +173,6 @@ void DensityItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWi
         } else {
             painter->drawImage(target, m_image);
         }
-        painter->restore();
-    }
-    if (m_bandsShown && m_bands.points() > 1) {
-        painter->save();
-        painter->setClipRect(area);
-        paintBands(painter);
         painter->restore();
     }
     if (density)

@@ -1,6 +1,6 @@
 #pragma once
-// The MDN's density p(y|x) as a colour image in a chart's plot area, behind the series, with the
-// component bands mu_k +- sigma_k and a colour bar to the right of the plot. Qt Charts has no image
+// The MDN's density p(y|x) as a colour image in a chart's plot area, behind the series, with a
+// colour bar to the right of the plot, and the component bands mu_k +- sigma_k above the series. Qt Charts has no image
 // series, so this is a graphics item of the chart's own scene: it maps data to pixels through the
 // chart at paint time, and exports that render the scene include it.
 
@@ -24,6 +24,7 @@ class DensityItem : public QGraphicsObject {
 public:
     // Draws into `chart` using the axes that `reference` is attached to.
     DensityItem(QChart *chart, QAbstractSeries *reference);
+    ~DensityItem() override;
 
     void setGrid(const mdn::DensityGrid &grid);
     void setLogScale(bool log);
@@ -47,6 +48,7 @@ public:
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
 private:
+    class BandsLayer;
     void rebuildImage();
     void onPlotAreaChanged();
     void paintBands(QPainter *painter) const;
@@ -62,6 +64,7 @@ private:
     bool m_bandsShown = false;
     std::vector<double> m_bandX;
     mdn::Mixture m_bands;
+    BandsLayer *m_bandsLayer; // owned by the chart
     QRectF m_bounds;
 };
 
