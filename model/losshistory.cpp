@@ -46,4 +46,27 @@ std::vector<LossHistory::Point> LossHistory::points() const
     return out;
 }
 
+bool LossHistory::at(long epoch, double &value) const
+{
+    if (m_hasLatest && m_latest.epoch == epoch) {
+        value = m_latest.value;
+        return true;
+    }
+    const auto it = std::lower_bound(m_kept.begin(), m_kept.end(), epoch,
+                                     [](const Point &p, long e) { return p.epoch < e; });
+    if (it == m_kept.end() || it->epoch != epoch)
+        return false;
+    value = it->value;
+    return true;
+}
+
+bool LossHistory::operator==(const LossHistory &o) const
+{
+    const auto same = [](const std::vector<Point> &a, const std::vector<Point> &b) {
+        return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                          [](const Point &x, const Point &y) { return x.epoch == y.epoch && x.value == y.value; });
+    };
+    return m_stride == o.m_stride && same(points(), o.points());
+}
+
 } // namespace mdn

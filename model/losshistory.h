@@ -25,6 +25,9 @@ public:
     // The kept points, oldest first, ending with the latest epoch recorded even when the stride
     // would skip it.
     std::vector<Point> points() const;
+    // The value kept for `epoch`, if it is kept (on the stride, or the latest).
+    bool at(long epoch, double &value) const;
+    bool operator==(const LossHistory &o) const;
     long stride() const { return m_stride; }
     std::size_t capacity() const { return m_capacity; }
     bool empty() const { return m_kept.empty() && !m_hasLatest; }

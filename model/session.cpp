@@ -56,6 +56,44 @@ private:
 
 } // namespace
 
+void RunHistory::add(double loss)
+{
+    const long epoch = lastEpoch() + 1;
+    m_recent.push_back(loss);
+    m_overview.add(epoch, loss);
+    if (m_recent.size() >= 2 * kRecentEpochs) {
+        m_recent.erase(m_recent.begin(), m_recent.begin() + std::ptrdiff_t(kRecentEpochs));
+        m_recentFirst += long(kRecentEpochs);
+    }
+}
+
+void RunHistory::rollBackTo(long epoch)
+{
+    if (epoch < m_recentFirst - 1) {
+        m_recent.clear();
+        m_recentFirst = epoch + 1;
+    } else if (epoch < lastEpoch()) {
+        m_recent.resize(std::size_t(epoch - m_recentFirst + 1));
+    }
+    while (!validation.empty() && validation.back().epoch > epoch)
+        validation.pop_back();
+}
+
+double RunHistory::loss(long epoch) const
+{
+    if (epoch < 1 || epoch > lastEpoch())
+        return std::numeric_limits<double>::quiet_NaN();
+    if (epoch >= m_recentFirst)
+        return m_recent[std::size_t(epoch - m_recentFirst)];
+    double v = 0.0;
+    return m_overview.at(epoch, v) ? v : std::numeric_limits<double>::quiet_NaN();
+}
+
+bool RunHistory::operator==(const RunHistory &o) const
+{
+    return m_recent == o.m_recent && m_recentFirst == o.m_recentFirst && m_overview == o.m_overview;
+}
+
 std::size_t Session::batchFor(std::size_t requested, std::size_t trainPoints)
 {
     if (requested == 0 && trainPoints > kLargeData)
@@ -154,16 +192,14 @@ void Session::trainRun(std::size_t index, long target, const std::atomic<bool> *
         RunHistory &h = run.history;
         const double ns = nanosSince(last);
         run.history.seconds += ns * 1e-9;
-        if (std::size_t(e) <= h.train.size()) {
+        if (e <= h.lastEpoch()) {
             // Rolled back to epoch e: the epochs after it are undone.
-            h.train.resize(std::size_t(e));
-            while (!h.validation.empty() && h.validation.back().epoch > e)
-                h.validation.pop_back();
+            h.rollBackTo(e);
             last = Clock::now();
             return true;
         }
         run.epochCostNs = run.epochCostNs > 0.0 ? 0.9 * run.epochCostNs + 0.1 * ns : ns;
-        h.train.push_back(loss);
+        h.add(loss);
         if (validationDue(run, e))
             validate(run, e, stop);
         if (m_observer)
@@ -253,12 +289,30 @@ std::vector<LossPoint> Session::lossPoints(long afterEpoch) const
     std::vector<LossPoint> out;
     if (last <= afterEpoch)
         return out;
-    const auto trainLoss = [this](std::optional<std::size_t> run, long e) {
+    // The epochs with a loss kept: every recent one, the overview's before them, and the scored.
+    std::vector<long> epochs;
+    long recentFrom = last + 1;
+    for (const std::optional<std::size_t> &run : {mse, mdn}) {
         if (!run)
-            return std::numeric_limits<double>::quiet_NaN();
-        const std::vector<double> &h = m_runs[*run].history.train;
-        return e >= 1 && std::size_t(e) <= h.size() ? h[std::size_t(e - 1)]
-                                                   : std::numeric_limits<double>::quiet_NaN();
+            continue;
+        const RunHistory &h = m_runs[*run].history;
+        recentFrom = std::min(recentFrom, h.firstRecentEpoch());
+        for (const LossHistory::Point &p : h.overview().points())
+            if (p.epoch > afterEpoch && p.epoch < h.firstRecentEpoch() && p.epoch <= last)
+                epochs.push_back(p.epoch);
+        for (const RunHistory::Point &p : h.validation)
+            if (p.epoch > afterEpoch && p.epoch <= last)
+                epochs.push_back(p.epoch);
+    }
+    for (long e = std::max(afterEpoch + 1, recentFrom); e <= last; ++e)
+        epochs.push_back(e);
+    if (afterEpoch < 0)
+        epochs.push_back(0); // the untrained models: held-out losses at most
+    std::sort(epochs.begin(), epochs.end());
+    epochs.erase(std::unique(epochs.begin(), epochs.end()), epochs.end());
+
+    const auto trainLoss = [this](std::optional<std::size_t> run, long e) {
+        return run ? m_runs[*run].history.loss(e) : std::numeric_limits<double>::quiet_NaN();
     };
     const auto firstValidation = [this](std::optional<std::size_t> run, long e) {
         if (!run)
@@ -277,8 +331,8 @@ std::vector<LossPoint> Session::lossPoints(long afterEpoch) const
             ++it;
         return it != h.end() && it->epoch == e ? it->value : std::numeric_limits<double>::quiet_NaN();
     };
-    out.reserve(std::size_t(last - afterEpoch));
-    for (long e = std::max(afterEpoch + 1, 0L); e <= last; ++e) {
+    out.reserve(epochs.size());
+    for (const long e : epochs) {
         LossPoint p{e, trainLoss(mse, e), trainLoss(mdn, e)};
         p.validationMse = take(mse, vMse, e);
         p.validationNll = take(mdn, vMdn, e);

@@ -5,6 +5,7 @@
 // settings give the same models in both, bit for bit. Plain C++: no Qt.
 
 #include "dataset.h"
+#include "losshistory.h"
 #include "snapshot.h"
 #include "trainer.h"
 
@@ -27,16 +28,39 @@ struct SessionOptions {
     std::optional<GeneratorSpec> generator;
 };
 
-// What one run has done: the training loss of every kept epoch and the held-out loss at the
-// epochs where it was evaluated, both in data units.
-struct RunHistory {
-    std::vector<double> train; // train[e - 1]: epoch e
+// What one run has done, in memory bounded however long it trains: the training loss of each of
+// its last kRecentEpochs (at least) epochs, and of the whole run at a stride that doubles as it
+// grows (LossHistory), in data units; the held-out loss at the epochs where it was scored.
+class RunHistory {
+public:
+    static constexpr std::size_t kRecentEpochs = std::size_t(1) << 16;
+
+    // Records epoch lastEpoch() + 1.
+    void add(double loss);
+    // The epochs after `epoch` were undone (a rollback).
+    void rollBackTo(long epoch);
+    long lastEpoch() const { return m_recentFirst + long(m_recent.size()) - 1; }
+    // The first epoch whose loss is kept whatever the stride.
+    long firstRecentEpoch() const { return m_recentFirst; }
+    // The training loss of `epoch`; NaN when it is not kept.
+    double loss(long epoch) const;
+    const LossHistory &overview() const { return m_overview; }
+
     struct Point {
         long epoch = 0;
         double value = 0.0;
     };
     std::vector<Point> validation; // ascending epochs
     double seconds = 0.0;          // spent training (not validating)
+
+    // The same training losses (the held-out ones are scored on a schedule that follows the
+    // measured costs, and the time spent differs from run to run).
+    bool operator==(const RunHistory &o) const;
+
+private:
+    std::vector<double> m_recent; // epochs m_recentFirst, m_recentFirst + 1, ...
+    long m_recentFirst = 1;
+    LossHistory m_overview{8192};
 };
 
 class Session {
@@ -94,8 +118,9 @@ public:
     // (paused between scheduled evaluations). Nothing is recorded when *stop cuts it short.
     void validateNow(const std::atomic<bool> *stop = nullptr);
 
-    // The epochs after `afterEpoch` up to epoch(), with the losses of the first MSE and the
-    // first MDN run, and their held-out losses where they were scored.
+    // The epochs after `afterEpoch` up to epoch() whose losses are kept, with the losses of the
+    // first MSE and the first MDN run, and their held-out losses where they were scored: every
+    // epoch of the recent ones (see RunHistory), the overview's stride before them.
     std::vector<LossPoint> lossPoints(long afterEpoch) const;
 
     // The latest held-out losses of the first MSE and MDN runs (NaN where none).

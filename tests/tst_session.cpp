@@ -2,6 +2,7 @@
 // state that restores bit for bit.
 
 #include "dataset.h"
+#include "losshistory.h"
 #include "rng.h"
 #include "session.h"
 
@@ -50,6 +51,7 @@ private slots:
     void aRestoredSessionContinuesBitIdentically();
     void aStoppedSessionResumesToTheSameWeights();
     void severalInputsAndTargets();
+    void historyStaysBoundedAndKeepsRecentEpochs();
 };
 
 void TestSession::splitsAndScoresTheFloor()
@@ -79,8 +81,8 @@ void TestSession::runsMoveInLockstepAndKeepEveryEpoch()
     QCOMPARE(s.epoch(), 300L);
     for (std::size_t r = 0; r < s.runCount(); ++r) {
         QCOMPARE(s.trainer(r).epoch(), 300L);
-        QCOMPARE(s.history(r).train.size(), std::size_t(300));
-        QCOMPARE(s.history(r).train.back(), s.trainer(r).lastLoss());
+        QCOMPARE(s.history(r).lastEpoch(), 300L);
+        QCOMPARE(s.history(r).loss(300), s.trainer(r).lastLoss());
         const std::vector<RunHistory::Point> &v = s.history(r).validation;
         QVERIFY(v.size() >= 17);
         for (long e = 0; e <= 16; ++e)
@@ -124,7 +126,7 @@ void TestSession::aRestoredSessionContinuesBitIdentically()
     b.train(50);
     for (std::size_t r = 0; r < a.runCount(); ++r) {
         QVERIFY(a.trainer(r).net().parameters() == b.trainer(r).net().parameters());
-        QVERIFY(a.history(r).train == b.history(r).train);
+        QVERIFY(a.history(r) == b.history(r));
     }
     // A state of another session shape is refused, and the session stays as it was.
     Session one(data, withGenerator(1500), {defaultConfig(ModelKind::Mdn)});
@@ -196,7 +198,7 @@ void TestSession::aStoppedSessionResumesToTheSameWeights()
     QCOMPARE(stopped.epoch(), 20L);
     for (std::size_t r = 0; r < straight.runCount(); ++r) {
         QVERIFY(stopped.trainer(r).net().parameters() == straight.trainer(r).net().parameters());
-        QVERIFY(stopped.history(r).train == straight.history(r).train);
+        QVERIFY(stopped.history(r) == straight.history(r));
     }
 }
 
@@ -220,6 +222,39 @@ void TestSession::severalInputsAndTargets()
     QCOMPARE(snap.epoch, 200L);
     QVERIFY(snap.gridX.empty()); // no curves over one x
     QVERIFY(std::isfinite(snap.mdnLoss) && std::isfinite(snap.validationNll));
+}
+
+// However long a run trains, its history holds the recent epochs one by one and the rest at a
+// stride; a rollback drops the undone epochs from both.
+void TestSession::historyStaysBoundedAndKeepsRecentEpochs()
+{
+    RunHistory h;
+    const long n = long(3 * RunHistory::kRecentEpochs) + 123;
+    for (long e = 1; e <= n; ++e)
+        h.add(double(e));
+    QCOMPARE(h.lastEpoch(), n);
+    QVERIFY(h.firstRecentEpoch() > n - long(2 * RunHistory::kRecentEpochs));
+    QVERIFY(h.firstRecentEpoch() <= n - long(RunHistory::kRecentEpochs) + 1);
+    for (long e = h.firstRecentEpoch(); e <= n; e += 997)
+        QCOMPARE(h.loss(e), double(e));
+    QVERIFY(h.overview().points().size() <= 8193);
+    long kept = 0;
+    for (const LossHistory::Point &p : h.overview().points()) {
+        QCOMPARE(h.loss(p.epoch), double(p.epoch));
+        ++kept;
+    }
+    QVERIFY(kept > 4000);
+    QVERIFY(std::isnan(h.loss(h.overview().stride() + 1))); // off the stride, before the recent
+    h.rollBackTo(n - 10);
+    QCOMPARE(h.lastEpoch(), n - 10);
+    QVERIFY(std::isnan(h.loss(n)));
+    h.add(-1.0);
+    QCOMPARE(h.loss(n - 9), -1.0);
+    h.rollBackTo(5); // further back than the recent epochs reach
+    QCOMPARE(h.lastEpoch(), 5L);
+    h.add(-2.0);
+    QCOMPARE(h.loss(6), -2.0);
+    QVERIFY(std::isnan(h.loss(7)));
 }
 
 QTEST_APPLESS_MAIN(TestSession)
