@@ -21,6 +21,18 @@ double nanosSince(Clock::time_point start)
     return double(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
 }
 
+// Runs share(0) .. share(threads - 1) at once, share(0) on this thread, and waits for all.
+template <typename F>
+void onThreads(std::size_t threads, const F &share)
+{
+    std::vector<std::thread> pool;
+    for (std::size_t th = 1; th < threads; ++th)
+        pool.emplace_back(share, th);
+    share(0);
+    for (std::thread &th : pool)
+        th.join();
+}
+
 // Runs whose epochs are at least this long train side by side in lockstep, on threads that meet
 // after every epoch; shorter ones take turns on one thread (a meeting would cost more than the
 // second core saves).
@@ -228,12 +240,7 @@ long Session::train(long epochs, std::chrono::nanoseconds budget, const std::ato
             for (std::size_t i = th; i < m_runs.size(); i += threads)
                 trainRun(i, target, stop);
         };
-        std::vector<std::thread> pool;
-        for (std::size_t th = 1; th < threads; ++th)
-            pool.emplace_back(share, th);
-        share(0);
-        for (std::thread &th : pool)
-            th.join();
+        onThreads(threads, share);
         return std::max(0L, epoch() - first);
     }
     double slowest = 0.0;
@@ -252,12 +259,7 @@ long Session::train(long epochs, std::chrono::nanoseconds budget, const std::ato
                     return;
             }
         };
-        std::vector<std::thread> pool;
-        for (std::size_t th = 1; th < threads; ++th)
-            pool.emplace_back(share, th);
-        share(0);
-        for (std::thread &th : pool)
-            th.join();
+        onThreads(threads, share);
         return std::max(0L, epoch() - first);
     }
     // One epoch of each run in turn.

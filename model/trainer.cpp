@@ -237,6 +237,12 @@ void Trainer::shuffle()
 {
     for (std::size_t i = m_order.size() - 1; i > 0; --i)
         std::swap(m_order[i], m_order[m_rng.below(i + 1)]);
+    copyInOrder();
+}
+
+// The training data in m_order, into m_scratchX/T.
+void Trainer::copyInOrder()
+{
     const Eigen::Index n = m_X.cols();
     m_scratchX.resize(m_X.rows(), n);
     m_scratchT.resize(n, m_T.cols());
@@ -365,17 +371,8 @@ void Trainer::restore(const TrainerState &s)
     m_goodDataLoss = s.checkpointDataLoss;
     m_halvings = s.learningRateHalvings;
     m_faults = s.faults;
-    if (m_epochOpen) {
-        // The permuted copy of the epoch in progress, rebuilt from its order.
-        const Eigen::Index n = m_X.cols();
-        m_scratchX.resize(m_X.rows(), n);
-        m_scratchT.resize(n, m_T.cols());
-        for (Eigen::Index i = 0; i < n; ++i) {
-            const Eigen::Index j = Eigen::Index(m_order[std::size_t(i)]);
-            m_scratchX.col(i) = m_X.col(j);
-            m_scratchT.row(i) = m_T.row(j);
-        }
-    }
+    if (m_epochOpen)
+        copyInOrder(); // the permuted copy of the epoch in progress, rebuilt from its order
 }
 
 Trainer::Matrix Trainer::outputs(const Eigen::MatrixXd &X) const

@@ -175,6 +175,7 @@ private:
     bool guard(double loss, long epoch, bool epochStart);
     void checkpoint(double loss, double dataLoss);
     void shuffle();
+    void copyInOrder();
     Matrix outputs(const Eigen::MatrixXd &X) const;
     Matrix outputs(const std::vector<double> &xs) const;
     double toDataUnits(double standardisedLoss) const;
