@@ -361,11 +361,13 @@ Snapshot Session::snapshot(const SnapshotRequest &request) const
     if (mseTrainer) {
         s.mseLoss = mseTrainer->lastLoss();
         s.mseFaults = mseTrainer->faults().size();
+        s.msePredictor = std::make_shared<const Predictor>(mseTrainer->predictor());
     }
     if (mdnTrainer) {
         s.mdnLoss = mdnTrainer->lastLoss();
         s.mdnFaults = mdnTrainer->faults().size();
         s.gradientNorm = mdnTrainer->gradientNorm();
+        s.mdnPredictor = std::make_shared<const Predictor>(mdnTrainer->predictor());
     }
     s.validationMse = latestValidation(ModelKind::Mse);
     s.validationNll = latestValidation(ModelKind::Mdn);

@@ -7,6 +7,7 @@
 #include "trainer.h"
 
 #include <limits>
+#include <memory>
 #include <vector>
 
 namespace mdn {
@@ -49,6 +50,10 @@ struct Snapshot {
     // the model's extrapolation too.
     std::vector<double> sliceX;
     Mixture sliceMixture;
+
+    // The two models as they were, to be asked about any input the views choose (a target the
+    // user drags) without waiting for the training thread; null where there is no such model.
+    std::shared_ptr<const Predictor> msePredictor, mdnPredictor;
 
     // Training health of the MDN.
     double minSigma = std::numeric_limits<double>::quiet_NaN(); // data units, pi_k >= 0.01

@@ -8,7 +8,6 @@
 
 namespace mdn {
 
-const char *modelName(ModelKind k) { return k == ModelKind::Mse ? "mse" : "mdn"; }
 
 TrainConfig defaultConfig(ModelKind kind)
 {
@@ -375,19 +374,14 @@ void Trainer::restore(const TrainerState &s)
         copyInOrder(); // the permuted copy of the epoch in progress, rebuilt from its order
 }
 
-Trainer::Matrix Trainer::outputs(const Eigen::MatrixXd &X) const
+Predictor Trainer::predictor() const
 {
-    if (X.rows() != inputDims())
-        throw std::invalid_argument("the query has " + std::to_string(X.rows()) +
-                                    " input rows; the model takes " + std::to_string(inputDims()));
-    Matrix Xs(X.rows(), X.cols());
-    for (Eigen::Index c = 0; c < X.rows(); ++c)
-        Xs.row(c) = ((X.row(c).array() - m_std.xMean[std::size_t(c)]) / m_std.xScale[std::size_t(c)])
-                        .cast<float>()
-                        .matrix();
-    Net::Workspace ws;
-    return m_net.forward(Xs, ws);
+    Predictor p(m_config.kind, m_config.mixtures, m_config.sigmaFloor, m_std, m_net);
+    p.epoch = m_epoch;
+    return p;
 }
+
+Trainer::Matrix Trainer::outputs(const Eigen::MatrixXd &X) const { return predictor().outputs(X); }
 
 Trainer::Matrix Trainer::outputs(const std::vector<double> &xs) const
 {
@@ -448,18 +442,7 @@ double Trainer::loss(const Dataset &d, const std::atomic<bool> *stop) const
 Mixture Trainer::mixtureAt(const Eigen::MatrixXd &X, double piTemperature, double sigmaTemperature) const
 {
     requireMdn("a mixture");
-    const int D = targetDims();
-    Mixture m;
-    m.dims = D;
-    mixtureParameters<float>(outputs(X), m_config.mixtures, D, float(m_config.sigmaFloor),
-                             piTemperature, sigmaTemperature, m.pi, m.mu, m.sigma);
-    for (int k = 0; k < m_config.mixtures; ++k)
-        for (int d = 0; d < D; ++d) {
-            const Eigen::Index r = Eigen::Index(k) * D + d;
-            m.mu.row(r) = m.mu.row(r) * m_std.yScale[std::size_t(d)] + m_std.yMean[std::size_t(d)];
-            m.sigma.row(r) *= m_std.yScale[std::size_t(d)];
-        }
-    return m;
+    return predictor().mixtureAt(X, piTemperature, sigmaTemperature);
 }
 
 Mixture Trainer::mixture(const std::vector<double> &xs, double piTemperature,
@@ -470,25 +453,7 @@ Mixture Trainer::mixture(const std::vector<double> &xs, double piTemperature,
                    piTemperature, sigmaTemperature);
 }
 
-Eigen::MatrixXd Trainer::predictAt(const Eigen::MatrixXd &X) const
-{
-    const int D = targetDims();
-    Eigen::MatrixXd y(D, X.cols());
-    if (m_config.kind == ModelKind::Mse) {
-        const Matrix out = outputs(X);
-        for (int d = 0; d < D; ++d)
-            y.row(d) = (out.col(d).cast<double>().array() * m_std.yScale[std::size_t(d)] +
-                        m_std.yMean[std::size_t(d)])
-                           .matrix()
-                           .transpose();
-        return y;
-    }
-    const Mixture m = mixtureAt(X);
-    for (Eigen::Index j = 0; j < X.cols(); ++j)
-        for (int d = 0; d < D; ++d)
-            y(d, j) = m.mixtureMean(j, d);
-    return y;
-}
+Eigen::MatrixXd Trainer::predictAt(const Eigen::MatrixXd &X) const { return predictor().predictAt(X); }
 
 std::vector<double> Trainer::predict(const std::vector<double> &xs) const
 {
@@ -501,26 +466,8 @@ std::vector<double> Trainer::predict(const std::vector<double> &xs) const
 Eigen::MatrixXd Trainer::sampleAt(const Eigen::MatrixXd &X, int perX, std::uint64_t seed,
                                 double piTemperature, double sigmaTemperature) const
 {
-    const Mixture m = mixtureAt(X, piTemperature, sigmaTemperature);
-    const int D = m.dims;
-    const int per = std::max(perX, 0);
-    Rng rng(seed);
-    Eigen::MatrixXd out(D, X.cols() * per);
-    for (Eigen::Index j = 0; j < X.cols(); ++j)
-        for (int s = 0; s < per; ++s) {
-            // Pick a component by the cumulative pi, then draw from its gaussian.
-            const double u = rng.uniform();
-            double acc = 0.0;
-            int k = 0;
-            for (; k + 1 < m.components(); ++k) {
-                acc += m.pi(k, j);
-                if (u < acc)
-                    break;
-            }
-            for (int d = 0; d < D; ++d)
-                out(d, j * per + s) = m.mean(k, j, d) + m.width(k, j, d) * rng.normal();
-        }
-    return out;
+    requireMdn("sampling");
+    return predictor().sampleAt(X, perX, seed, piTemperature, sigmaTemperature);
 }
 
 std::vector<std::pair<double, double>> Trainer::sample(const std::vector<double> &xs, int perX,

@@ -8,6 +8,7 @@
 #include "mixture.h"
 #include "mlp.h"
 #include "optimizer.h"
+#include "predictor.h"
 #include "rng.h"
 #include "scale.h"
 #include "standardiser.h"
@@ -23,8 +24,6 @@
 
 namespace mdn {
 
-enum class ModelKind { Mse, Mdn };
-const char *modelName(ModelKind k); // "mse", "mdn"
 
 struct TrainConfig {
     ModelKind kind = ModelKind::Mdn;
@@ -135,7 +134,10 @@ public:
     TrainerState state() const;
     void restore(const TrainerState &state);
 
-    // Queries at inputs X (inputDims x n, data units).
+    // The model as it is now, frozen for questions from any thread (see Predictor).
+    Predictor predictor() const;
+
+    // Queries at inputs X (inputDims x n, data units), as the predictor answers them.
     // MSE net: its prediction; MDN: the mixture's mean E[y|x]. targetDims x n, data units.
     Eigen::MatrixXd predictAt(const Eigen::MatrixXd &X) const;
     // MDN only: the mixture at each column of X with sampling temperatures (1 = as trained).
