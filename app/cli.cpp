@@ -142,6 +142,7 @@ QList<PathOption> outputPaths(const Options &o)
     add("--report", o.reportFile);
     add("--save-data", o.saveDataFile);
     add("--export-samples", o.exportSamplesFile);
+    add("--predict", o.predictFile);
     add("--export-png", o.exportPng);
     add("--export-svg", o.exportSvg);
     add("--export-pdf", o.exportPdf);
@@ -204,6 +205,11 @@ bool checkPaths(const Options &o, QString &error)
                                      : QStringLiteral("one output would overwrite the other"));
             return false;
         }
+    }
+    if (!o.predictFile.isEmpty() && o.evalFile.isEmpty() && !(o.validationPercent > 0)) {
+        error = QStringLiteral("--predict: no points to answer for: give --eval FILE, or hold points out "
+                               "(--validation above 0)");
+        return false;
     }
     if (!o.exportSamplesFile.isEmpty() && !o.trainsMdn()) {
         error = QStringLiteral("--export-samples needs the MDN (--model mdn or both)");
@@ -299,6 +305,51 @@ QJsonObject modelReport(const mdn::Trainer &t, const mdn::RunHistory &r)
     o["epochs_per_second"] = finiteOrNull(r.seconds > 0 ? double(t.epoch()) / r.seconds : 0.0);
     o["stopped_by_faults"] = t.failed();
     return o;
+}
+
+// The models' answers at every point of `d`, as a table: the point's inputs, then the MSE net's
+// prediction ("mse_" + target name) and the mean of the MDN's most probable component ("mdn_"
+// + target name) -- the one answer each gives where several may be right. In blocks, so that a
+// large file needs no second copy of itself.
+mdn::Dataset predictions(const mdn::Dataset &d, const mdn::Trainer *mse, const mdn::Trainer *mdnModel)
+{
+    std::vector<mdn::Predictor> models;
+    mdn::Dataset out;
+    out.name = "predictions";
+    out.inputDims = d.inputDims;
+    out.inputNames.clear();
+    for (int c = 0; c < d.inputDims; ++c)
+        out.inputNames.push_back(d.inputName(c));
+    for (const mdn::Trainer *t : {mse, mdnModel}) {
+        if (!t)
+            continue;
+        models.push_back(t->predictor());
+        for (int c = 0; c < d.targetDims; ++c)
+            out.targetNames.push_back(std::string(mdn::modelName(t->config().kind)) + "_" + d.targetName(c));
+    }
+    out.targetDims = int(out.targetNames.size());
+    out.x.reserve(d.x.size());
+    out.y.reserve(d.size() * out.targetNames.size());
+    constexpr std::size_t kBlock = 4096;
+    std::vector<double> row(out.targetNames.size());
+    for (std::size_t start = 0; start < d.size(); start += kBlock) {
+        const std::size_t n = std::min(kBlock, d.size() - start);
+        Eigen::MatrixXd X(d.inputDims, Eigen::Index(n));
+        for (std::size_t j = 0; j < n; ++j)
+            for (int c = 0; c < d.inputDims; ++c)
+                X(c, Eigen::Index(j)) = d.input(start + j, c);
+        std::vector<Eigen::MatrixXd> answers;
+        for (const mdn::Predictor &m : models)
+            answers.push_back(m.likeliestAt(X));
+        for (std::size_t j = 0; j < n; ++j) {
+            std::size_t k = 0;
+            for (const Eigen::MatrixXd &a : answers)
+                for (int c = 0; c < d.targetDims; ++c)
+                    row[k++] = a(c, Eigen::Index(j));
+            out.addPoint(X.col(Eigen::Index(j)).data(), row.data());
+        }
+    }
+    return out;
 }
 
 } // namespace
@@ -550,6 +601,14 @@ int runHeadless(const Options &o)
         }
         std::string e;
         if (!mdn::writeCsv(QFile::encodeName(o.exportSamplesFile).toStdString(), samples, e)) {
+            printError(QString::fromStdString(e));
+            return 1;
+        }
+    }
+    if (!o.predictFile.isEmpty()) {
+        std::string e;
+        if (!mdn::writeCsv(QFile::encodeName(o.predictFile).toStdString(),
+                           predictions(o.evalFile.isEmpty() ? validation : evalData, mse, mdnModel), e)) {
             printError(QString::fromStdString(e));
             return 1;
         }

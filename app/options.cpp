@@ -30,6 +30,9 @@ const OptionName kOptions[] = {
                 "columns --inputs leaves).", "COLS"},
     {"model", "Which models to train: mse, mdn or both (default both).", "mse|mdn|both"},
     {"eval", "Score the trained models on another CSV file with the same columns.", "file"},
+    {"predict", "Write each model's answer as CSV, one row per point of the --eval file (without "
+                "--eval: per held-out point): its inputs, the MSE net's prediction (mse_ columns) and "
+                "the mean of the MDN's most probable component (mdn_ columns).", "file"},
     {"report", "Write the metrics as JSON to this file.", "file"},
     {"save-data", "Write the dataset as CSV to this file.", "file"},
     {"export-samples", "Write MDN samples as CSV: S samples at each of 200 evenly spaced x (for "
@@ -168,6 +171,7 @@ std::optional<Options> readOptions(const QCommandLineParser &p, QString &error)
     }
     o.evalFile = p.value(QStringLiteral("eval"));
     o.reportFile = p.value(QStringLiteral("report"));
+    o.predictFile = p.value(QStringLiteral("predict"));
     o.saveDataFile = p.value(QStringLiteral("save-data"));
     o.exportSamplesFile = p.value(QStringLiteral("export-samples"));
     o.exportPng = p.value(QStringLiteral("export-png"));

@@ -153,9 +153,10 @@ void TestHeadless::trainsAndScoresAFourColumnFile()
     QVERIFY(headless::writeFile(data, armCsv(3000, 1)));
     QVERIFY(headless::writeFile(eval, armCsv(1000, 2)));
     const QString report = m_dir.filePath("arm.json"), samples = m_dir.filePath("arm-samples.csv");
+    const QString answers = m_dir.filePath("arm-predict.csv");
     const headless::Run r = headless::run({"--headless", "--data", data, "--inputs", "x1,5", "--targets",
                                            "theta1,2", "--eval", eval, "--epochs", "400", "--mixtures", "4",
-                                           "--report", report, "--export-samples", samples});
+                                           "--report", report, "--export-samples", samples, "--predict", answers});
     QVERIFY2(r.endedCleanly() && r.exitCode == 0, qPrintable(r.describe()));
     const QJsonObject o = QJsonDocument::fromJson(headless::readFile(report)).object();
     const QJsonObject ds = o["dataset"].toObject();
@@ -180,6 +181,29 @@ void TestHeadless::trainsAndScoresAFourColumnFile()
     QCOMPARE(back.targetDims, 2);
     QCOMPARE(back.targetNames, (std::vector<std::string>{"theta1", "theta2"}));
     QCOMPARE(back.size(), std::size_t(200 * 10));
+
+    // --predict: a row per eval point, its inputs and each model's one answer, under a header.
+    // The MDN's (its likeliest component) puts the hand near where it was asked to go; the MSE
+    // net's, an average of the two arms that reach there, misses by far more.
+    mdn::Dataset asked, predicted;
+    QVERIFY(mdn::readCsv(eval.toStdString(), asked, e, {}, nullptr, nullptr, {{"x1", "x2"}, {"theta1", "theta2"}}));
+    QVERIFY2(mdn::readCsv(answers.toStdString(), predicted, e, {}, nullptr, nullptr,
+                          {{"x1", "x2"}, {"mse_theta1", "mse_theta2", "mdn_theta1", "mdn_theta2"}}),
+             e.toString().c_str());
+    QCOMPARE(predicted.size(), asked.size());
+    QCOMPARE(predicted.x, asked.x);
+    const auto missBy = [&](int first) {
+        double sum = 0.0;
+        for (std::size_t i = 0; i < predicted.size(); ++i) {
+            const double t1 = predicted.target(i, first), t2 = predicted.target(i, first + 1);
+            sum += std::pow(0.8 * std::cos(t1) + 0.2 * std::cos(t1 + t2) - asked.input(i, 0), 2) +
+                   std::pow(0.8 * std::sin(t1) + 0.2 * std::sin(t1 + t2) - asked.input(i, 1), 2);
+        }
+        return std::sqrt(sum / double(predicted.size()));
+    };
+    const double mseMiss = missBy(0), mdnMiss = missBy(2);
+    qInfo("position RMSE on the eval points: MSE net %.4f, MDN %.4f", mseMiss, mdnMiss);
+    QVERIFY2(mdnMiss < 0.5 * mseMiss, qPrintable(QString("MSE %1, MDN %2").arg(mseMiss).arg(mdnMiss)));
 
     // A column that is not there, and an eval file of another shape, are refused by name.
     const headless::Run bad = headless::run({"--headless", "--data", data, "--inputs", "x1,elbow"});
