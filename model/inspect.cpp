@@ -172,7 +172,8 @@ MixtureHealth mixtureHealth(const Mixture &m, double piThreshold)
     for (Eigen::Index j = 0; j < n; ++j)
         for (int k = 0; k < K; ++k)
             if (m.pi(k, j) >= piThreshold)
-                smallest = std::min(smallest, m.width(k, j));
+                for (int d = 0; d < m.dims; ++d)
+                    smallest = std::min(smallest, m.width(k, j, d));
     h.minSigma = std::isfinite(smallest) ? smallest : m.sigma.minCoeff();
     // H(pibar) = -sum_k pibar_k log pibar_k
     const Eigen::ArrayXd pibar = m.pi.rowwise().mean();

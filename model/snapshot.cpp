@@ -13,6 +13,53 @@ std::vector<double> linspace(double lo, double hi, int n)
     return v;
 }
 
+namespace {
+
+double median(std::vector<double> v)
+{
+    const auto mid = v.begin() + std::ptrdiff_t(v.size() / 2);
+    std::nth_element(v.begin(), mid, v.end());
+    return *mid;
+}
+
+void fillPath(Snapshot &out, const Trainer *mse, const Trainer *mdn, const Dataset &data,
+              const SnapshotRequest &request)
+{
+    if (mse)
+        out.mseFaults = mse->faults().size();
+    if (!mdn)
+        return;
+    const std::vector<double> first = data.inputColumn(0);
+    const auto [lo, hi] = std::minmax_element(first.begin(), first.end());
+    out.gridX = linspace(*lo, *hi, request.gridPoints);
+    out.pathThrough.assign(std::size_t(data.inputDims), 0.0);
+    for (int c = 1; c < data.inputDims; ++c)
+        out.pathThrough[std::size_t(c)] = request.pathThrough.size() == std::size_t(data.inputDims) &&
+                                                  std::isfinite(request.pathThrough[std::size_t(c)])
+                                              ? request.pathThrough[std::size_t(c)]
+                                              : median(data.inputColumn(c));
+    Eigen::MatrixXd X(data.inputDims, Eigen::Index(out.gridX.size()));
+    for (Eigen::Index j = 0; j < X.cols(); ++j) {
+        X(0, j) = out.gridX[std::size_t(j)];
+        for (int c = 1; c < data.inputDims; ++c)
+            X(c, j) = out.pathThrough[std::size_t(c)];
+    }
+    out.mixture = mdn->mixtureAt(X);
+    // The health of the fit where the data are: at up to 512 of its points, evenly spread.
+    const std::size_t n = std::min<std::size_t>(512, data.size());
+    Eigen::MatrixXd at(data.inputDims, Eigen::Index(n));
+    for (std::size_t j = 0; j < n; ++j)
+        for (int c = 0; c < data.inputDims; ++c)
+            at(c, Eigen::Index(j)) = data.input(j * data.size() / n, c);
+    const MixtureHealth health = mixtureHealth(mdn->mixtureAt(at), 0.01);
+    out.minSigma = health.minSigma;
+    out.effectiveComponents = health.effectiveComponents;
+    out.gradientNorm = mdn->gradientNorm();
+    out.mdnFaults = mdn->faults().size();
+}
+
+} // namespace
+
 void fillSnapshot(Snapshot &out, const Trainer *mse, const Trainer *mdn, const Dataset &data,
                   const SnapshotRequest &request)
 {
@@ -26,9 +73,15 @@ void fillSnapshot(Snapshot &out, const Trainer *mse, const Trainer *mdn, const D
     out.density = DensityGrid();
     out.sliceX.clear();
     out.sliceMixture = Mixture();
-    // The curves are drawn over one input and one target; other data get the figures only.
-    if (data.empty() || !data.oneDimensional() || request.gridPoints < 2)
+    out.pathThrough.clear();
+    if (data.empty() || request.gridPoints < 2)
         return;
+    // The curves are drawn over one input and one target; other data get the mixture along a
+    // path and the figures.
+    if (!data.oneDimensional()) {
+        fillPath(out, mse, mdn, data, request);
+        return;
+    }
     const auto [lo, hi] = std::minmax_element(data.x.begin(), data.x.end());
     out.gridX = linspace(*lo, *hi, request.gridPoints);
     if (mse) {

@@ -38,7 +38,10 @@ struct Snapshot {
     double bayesNll = std::numeric_limits<double>::quiet_NaN();
     std::size_t trainPoints = 0, validationPoints = 0;
 
-    std::vector<double> gridX;      // evenly spaced over the data's x range
+    std::vector<double> gridX;      // evenly spaced over the data's x range (the first input's)
+    // Several inputs: the inputs held fixed along the path gridX runs on (see
+    // SnapshotRequest::pathThrough; the first value is unused); empty for one input.
+    std::vector<double> pathThrough;
     std::vector<double> mseCurve;   // the MSE net's prediction at gridX (empty without MSE)
     std::vector<double> sampleX, sampleY; // MDN samples (with the request's temperatures)
     Mixture mixture;                // the MDN's pi, mu, sigma at gridX as trained (temperature 1)
@@ -75,14 +78,20 @@ struct SnapshotRequest {
     double sigmaTemperature = 1.0;
     // The density grid: columns over x, rows over y (0 for none), over the data's range widened
     // by densityMargin times its span on every side, so that it covers a chart's padded axes.
+    // Data with several inputs: the mixture is drawn along a path through input space, the first
+    // input over its range with the others held at these values (one per input; the first is
+    // ignored). Empty: at their medians.
+    std::vector<double> pathThrough;
     int densityColumns = 320;
     int densityRows = 320;
     double densityMargin = 0.25;
 };
 
 // Fills the curves, samples, mixture, density grid and the MDN's health statistics of `out`
-// from the models (either may be null) over the x range of `data`. Leaves the losses, the
-// validation fields and the history alone.
+// from the models (either may be null) over the x range of `data`. Data with several inputs or
+// targets get the mixture along a path (gridX, pathThrough; see SnapshotRequest) and the health
+// statistics over up to 512 of the data's points; no curves, samples or density. Leaves the
+// losses, the validation fields and the history alone.
 void fillSnapshot(Snapshot &out, const Trainer *mse, const Trainer *mdn, const Dataset &data,
                   const SnapshotRequest &request);
 

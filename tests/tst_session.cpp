@@ -220,7 +220,24 @@ void TestSession::severalInputsAndTargets()
     QVERIFY(s.trainer(1).loss(s.validationData()) < before - 1.0);
     const Snapshot snap = s.snapshot(SnapshotRequest());
     QCOMPARE(snap.epoch, 200L);
-    QVERIFY(snap.gridX.empty()); // no curves over one x
+    // No curves over one x: the mixture along a path (the first input over its range, the other
+    // at its median, or where the request puts it) and the health of the fit.
+    QVERIFY(snap.mseCurve.empty() && snap.sampleX.empty() && snap.density.empty());
+    QCOMPARE(snap.gridX.size(), std::size_t(SnapshotRequest().gridPoints));
+    QCOMPARE(snap.mixture.dims, 3);
+    QCOMPARE(snap.mixture.points(), Eigen::Index(snap.gridX.size()));
+    QCOMPARE(snap.pathThrough.size(), std::size_t(2));
+    QVERIFY(std::abs(snap.pathThrough[1]) < 0.2);
+    QVERIFY(std::isfinite(snap.minSigma) && snap.effectiveComponents >= 1.0);
+    SnapshotRequest along;
+    along.pathThrough = {0.0, 0.75};
+    const Snapshot there = s.snapshot(along);
+    QCOMPARE(there.pathThrough[1], 0.75);
+    Eigen::MatrixXd X(2, 1);
+    X << there.gridX[7], 0.75;
+    const Mixture direct = s.trainer(1).mixtureAt(X);
+    for (int k = 0; k < direct.components(); ++k)
+        QCOMPARE(there.mixture.mean(k, 7, 2), direct.mean(k, 0, 2));
     QVERIFY(std::isfinite(snap.mdnLoss) && std::isfinite(snap.validationNll));
 }
 

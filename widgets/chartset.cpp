@@ -25,6 +25,12 @@ void ChartSet::setDataset(const mdn::Dataset &all, std::optional<mdn::Generator>
     data->clearFits();
     loss->clear();
     mixture->clear();
+    QStringList inputs, targets;
+    for (int c = 0; c < all.inputDims; ++c)
+        inputs << QString::fromStdString(all.inputName(c));
+    for (int c = 0; c < all.targetDims; ++c)
+        targets << QString::fromStdString(all.targetName(c));
+    mixture->setColumnNames(inputs, targets);
     slice->setDataset(d, generator, noise);
     data->setSliceX(slice->sliceX());
 }

@@ -117,6 +117,7 @@ void MixtureChart::setSnapshot(const mdn::Snapshot &s)
             m_deferred.emplace();
         m_deferred->gridX = s.gridX;
         m_deferred->mixture = s.mixture;
+        m_deferred->pathThrough = s.pathThrough;
         return;
     }
     m_deferred.reset();
@@ -149,6 +150,13 @@ void MixtureChart::apply(const mdn::Snapshot &s)
         return;
     }
     setComponents(m.components());
+    // Several inputs: the path the mixture was taken along, in the x axis's title.
+    QString along;
+    for (std::size_t c = 1; c < s.pathThrough.size() && c < std::size_t(m_inputNames.size()); ++c)
+        along += (along.isEmpty() ? QString() : QStringLiteral(", ")) +
+                 QStringLiteral("%1 = %2").arg(m_inputNames[qsizetype(c)]).arg(s.pathThrough[c], 0, 'g', 3);
+    m_x[Sigma]->setTitleText(along.isEmpty() ? m_inputNames.value(0, QStringLiteral("x"))
+                                             : tr("%1, along %2").arg(m_inputNames.value(0), along));
     m_xLo = s.gridX.front();
     m_xHi = s.gridX[std::size_t(n - 1)];
     m_muLo = m_sigmaLo = std::numeric_limits<double>::infinity();
@@ -160,7 +168,7 @@ void MixtureChart::apply(const mdn::Snapshot &s)
         sigma.reserve(n);
         for (Eigen::Index j = 0; j < n; ++j) {
             const double x = s.gridX[std::size_t(j)];
-            const double p = m.pi(k, j), u = m.mu(k, j), w = m.sigma(k, j);
+            const double p = m.pi(k, j), u = m.mean(k, j), w = m.width(k, j);
             if (std::isfinite(p))
                 pi.append(QPointF(x, p));
             if (std::isfinite(u)) {
@@ -181,6 +189,16 @@ void MixtureChart::apply(const mdn::Snapshot &s)
         m_series[Sigma][k]->replace(sigma);
     }
     updateAxes();
+}
+
+void MixtureChart::setColumnNames(const QStringList &inputs, const QStringList &targets)
+{
+    m_inputNames = inputs.isEmpty() ? QStringList{QStringLiteral("x")} : inputs;
+    m_x[Sigma]->setTitleText(m_inputNames.first());
+    // Several targets: the means and widths are those of the first.
+    const QString target = targets.size() > 1 ? targets.first() : QString();
+    m_muAxis->setTitleText(target.isEmpty() ? tr("μ (y units)") : tr("μ (%1)").arg(target));
+    m_sigmaAxis->setTitleText(target.isEmpty() ? tr("σ (log)") : tr("σ (%1, log)").arg(target));
 }
 
 void MixtureChart::clear()

@@ -32,6 +32,10 @@ public:
     // cost the GUI thread for nothing.
     void setSnapshot(const mdn::Snapshot &snapshot);
     void clear();
+    // The names of the data's columns, for the axes. Data with several inputs are drawn along a
+    // path (the snapshot's pathThrough, named in the x axis's title); of several targets, the
+    // means and widths are the first's.
+    void setColumnNames(const QStringList &inputs, const QStringList &targets);
     // The x axes show the range and ticks of `axis` (the data chart's), so that one x is at the
     // same place on both tabs; nullptr goes back to the snapshot's grid.
     void followXAxis(const QValueAxis *axis);
@@ -72,6 +76,7 @@ private:
     double m_muLo = -1.0, m_muHi = 1.0;
     double m_sigmaLo = 0.1, m_sigmaHi = 1.0;
     const QValueAxis *m_followed = nullptr;
+    QStringList m_inputNames{QStringLiteral("x")};
     std::optional<mdn::Snapshot> m_deferred; // gridX and mixture only
 };
 
