@@ -5,6 +5,7 @@
 #include "chartexport.h"
 #include "csv.h"
 #include "datachart.h"
+#include "elidedlabel.h"
 #include "exportdialogs.h"
 #include "healthpanel.h"
 #include "helppanel.h"
@@ -115,6 +116,9 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent, const LaunchSet
     m_dock = new SettingsDock(this);
     addDockWidget(Qt::RightDockWidgetArea, m_dock);
 
+    // Messages on the left, elided to the room the permanent figures leave them at any width.
+    m_message = new ElidedLabel;
+    statusBar()->addWidget(m_message, 1);
     m_statusLabel = new QLabel;
     statusBar()->addPermanentWidget(m_statusLabel);
 
@@ -509,6 +513,8 @@ void MainWindow::showSnapshotStage(int stage, quint64 generation)
             if (std::isfinite(s.bayesNll))
                 text += tr(" (Bayes %1, gap %2)")
                             .arg(formatLoss(s.bayesNll), formatLoss(s.validationNll - s.bayesNll));
+            else if (std::isinf(s.bayesNll) && s.bayesNll < 0.0)
+                text += tr(" (no Bayes floor: the data have no noise)");
         }
         if (s.running)
             text += tr("  ·  %L1 epochs/s").arg(qRound64(s.epochsPerSecond));
@@ -551,14 +557,7 @@ void MainWindow::onRunningChanged(bool running)
 
 // A message in the status bar's free space, cut with "…" where it would run into the epoch and
 // losses on the right; the whole of it in the tooltip.
-void MainWindow::showStatus(const QString &text, int timeoutMs)
-{
-    const QString line = QString(text).replace(QLatin1Char('\n'), QLatin1Char(' '));
-    const int room = statusBar()->width() - m_statusLabel->sizeHint().width() - 40;
-    const QString shown = statusBar()->fontMetrics().elidedText(line, Qt::ElideRight, std::max(room, 80));
-    statusBar()->setToolTip(shown == line ? QString() : QStringLiteral("<p>%1</p>").arg(line.toHtmlEscaped()));
-    statusBar()->showMessage(shown, timeoutMs);
-}
+void MainWindow::showStatus(const QString &text, int timeoutMs) { m_message->setText(text, timeoutMs); }
 
 void MainWindow::showError(const QString &title, const QString &text)
 {

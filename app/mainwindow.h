@@ -28,6 +28,7 @@ class QTabWidget;
 namespace mdnviz {
 
 class DataChart;
+class ElidedLabel;
 class HealthPanel;
 class MixtureChart;
 class SettingsDock;
@@ -161,6 +162,7 @@ private:
     quint64 m_modelsRequested = 0, m_modelsBuilt = 0; // see replaceModels
     SettingsDock *m_dock = nullptr;
     QLabel *m_statusLabel = nullptr;
+    ElidedLabel *m_message = nullptr;
     QThread m_thread;
     TrainingWorker *m_worker = nullptr;
     bool m_running = false;

@@ -3,13 +3,16 @@
 #include "cli.h"
 #include "columnsdialog.h"
 #include "datachart.h"
+#include "elidedlabel.h"
 #include "launchsettings.h"
 #include "mainwindow.h"
 #include "settingsdock.h"
 
 #include <QCommandLineParser>
 #include <QSettings>
+#include <QLabel>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QPushButton>
@@ -52,6 +55,7 @@ private slots:
     void commandLineOverridesTheSavedSettings();
     void commandLineValuesAreNotSavedUnlessEdited();
     void helpPanelExplainsTheViews();
+    void statusMessageNeverRunsIntoTheFigures();
 };
 
 void TestMainWindow::trainingUpdatesTheWindow()
@@ -98,6 +102,45 @@ void TestMainWindow::malformedCsvKeepsTheDatasetAndNamesTheLine()
     QVERIFY(w.dataset().x == before);
     QVERIFY2(w.lastError().contains("bad.csv:3"), qPrintable(w.lastError()));
     QVERIFY(!w.settings().fromFile);
+}
+
+// A long message (a load error) shares the status bar with the permanent figures at any width:
+// shown before the window shrinks, it is elided to the room left, never drawn under them.
+void TestMainWindow::statusMessageNeverRunsIntoTheFigures()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("a-file-with-a-rather-long-name-to-make-the-message-long.csv");
+    writeFile(path, "x,y\n1,2\n3,four\n5,6\n");
+    MainWindow w(false);
+    w.resize(1600, 1000);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QSignalSpy finished(&w, &MainWindow::loadFinished);
+    w.openDataset(path);
+    QTRY_COMPARE(finished.count(), 1);
+    auto *message = w.findChild<mdnviz::ElidedLabel *>();
+    QVERIFY(message);
+    QVERIFY(message->text().contains("four"));
+    QLabel *figures = nullptr;
+    const auto findFigures = [&] {
+        for (QLabel *l : w.statusBar()->findChildren<QLabel *>())
+            if (l->isVisible() && !l->text().isEmpty())
+                figures = l;
+        return figures != nullptr;
+    };
+    QTRY_VERIFY(findFigures()); // "epoch 0 · untrained: ..." once the first snapshot is drawn
+    for (const QSize size : {QSize(1600, 1000), QSize(900, 600), QSize(800, 600)}) {
+        w.resize(size); // down to the window's minimum
+        QTest::qWait(50);
+        const QRect shown = message->geometry();
+        QVERIFY2(shown.right() < figures->geometry().left(),
+                 qPrintable(QString("%1x%2: message to %3, figures from %4")
+                                .arg(size.width()).arg(size.height()).arg(shown.right()).arg(figures->geometry().left())));
+        const int textWidth = message->fontMetrics().horizontalAdvance(message->shownText());
+        QVERIFY(textWidth <= shown.width());
+        if (message->shownText() != message->text())
+            QVERIFY(message->toolTip().contains("four"));
+    }
 }
 
 // A file of five columns opened with two inputs and two targets chosen: the window trains the

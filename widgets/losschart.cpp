@@ -183,8 +183,13 @@ void LossChart::updateSeries()
     // A model that is not trained has no line; its legend entry would only confuse. Markers
     // change here only, never from the plot-area handler: a legend changed in the middle of a
     // layout pass is not laid out again and loses its entries.
-    const bool bayes = std::isfinite(m_bayes) && !m_nllTrace.points.isEmpty();
-    bool changed = false;
+    // Noise-free data have no finite floor: the legend says so, and no line is drawn.
+    const bool noFloor = std::isinf(m_bayes) && m_bayes < 0.0;
+    const bool bayes = (std::isfinite(m_bayes) || noFloor) && !m_nllTrace.points.isEmpty();
+    const QString bayesName = noFloor ? tr("Bayes NLL: none (noise-free data)") : tr("Bayes NLL");
+    bool changed = m_bayesLine->name() != bayesName;
+    if (changed)
+        m_bayesLine->setName(bayesName);
     for (QLineSeries *s : {m_mse, m_nll, m_validationMse, m_validationNll, m_bayesLine}) {
         const bool show = s == m_bayesLine ? bayes : s->count() > 0;
         const auto markers = chart()->legend()->markers(s);
