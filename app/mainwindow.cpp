@@ -6,6 +6,7 @@
 #include "csv.h"
 #include "datachart.h"
 #include "elidedlabel.h"
+#include "tooltips.h"
 #include "exportdialogs.h"
 #include "healthpanel.h"
 #include "helppanel.h"
@@ -73,6 +74,7 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent, const LaunchSet
     setWindowTitle(QStringLiteral("mdnviz %1").arg(QApplication::applicationVersion()));
     setWindowIcon(QIcon(QStringLiteral(":/mdnviz/mdnviz.png")));
     setAcceptDrops(true);
+    WrappingToolTips::install();
 
     m_dataChart = new DataChart;
     m_lossChart = new LossChart;

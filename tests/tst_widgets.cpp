@@ -9,6 +9,7 @@
 #include "rng.h"
 #include "settings.h"
 #include "settingsdock.h"
+#include "tooltips.h"
 
 #include <QChart>
 #include <QComboBox>
@@ -31,6 +32,9 @@
 #include <QTemporaryDir>
 #include <QValueAxis>
 #include <QLocale>
+#include <QHelpEvent>
+#include <QTextDocument>
+#include <QToolTip>
 #include <QtTest/QTest>
 
 #include <unistd.h>
@@ -183,6 +187,7 @@ class TestWidgets : public QObject {
     Q_OBJECT
 
 private slots:
+    void longToolTipsWrap();
     void batchSizeSaysWhenFullBatchMeansMiniBatches();
     void exportHasSizeAndColours_data();
     void exportHasSizeAndColours();
@@ -872,6 +877,34 @@ void TestWidgets::settingsChanges()
 }
 
 // Above 50,000 training points "full batch" trains on mini-batches of 4,096: the control says so.
+// Every setting of the dock explains itself in a tooltip; a long one is shown as a paragraph that
+// wraps, not a line running off the screen. Short ones and rich text stay as they are.
+void TestWidgets::longToolTipsWrap()
+{
+    QCOMPARE(wrappedToolTip(QStringLiteral("Short.")), QStringLiteral("Short."));
+    const QString rich = QStringLiteral("<b>bold</b> and long enough to pass the limit of sixty characters");
+    QCOMPARE(wrappedToolTip(rich), rich);
+    QCOMPARE(wrappedToolTip(QStringLiteral("Weights below 1e-3 & widths < the floor: a long plain sentence.")),
+             QStringLiteral("<p>Weights below 1e-3 &amp; widths &lt; the floor: a long plain sentence.</p>"));
+
+    WrappingToolTips::install();
+    SettingsDock dock;
+    dock.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dock));
+    QWidget *longest = nullptr;
+    for (QWidget *w : dock.findChildren<QWidget *>())
+        if (w->isVisible() && !Qt::mightBeRichText(w->toolTip()) &&
+            (!longest || w->toolTip().size() > longest->toolTip().size()))
+            longest = w;
+    QVERIFY(longest && longest->toolTip().size() > kWrapToolTipAfter);
+    QHelpEvent help(QEvent::ToolTip, QPoint(2, 2), longest->mapToGlobal(QPoint(2, 2)));
+    QApplication::sendEvent(longest, &help);
+    QTRY_VERIFY(QToolTip::isVisible());
+    QVERIFY(QToolTip::text().startsWith(QStringLiteral("<p>")));
+    QVERIFY(QToolTip::text().contains(longest->toolTip().left(20).toHtmlEscaped()));
+    QToolTip::hideText();
+}
+
 void TestWidgets::batchSizeSaysWhenFullBatchMeansMiniBatches()
 {
     SettingsDock dock;
