@@ -89,8 +89,9 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent, const LaunchSet
     auto *bottom = new QSplitter(Qt::Horizontal);
     bottom->addWidget(m_lossChart);
     bottom->addWidget(m_sliceChart);
-    bottom->setStretchFactor(0, 3);
-    bottom->setStretchFactor(1, 2);
+    // Half each: the slice's title and legend need the room more than the loss curves do.
+    bottom->setStretchFactor(0, 1);
+    bottom->setStretchFactor(1, 1);
     auto *splitter = new QSplitter(Qt::Vertical);
     splitter->addWidget(m_dataChart);
     splitter->addWidget(bottom);

@@ -8,6 +8,7 @@
 #include <QAreaSeries>
 #include <QChart>
 #include <QFontMetricsF>
+#include <QGraphicsLayout>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -34,6 +35,7 @@ SliceChart::SliceChart(QWidget *parent)
     QChart *c = chart();
     c->setAnimationOptions(QChart::NoAnimation);
     c->legend()->setAlignment(Qt::AlignBottom);
+    connect(c, &QGraphicsWidget::geometryChanged, this, &SliceChart::updateTitle);
 
     m_histogramLine = new QLineSeries(this);
     m_histogram = new QAreaSeries(m_histogramLine);
@@ -144,14 +146,39 @@ void SliceChart::setSliceX(double x)
         emit sliceMoved(m_x);
 }
 
+// The title says what the histogram holds (the legend has no room for it in a narrow pane), as
+// fully as the chart's width allows: Qt Charts would cut it off with "...".
+void SliceChart::updateTitle()
+{
+    if (!std::isfinite(m_x)) {
+        chart()->setTitle(tr("Slice"));
+        return;
+    }
+    const QString x = QString::number(m_x, 'g', 3);
+    const QString halfWidth = QString::number(kWindow * (m_xHi - m_xLo), 'g', 2);
+    const QFontMetricsF metrics(chart()->titleFont());
+    // Qt Charts elides the title to the chart's width less its margins and the layout's.
+    const QMarginsF layout = chart()->layout() ? [&] {
+        qreal l = 0, t = 0, r = 0, b = 0;
+        chart()->layout()->getContentsMargins(&l, &t, &r, &b);
+        return QMarginsF(l, t, r, b);
+    }() : QMarginsF();
+    const double room = chart()->size().width() - chart()->margins().left() - chart()->margins().right() -
+                        layout.left() - layout.right() - 8.0;
+    QString title;
+    for (const QString &candidate : {tr("Slice at x = %1 (data within ±%2)").arg(x, halfWidth),
+                                     tr("x = %1 (data ±%2)").arg(x, halfWidth), tr("x = %1").arg(x)}) {
+        title = candidate;
+        if (metrics.horizontalAdvance(candidate) <= room)
+            break;
+    }
+    if (chart()->title() != title)
+        chart()->setTitle(title);
+}
+
 void SliceChart::updateData()
 {
-    // The title says what the histogram holds: the legend has no room for it in a narrow pane.
-    const double halfWidth = kWindow * (m_xHi - m_xLo);
-    chart()->setTitle(std::isfinite(m_x) ? tr("Slice at x = %1 (data within ±%2)")
-                                               .arg(m_x, 0, 'g', 4)
-                                               .arg(halfWidth, 0, 'g', 2)
-                                         : tr("Slice"));
+    updateTitle();
     const double span = m_yHi - m_yLo > 0.0 ? m_yHi - m_yLo : 1.0;
     const double lo = m_yLo - 0.05 * span, hi = m_yHi + 0.05 * span;
 

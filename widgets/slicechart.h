@@ -49,6 +49,7 @@ signals:
     void sliceMoved(double x);
 
 private:
+    void updateTitle();
     void updateData();
     void updateModel();
     void updateAxes();
