@@ -394,6 +394,12 @@ int runHeadless(const Options &o)
                        .arg(data.targetDims));
         return 1;
     }
+    if (!o.target.empty() && !g_interrupted.load() && o.target.size() != std::size_t(data.inputDims)) {
+        printError(QStringLiteral("--target: %1 values given; the data have %2 inputs")
+                       .arg(o.target.size())
+                       .arg(data.inputDims));
+        return 1;
+    }
     // Interrupted before any model exists: the report says how far the run got (`stage`), and
     // nothing else is written.
     std::size_t points = data.size();

@@ -111,6 +111,7 @@ mdn::SnapshotRequest snapshotRequest(const Options &o)
     r.sampleSeed = o.generator.seed + 1;
     r.piTemperature = o.piTemperature;
     r.sigmaTemperature = o.sigmaTemperature;
+    r.pathThrough = o.target;
     return r;
 }
 

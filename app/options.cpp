@@ -40,6 +40,9 @@ const OptionName kOptions[] = {
     {"export-png", "After training, render the Data & fits chart into this PNG file.", "file"},
     {"export-dir", "After training, render every chart into this folder, one file each (--format).", "dir"},
     {"size", "Pixel size of exported charts (default 1600x1000).", "WxH"},
+    {"target", "Data with several inputs: the input point the figures are drawn at (the workspace's "
+               "target; the mixture parameters along the first input through it), one value per input, "
+               "comma-separated (default: the data's medians).", "X1,X2,..."},
     {"max-rows", "Refuse CSV files with more than N data rows (default 50000000).", "N"},
 };
 
@@ -172,6 +175,18 @@ std::optional<Options> readOptions(const QCommandLineParser &p, QString &error)
     o.evalFile = p.value(QStringLiteral("eval"));
     o.reportFile = p.value(QStringLiteral("report"));
     o.predictFile = p.value(QStringLiteral("predict"));
+    if (p.isSet(QStringLiteral("target"))) {
+        const QString text = p.value(QStringLiteral("target"));
+        for (const QString &part : text.split(QLatin1Char(','))) {
+            bool ok = false;
+            const double v = part.trimmed().toDouble(&ok);
+            if (!ok || !std::isfinite(v)) {
+                error = QStringLiteral("--target %1: expected numbers separated by commas, e.g. 0.5,0.6").arg(text);
+                return std::nullopt;
+            }
+            o.target.push_back(v);
+        }
+    }
     o.saveDataFile = p.value(QStringLiteral("save-data"));
     o.exportSamplesFile = p.value(QStringLiteral("export-samples"));
     o.exportPng = p.value(QStringLiteral("export-png"));

@@ -34,6 +34,7 @@ struct Options {
     mdn::TrainConfig mdn = mdn::Settings().modelConfig(mdn::ModelKind::Mdn);
     QString evalFile, reportFile, saveDataFile, exportSamplesFile, exportPng, exportDir;
     QString predictFile; // --predict: the models' answers at the --eval (else held-out) points
+    std::vector<double> target; // --target: one value per input (empty: the data's medians)
     // Held out of training, drawn with the seed; 0 = none.
     double validationPercent = mdn::Settings().validationPercent;
     int samplesPerX = mdn::Settings().samplesPerX;

@@ -99,6 +99,13 @@ void TrainingWorker::setSamplingTemperatures(double piTemperature, double sigmaT
         emitProgress();
 }
 
+void TrainingWorker::setPathThrough(std::vector<double> inputs)
+{
+    m_pathThrough = std::move(inputs);
+    if (!m_running)
+        emitProgress();
+}
+
 void TrainingWorker::start()
 {
     m_interrupt.store(false);
@@ -230,6 +237,7 @@ void TrainingWorker::emitProgress()
     r.sampleSeed = m_settings.seed + 1;
     r.piTemperature = m_settings.piTemperature;
     r.sigmaTemperature = m_settings.sigmaTemperature;
+    r.pathThrough = m_pathThrough;
     mdn::Snapshot s = m_session->snapshot(r);
     s.running = m_running;
     const long e = s.epoch;

@@ -13,6 +13,8 @@
 #include <QElapsedTimer>
 #include <QObject>
 
+#include <vector>
+
 #include <atomic>
 #include <memory>
 
@@ -48,6 +50,9 @@ public slots:
     void setViewSettings(int samplesPerX, long epochLimit);
     // The sampling temperatures of the MDN's samples (1 = as trained); no retraining.
     void setSamplingTemperatures(double piTemperature, double sigmaTemperature);
+    // Data with several inputs: the inputs the mixture's path holds fixed (see
+    // mdn::SnapshotRequest::pathThrough); empty for the data's medians.
+    void setPathThrough(std::vector<double> inputs);
     void start();
     void pause();
     void step();
@@ -85,6 +90,7 @@ private:
     long epoch() const { return m_session ? m_session->epoch() : 0; }
 
     Settings m_settings;
+    std::vector<double> m_pathThrough;
     std::shared_ptr<const mdn::Dataset> m_data; // every point, shared with the session
     std::unique_ptr<mdn::Session> m_session;
     std::unique_ptr<Run> m_undo; // the trained run before the last configure
