@@ -1,0 +1,968 @@
+#include "armviews.h"
+
+#include "datachart.h"
+#include "robotarm.h"
+
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPaintEngine>
+#include <QPainter>
+#include <QPainterPath>
+#include <QTransform>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace mdnviz {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+const QPointF kNoPoint(kNaN, kNaN);
+
+// Components lighter than this are not drawn: their means and widths mean nothing.
+constexpr double kMinPi = 0.01;
+// Outer margin of a figure, layout units.
+constexpr double kOuter = 8.0;
+// Headings take a line only where the view is tall enough (as the data chart's title).
+constexpr double kHeadingMinHeight = 300.0;
+
+bool finite(QPointF p)
+{
+    return std::isfinite(p.x()) && std::isfinite(p.y());
+}
+
+QColor withAlpha(QColor c, int alpha)
+{
+    c.setAlpha(std::clamp(alpha, 0, 255));
+    return c;
+}
+
+// The near-black of the mixture's summaries in the data chart: the MDN's single answer.
+QColor answerColour()
+{
+    return DataChart::meanColor();
+}
+QColor targetColour()
+{
+    return QColor(20, 20, 20);
+}
+
+const PlotStyle &plotStyle()
+{
+    static const PlotStyle s = PlotStyle::standard();
+    return s;
+}
+
+// Image pixels per layout unit for the scatter: the device's own pixels on screen and in PNGs;
+// twice the figure's scale in vector files, where the image is all there is of the points.
+double pixelRatio(const QPainter *painter, double scale)
+{
+    const QPaintEngine *engine = painter->paintEngine();
+    if (engine && (engine->type() == QPaintEngine::SVG || engine->type() == QPaintEngine::Pdf))
+        return 2.0 * scale;
+    const double dpr = painter->device() ? painter->device()->devicePixelRatioF() : 1.0;
+    return scale * std::max(1.0, dpr);
+}
+
+// The median of each coordinate: a point inside the cloud for most shapes of data.
+QPointF medianPoint(std::vector<QPointF> points)
+{
+    if (points.empty())
+        return kNoPoint;
+    const std::size_t mid = points.size() / 2;
+    std::nth_element(points.begin(), points.begin() + std::ptrdiff_t(mid), points.end(),
+                     [](const QPointF &a, const QPointF &b) { return a.x() < b.x(); });
+    const double x = points[mid].x();
+    std::nth_element(points.begin(), points.begin() + std::ptrdiff_t(mid), points.end(),
+                     [](const QPointF &a, const QPointF &b) { return a.y() < b.y(); });
+    return {x, points[mid].y()};
+}
+
+// Columns c0, c1 of a point-major array as points.
+std::vector<QPointF> columnPairs(const std::vector<double> &values, int dims, std::size_t n)
+{
+    std::vector<QPointF> out;
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i)
+        out.emplace_back(values[i * std::size_t(dims)], values[i * std::size_t(dims) + 1]);
+    return out;
+}
+
+PlaneRange rangeOf(const std::vector<QPointF> &points)
+{
+    PlaneRange r = PlaneRange::none();
+    for (const QPointF &p : points)
+        if (finite(p))
+            r.include(p.x(), p.y());
+    return r;
+}
+
+// The region the end effector reaches, in input units. The map from the joint box folds along
+// theta2 = pi (the arm stretched out, |x| = L1 + L2), so the images of the box's edges
+// (mdn::arm::reachOutline) do not bound it: the fold is a boundary too. Each half of the box on
+// either side of the fold maps one to one, and the region is the union of their images.
+const QPainterPath &reachRegion()
+{
+    static const QPainterPath region = [] {
+        using namespace mdn::arm;
+        const auto half = [](double t2Lo, double t2Hi) {
+            constexpr int kPerSide = 64;
+            QPolygonF outline;
+            const auto edge = [&](Angles from, Angles to) {
+                for (int i = 0; i < kPerSide; ++i) {
+                    const double t = double(i) / kPerSide;
+                    const Point p = endEffector({from.theta1 + t * (to.theta1 - from.theta1),
+                                                 from.theta2 + t * (to.theta2 - from.theta2)});
+                    outline << QPointF(p.x, p.y);
+                }
+            };
+            edge({kTheta1Lo, t2Lo}, {kTheta1Hi, t2Lo});
+            edge({kTheta1Hi, t2Lo}, {kTheta1Hi, t2Hi});
+            edge({kTheta1Hi, t2Hi}, {kTheta1Lo, t2Hi});
+            edge({kTheta1Lo, t2Hi}, {kTheta1Lo, t2Lo});
+            QPainterPath path;
+            path.addPolygon(outline);
+            path.closeSubpath();
+            return path;
+        };
+        return half(kTheta2Lo, kPi).united(half(kPi, kTheta2Hi)).simplified();
+    }();
+    return region;
+}
+
+// The affine map of `frame` from data units to layout units.
+QTransform toPixels(const PlaneFrame &frame)
+{
+    const QRectF plot = frame.plot();
+    const PlaneRange &r = frame.range();
+    const double sx = plot.width() / (r.xHi - r.xLo), sy = plot.height() / (r.yHi - r.yLo);
+    return QTransform(sx, 0.0, 0.0, -sy, plot.left() - r.xLo * sx, plot.bottom() + r.yLo * sy);
+}
+
+QString heading(const QString &text, const QFont &font, double width)
+{
+    return QFontMetricsF(font).elidedText(text, Qt::ElideRight, width);
+}
+
+QString coordinate(double v)
+{
+    return QString::number(v, 'f', 3);
+}
+
+// The mean of N(mu, sigma^2) over each of the cells [lo + i width, lo + (i + 1) width).
+void cellMeans(Eigen::ArrayXd &out, double lo, double width, double mu, double sigma)
+{
+    if (!(sigma > 0.0) || !(width > 0.0)) {
+        out.setZero();
+        return;
+    }
+    const double scale = 1.0 / (std::sqrt(2.0) * sigma);
+    double below = 0.5 * std::erfc(-(lo - mu) * scale); // the normal's cdf at the cell's left edge
+    for (Eigen::Index i = 0; i < out.size(); ++i) {
+        const double edge = lo + double(i + 1) * width;
+        const double upTo = 0.5 * std::erfc(-(edge - mu) * scale);
+        out(i) = std::max(0.0, upTo - below) / width;
+        below = upTo;
+    }
+}
+
+} // namespace
+
+TargetAnswers answersAt(QPointF target, const mdn::Predictor *mse, const mdn::Predictor *mdn,
+                        int samples, std::uint64_t seed)
+{
+    TargetAnswers a;
+    a.mdn = a.mse = kNoPoint;
+    for (const mdn::Predictor *p : {mse, mdn})
+        if (p && (p->inputDims() != 2 || p->targetDims() != 2)) {
+            a.message =
+                QObject::tr("The models take %1 input(s) and %2 target(s); this view needs 2 and 2")
+                    .arg(p->inputDims())
+                    .arg(p->targetDims());
+            return a;
+        }
+    if (mdn && mdn->kind() != mdn::ModelKind::Mdn) {
+        a.message = QObject::tr("The model given as the MDN is an MSE net");
+        return a;
+    }
+    if (!finite(target))
+        return a;
+    Eigen::MatrixXd X(2, 1);
+    X << target.x(), target.y();
+    try {
+        if (mse) {
+            const Eigen::MatrixXd y = mse->predictAt(X);
+            const QPointF p(y(0, 0), y(1, 0));
+            if (!finite(p)) {
+                a.message = QObject::tr("The MSE net's answer at this target is not a number");
+                return a;
+            }
+            a.mse = p;
+            a.hasMse = true;
+        }
+        if (mdn) {
+            mdn::Mixture m = mdn->mixtureAt(X);
+            if (!m.pi.allFinite() || !m.mu.allFinite() || !m.sigma.allFinite() ||
+                m.components() < 1) {
+                a.message = QObject::tr("The MDN's mixture at this target is not a number");
+                return a;
+            }
+            Eigen::Index best = 0;
+            m.pi.col(0).maxCoeff(&best);
+            a.likeliest = int(best);
+            a.mdn = QPointF(m.mean(best, 0, 0), m.mean(best, 0, 1));
+            if (samples > 0) {
+                const Eigen::MatrixXd s = mdn->sampleAt(X, samples, seed);
+                for (Eigen::Index j = 0; j < s.cols(); ++j) {
+                    const QPointF p(s(0, j), s(1, j));
+                    if (!finite(p))
+                        continue;
+                    // The component with the largest responsibility pi_k N(theta; mu_k, sigma_k)
+                    // for the sample: the one it most likely came from.
+                    int owner = 0;
+                    double bestLog = -std::numeric_limits<double>::infinity();
+                    for (int k = 0; k < m.components(); ++k) {
+                        double l = std::log(std::max(m.pi(k, 0), 1e-300));
+                        for (int d = 0; d < 2; ++d) {
+                            const double z = (s(d, j) - m.mean(k, 0, d)) / m.width(k, 0, d);
+                            l += -0.5 * z * z - std::log(m.width(k, 0, d));
+                        }
+                        if (l > bestLog) {
+                            bestLog = l;
+                            owner = k;
+                        }
+                    }
+                    a.samples.push_back(p);
+                    a.sampleComponent.push_back(owner);
+                }
+            }
+            a.mixture = std::move(m);
+            a.hasMdn = true;
+        }
+    } catch (const std::exception &e) {
+        a = TargetAnswers();
+        a.mdn = a.mse = kNoPoint;
+        a.message =
+            QObject::tr("The models could not be asked: %1").arg(QString::fromStdString(e.what()));
+    }
+    return a;
+}
+
+// ---------------------------------------------------------------------------------------------
+// WorkspaceView
+
+struct WorkspaceView::Layout {
+    PlaneFrame frame;
+    QRectF headingArea, legendArea;
+    std::vector<LegendEntry> legend;
+};
+
+WorkspaceView::WorkspaceView(QWidget *parent) : QWidget(parent), m_target(kNoPoint)
+{
+    setMinimumSize(320, 240);
+    setFocusPolicy(Qt::StrongFocus);
+    setMouseTracking(true); // the cursor tells where a press moves the target
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    m_scatter.setColour(DataChart::dataColor());
+}
+
+WorkspaceView::~WorkspaceView() = default;
+
+void WorkspaceView::setData(const mdn::Dataset &data)
+{
+    m_xTitle = QString::fromStdString(data.inputName(0));
+    m_yTitle = data.inputDims > 1 ? QString::fromStdString(data.inputName(1)) : QString();
+    m_dataMessage.clear();
+    std::vector<QPointF> points;
+    if (!data.shapeValid())
+        m_dataMessage = tr("The data's columns do not hold whole points");
+    else if (data.inputDims < 2)
+        m_dataMessage =
+            tr("The data have %1 input column(s); this view needs 2").arg(data.inputDims);
+    else
+        points = columnPairs(data.x, data.inputDims, data.size());
+    m_dataRange = rangeOf(points);
+    m_pointCount = points.size();
+    const QPointF centre = medianPoint(points);
+    m_scatter.setPoints(std::move(points));
+    update();
+    if (!m_targetSet && finite(centre))
+        setTarget(centre);
+}
+
+void WorkspaceView::setModels(std::shared_ptr<const mdn::Predictor> mse,
+                              std::shared_ptr<const mdn::Predictor> mdn)
+{
+    m_mse = std::move(mse);
+    m_mdn = std::move(mdn);
+    m_answers.reset();
+    update();
+}
+
+void WorkspaceView::setTarget(QPointF target)
+{
+    if (!finite(target) || (m_targetSet && target == m_target))
+        return;
+    m_target = target;
+    m_targetSet = true;
+    m_answers.reset();
+    update();
+    emit targetChanged(target);
+}
+
+void WorkspaceView::setSamplesPerTarget(int samples)
+{
+    samples = std::clamp(samples, 0, kMaxSamples);
+    if (samples == m_samples)
+        return;
+    m_samples = samples;
+    m_answers.reset();
+    update();
+}
+
+void WorkspaceView::setShowArms(bool show)
+{
+    if (show == m_showArms)
+        return;
+    m_showArms = show;
+    update();
+}
+
+const TargetAnswers &WorkspaceView::answers() const
+{
+    if (!m_answers)
+        m_answers = answersAt(m_target, m_mse.get(), m_mdn.get(), m_samples, kSampleSeed);
+    return *m_answers;
+}
+
+QString WorkspaceView::message() const
+{
+    if (!m_dataMessage.isEmpty())
+        return m_dataMessage;
+    return m_showArms ? answers().message : QString();
+}
+
+QPointF WorkspaceView::mdnReach() const
+{
+    const TargetAnswers &a = answers();
+    if (!m_showArms || !a.message.isEmpty() || !finite(a.mdn))
+        return kNoPoint;
+    const mdn::arm::Point p = mdn::arm::endEffector({a.mdn.x(), a.mdn.y()});
+    return {p.x, p.y};
+}
+
+QPointF WorkspaceView::mseReach() const
+{
+    const TargetAnswers &a = answers();
+    if (!m_showArms || !a.message.isEmpty() || !finite(a.mse))
+        return kNoPoint;
+    const mdn::arm::Point p = mdn::arm::endEffector({a.mse.x(), a.mse.y()});
+    return {p.x, p.y};
+}
+
+PlaneRange WorkspaceView::wantedRange() const
+{
+    PlaneRange r = m_dataRange;
+    if (m_showArms) {
+        // The whole arm: the base with its pedestal, the elbow's arc and the region the end
+        // effector reaches.
+        r.include(0.0, -0.06);
+        const QRectF reach = reachRegion().boundingRect();
+        r.include(reach.left(), reach.top());
+        r.include(reach.right(), reach.bottom());
+        for (int i = 0; i <= 8; ++i) {
+            const double t =
+                mdn::arm::kTheta1Lo + (mdn::arm::kTheta1Hi - mdn::arm::kTheta1Lo) * i / 8.0;
+            const mdn::arm::Point e = mdn::arm::elbow({t, mdn::arm::kPi});
+            r.include(e.x, e.y);
+        }
+    }
+    return r.valid() ? r : PlaneRange();
+}
+
+std::vector<LegendEntry> WorkspaceView::legend() const
+{
+    using Shape = LegendEntry::Shape;
+    std::vector<LegendEntry> out;
+    if (m_pointCount > 0)
+        out.push_back(
+            {tr("data"), Shape::Circle, Qt::NoPen, withAlpha(DataChart::dataColor(), 150)});
+    if (m_showArms)
+        out.push_back({tr("reachable region"), Shape::Swatch, QPen(QColor(160, 160, 160), 1.0),
+                       QColor(242, 242, 242)});
+    if (m_targetSet)
+        out.push_back({tr("target"), Shape::Ring, QPen(targetColour(), 1.8), Qt::NoBrush});
+    if (!m_showArms || !message().isEmpty())
+        return out;
+    const TargetAnswers &a = answers();
+    if (a.hasMdn) {
+        if (!a.samples.empty())
+            out.push_back({tr("MDN samples (colour: component)"), Shape::Line,
+                           QPen(withAlpha(componentColour(0), 150), 2.0), Qt::NoBrush});
+        out.push_back({tr("MDN most probable component"), Shape::Line, QPen(answerColour(), 4.0),
+                       Qt::NoBrush});
+    }
+    if (a.hasMse) {
+        out.push_back({tr("MSE net"), Shape::Line, QPen(DataChart::mseColor(), 3.0), Qt::NoBrush});
+        out.push_back({tr("MSE miss"), Shape::Line, QPen(DataChart::mseColor(), 1.5, Qt::DashLine),
+                       Qt::NoBrush});
+    }
+    return out;
+}
+
+WorkspaceView::Layout WorkspaceView::layoutFor(QSizeF size) const
+{
+    Layout l;
+    QRectF area(QPointF(kOuter, kOuter), size - QSizeF(2 * kOuter, 2 * kOuter));
+    if (size.height() >= kHeadingMinHeight) {
+        const double h = QFontMetricsF(plotStyle().headingFont).height() + 6.0;
+        l.headingArea = QRectF(area.topLeft(), QSizeF(area.width(), h));
+        area.setTop(area.top() + h);
+    }
+    l.legend = legend();
+    const double lh = legendHeight(l.legend, area.width(), plotStyle());
+    l.legendArea = QRectF(area.left(), area.bottom() - lh, area.width(), lh);
+    area.setBottom(area.bottom() - lh - 2.0);
+    l.frame.layout(area, wantedRange(), true, m_xTitle, m_yTitle, plotStyle());
+    return l;
+}
+
+void WorkspaceView::paint(QPainter *painter, QSizeF size, double scale) const
+{
+    if (size.isEmpty() || !(scale > 0.0))
+        return;
+    painter->save();
+    painter->scale(scale, scale);
+    const Layout l = layoutFor(size / scale);
+    const PlaneFrame &f = l.frame;
+    if (!l.headingArea.isEmpty()) {
+        painter->setFont(plotStyle().headingFont);
+        painter->setPen(plotStyle().text);
+        const QString text =
+            m_showArms ? tr("Arm workspace: drag the target") : tr("Input plane: drag the target");
+        painter->drawText(l.headingArea, Qt::AlignCenter,
+                          heading(text, plotStyle().headingFont, l.headingArea.width()));
+    }
+    f.paintBackground(painter, plotStyle());
+
+    painter->save();
+    painter->setClipRect(f.plot());
+    painter->setRenderHint(QPainter::Antialiasing, true);
+    if (m_showArms) {
+        painter->setPen(QPen(QColor(160, 160, 160), 1.0));
+        painter->setBrush(QColor(242, 242, 242));
+        painter->drawPath(toPixels(f).map(reachRegion()));
+    }
+    m_scatter.paint(painter, f, pixelRatio(painter, scale));
+    if (m_showArms) {
+        // The base: a pedestal under the shoulder joint at the origin.
+        const QPointF o = f.toPixel(0.0, 0.0);
+        painter->setPen(QPen(QColor(90, 90, 90), 1.0));
+        painter->setBrush(QColor(150, 150, 150));
+        painter->drawPolygon(QPolygonF(
+            {o + QPointF(-5, 2), o + QPointF(5, 2), o + QPointF(9, 11), o + QPointF(-9, 11)}));
+        painter->drawLine(o + QPointF(-13, 11), o + QPointF(13, 11));
+        painter->setBrush(QColor(60, 60, 60));
+        painter->drawEllipse(o, 4.5, 4.5);
+        if (m_dataMessage.isEmpty() && answers().message.isEmpty())
+            paintArms(painter, f, answers());
+    }
+    if (finite(m_target)) {
+        const QPointF t = f.toPixel(m_target);
+        for (const auto &[colour, width] :
+             {std::pair{QColor(255, 255, 255, 220), 4.5}, std::pair{targetColour(), 1.8}}) {
+            painter->setPen(QPen(colour, width, Qt::SolidLine, Qt::RoundCap));
+            painter->setBrush(Qt::NoBrush);
+            painter->drawEllipse(t, 7.0, 7.0);
+            for (const QPointF d : {QPointF(1, 0), QPointF(-1, 0), QPointF(0, 1), QPointF(0, -1)})
+                painter->drawLine(t + 3.0 * d, t + 12.0 * d);
+        }
+    }
+    painter->restore();
+
+    f.paintAxes(painter, plotStyle());
+    paintMessage(painter, f.plot(), message(), plotStyle());
+    paintLegend(painter, l.legend, l.legendArea, plotStyle());
+    painter->restore();
+}
+
+void WorkspaceView::paintArms(QPainter *painter, const PlaneFrame &f, const TargetAnswers &a) const
+{
+    const auto armPath = [&](QPointF theta) {
+        const mdn::arm::Angles angles{theta.x(), theta.y()};
+        const mdn::arm::Point e = mdn::arm::elbow(angles), end = mdn::arm::endEffector(angles);
+        return QPolygonF({f.toPixel(0.0, 0.0), f.toPixel(e.x, e.y), f.toPixel(end.x, end.y)});
+    };
+    painter->setBrush(Qt::NoBrush);
+    // The samples first and translucent, so that the two answers read on top of them.
+    for (std::size_t i = 0; i < a.samples.size(); ++i) {
+        QPen pen(withAlpha(componentColour(a.sampleComponent[i]), 120), 2.0);
+        pen.setCapStyle(Qt::RoundCap);
+        pen.setJoinStyle(Qt::RoundJoin);
+        painter->setPen(pen);
+        painter->drawPolyline(armPath(a.samples[i]));
+    }
+    const auto joints = [&](const QPolygonF &arm, const QColor &edge, const QColor &end) {
+        painter->setPen(QPen(edge, 1.5));
+        painter->setBrush(Qt::white);
+        painter->drawEllipse(arm[1], 3.5, 3.5);
+        painter->setPen(QPen(Qt::white, 1.5));
+        painter->setBrush(end);
+        painter->drawEllipse(arm[2], 5.0, 5.0);
+    };
+    if (finite(a.mse)) {
+        const QPolygonF arm = armPath(a.mse);
+        QPen pen(DataChart::mseColor(), 3.5);
+        pen.setCapStyle(Qt::RoundCap);
+        pen.setJoinStyle(Qt::RoundJoin);
+        painter->setPen(pen);
+        painter->drawPolyline(arm);
+        if (finite(m_target)) {
+            QPen miss(DataChart::mseColor(), 1.5, Qt::DashLine);
+            painter->setPen(miss);
+            painter->drawLine(arm[2], f.toPixel(m_target));
+        }
+        joints(arm, DataChart::mseColor(), DataChart::mseColor());
+    }
+    if (finite(a.mdn)) {
+        const QPolygonF arm = armPath(a.mdn);
+        QPen pen(answerColour(), 4.5);
+        pen.setCapStyle(Qt::RoundCap);
+        pen.setJoinStyle(Qt::RoundJoin);
+        painter->setPen(pen);
+        painter->drawPolyline(arm);
+        joints(arm, answerColour(),
+               a.likeliest >= 0 ? componentColour(a.likeliest) : answerColour());
+    }
+}
+
+Figure WorkspaceView::figure() const
+{
+    return [this](QPainter *painter, QSizeF size, double scale) { paint(painter, size, scale); };
+}
+
+QPointF WorkspaceView::valueAt(QPointF widgetPos) const
+{
+    const Layout l = layoutFor(QSizeF(size()));
+    if (!l.frame.plot().contains(widgetPos))
+        return kNoPoint;
+    return l.frame.toValue(widgetPos);
+}
+
+QPointF WorkspaceView::positionOf(QPointF value) const
+{
+    return layoutFor(QSizeF(size())).frame.toPixel(value);
+}
+
+PlaneRange WorkspaceView::visibleRange() const
+{
+    return layoutFor(QSizeF(size())).frame.range();
+}
+
+void WorkspaceView::paintEvent(QPaintEvent *)
+{
+    QPainter painter(this);
+    painter.fillRect(rect(), Qt::white);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setRenderHint(QPainter::TextAntialiasing);
+    paint(&painter, QSizeF(size()), 1.0);
+}
+
+void WorkspaceView::moveTargetTo(QPointF widgetPos)
+{
+    const PlaneFrame f = layoutFor(QSizeF(size())).frame;
+    const QRectF plot = f.plot();
+    // A drag that leaves the plot keeps the target on its edge.
+    const QPointF inside(std::clamp(widgetPos.x(), plot.left(), plot.right()),
+                         std::clamp(widgetPos.y(), plot.top(), plot.bottom()));
+    setTarget(f.toValue(inside));
+}
+
+void WorkspaceView::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() != Qt::LeftButton || !finite(valueAt(event->position()))) {
+        QWidget::mousePressEvent(event);
+        return;
+    }
+    m_dragging = true;
+    setCursor(Qt::ClosedHandCursor);
+    moveTargetTo(event->position());
+    event->accept();
+}
+
+void WorkspaceView::mouseMoveEvent(QMouseEvent *event)
+{
+    if (m_dragging && (event->buttons() & Qt::LeftButton)) {
+        moveTargetTo(event->position());
+        event->accept();
+        return;
+    }
+    m_dragging = false;
+    // Over the target: it can be grabbed; elsewhere in the plot a press puts it there.
+    const QPointF here = event->position();
+    if (!finite(valueAt(here)))
+        unsetCursor();
+    else if (finite(m_target) && QLineF(here, positionOf(m_target)).length() <= 10.0)
+        setCursor(Qt::OpenHandCursor);
+    else
+        setCursor(Qt::CrossCursor);
+    QWidget::mouseMoveEvent(event);
+}
+
+void WorkspaceView::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (m_dragging && event->button() == Qt::LeftButton) {
+        m_dragging = false;
+        setCursor(Qt::OpenHandCursor);
+        event->accept();
+        return;
+    }
+    QWidget::mouseReleaseEvent(event);
+}
+
+void WorkspaceView::keyPressEvent(QKeyEvent *event)
+{
+    const PlaneRange r = visibleRange();
+    const double fraction = (event->modifiers() & Qt::ShiftModifier) ? 0.001 : 0.01;
+    QPointF step;
+    switch (event->key()) {
+    case Qt::Key_Left:
+        step = QPointF(-(r.xHi - r.xLo) * fraction, 0.0);
+        break;
+    case Qt::Key_Right:
+        step = QPointF((r.xHi - r.xLo) * fraction, 0.0);
+        break;
+    case Qt::Key_Up:
+        step = QPointF(0.0, (r.yHi - r.yLo) * fraction);
+        break;
+    case Qt::Key_Down:
+        step = QPointF(0.0, -(r.yHi - r.yLo) * fraction);
+        break;
+    default:
+        QWidget::keyPressEvent(event);
+        return;
+    }
+    if (!finite(m_target))
+        return;
+    const QPointF t = m_target + step;
+    setTarget(QPointF(std::clamp(t.x(), r.xLo, r.xHi), std::clamp(t.y(), r.yLo, r.yHi)));
+    event->accept();
+}
+
+// ---------------------------------------------------------------------------------------------
+// JointView
+
+struct JointView::Layout {
+    PlaneFrame frame;
+    QRectF headingArea, legendArea;
+    std::vector<LegendEntry> legend;
+    bool colourBar = false;
+};
+
+JointView::JointView(QWidget *parent) : QWidget(parent), m_target(kNoPoint)
+{
+    setMinimumSize(320, 240);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    m_scatter.setColour(DataChart::dataColor());
+}
+
+JointView::~JointView() = default;
+
+void JointView::setData(const mdn::Dataset &data)
+{
+    m_xTitle = QString::fromStdString(data.targetName(0));
+    m_yTitle = data.targetDims > 1 ? QString::fromStdString(data.targetName(1)) : QString();
+    m_inputNames[0] = QString::fromStdString(data.inputName(0));
+    m_inputNames[1] =
+        data.inputDims > 1 ? QString::fromStdString(data.inputName(1)) : QStringLiteral("x2");
+    m_dataMessage.clear();
+    std::vector<QPointF> points;
+    if (!data.shapeValid())
+        m_dataMessage = tr("The data's columns do not hold whole points");
+    else if (data.targetDims < 2)
+        m_dataMessage =
+            tr("The data have %1 target column(s); this view needs 2").arg(data.targetDims);
+    else
+        points = columnPairs(data.y, data.targetDims, data.size());
+    m_dataRange = rangeOf(points);
+    m_pointCount = points.size();
+    m_scatter.setPoints(std::move(points));
+    m_densityValid = false;
+    update();
+}
+
+void JointView::setModels(std::shared_ptr<const mdn::Predictor> mse,
+                          std::shared_ptr<const mdn::Predictor> mdn)
+{
+    m_mse = std::move(mse);
+    m_mdn = std::move(mdn);
+    m_answers.reset();
+    m_densityValid = false;
+    update();
+}
+
+void JointView::setTarget(QPointF target)
+{
+    if (!finite(target) || (m_targetSet && target == m_target))
+        return;
+    m_target = target;
+    m_targetSet = true;
+    m_answers.reset();
+    m_densityValid = false;
+    update();
+}
+
+void JointView::setShowArms(bool show)
+{
+    if (show == m_showArms)
+        return;
+    m_showArms = show;
+    update();
+}
+
+const TargetAnswers &JointView::answers() const
+{
+    if (!m_answers)
+        m_answers = answersAt(m_target, m_mse.get(), m_mdn.get(), 0, 0);
+    return *m_answers;
+}
+
+QString JointView::message() const
+{
+    return m_dataMessage.isEmpty() ? answers().message : m_dataMessage;
+}
+
+PlaneRange JointView::wantedRange() const
+{
+    PlaneRange r = m_dataRange;
+    if (m_showArms) {
+        r.include(mdn::arm::kTheta1Lo, mdn::arm::kTheta2Lo);
+        r.include(mdn::arm::kTheta1Hi, mdn::arm::kTheta2Hi);
+    }
+    return r.valid() ? r : PlaneRange();
+}
+
+std::vector<LegendEntry> JointView::legend() const
+{
+    using Shape = LegendEntry::Shape;
+    std::vector<LegendEntry> out;
+    if (m_pointCount > 0)
+        out.push_back(
+            {tr("data"), Shape::Circle, Qt::NoPen, withAlpha(DataChart::dataColor(), 150)});
+    if (m_showArms)
+        out.push_back({tr("joint limits"), Shape::Swatch,
+                       QPen(QColor(110, 110, 110), 1.2, Qt::DashLine), Qt::NoBrush});
+    const TargetAnswers &a = answers();
+    if (!m_dataMessage.isEmpty() || !a.message.isEmpty())
+        return out;
+    if (a.hasMdn) {
+        out.push_back({tr("MDN component: mean, 1σ"), Shape::Circle,
+                       QPen(withAlpha(componentColour(0), 200), 1.5),
+                       withAlpha(componentColour(0), 200)});
+        out.push_back(
+            {tr("MDN most probable"), Shape::Ring, QPen(answerColour(), 2.5), Qt::NoBrush});
+    }
+    if (m_showArms && finite(m_target))
+        out.push_back(
+            {tr("true solutions"), Shape::Square, QPen(targetColour(), 1.5), Qt::NoBrush});
+    if (a.hasMse)
+        out.push_back({tr("MSE net"), Shape::Diamond, QPen(Qt::white, 1.0), DataChart::mseColor()});
+    return out;
+}
+
+JointView::Layout JointView::layoutFor(QSizeF size) const
+{
+    Layout l;
+    QRectF area(QPointF(kOuter, kOuter), size - QSizeF(2 * kOuter, 2 * kOuter));
+    if (size.height() >= kHeadingMinHeight) {
+        const double h = QFontMetricsF(plotStyle().headingFont).height() + 6.0;
+        l.headingArea = QRectF(area.topLeft(), QSizeF(area.width(), h));
+        area.setTop(area.top() + h);
+    }
+    l.legend = legend();
+    const double lh = legendHeight(l.legend, area.width(), plotStyle());
+    l.legendArea = QRectF(area.left(), area.bottom() - lh, area.width(), lh);
+    area.setBottom(area.bottom() - lh - 2.0);
+    const TargetAnswers &a = answers();
+    l.colourBar = a.hasMdn && a.message.isEmpty() && m_dataMessage.isEmpty();
+    if (l.colourBar)
+        area.setRight(area.right() - kColourBarReserve + kOuter);
+    l.frame.layout(area, wantedRange(), false, m_xTitle, m_yTitle, plotStyle());
+    return l;
+}
+
+void JointView::updateDensity() const
+{
+    const PlaneRange &r = m_densityRange;
+    const TargetAnswers &a = answers();
+    m_density = mdn::DensityGrid();
+    m_densityImage = QImage();
+    m_densityValid = true;
+    if (!a.hasMdn || !a.message.isEmpty() || !r.valid())
+        return;
+    // p(theta | x) = sum_k pi_k N(theta1; mu_k1, sigma_k1) N(theta2; mu_k2, sigma_k2): each
+    // component is a product of two one-dimensional gaussians, so it takes 2 n evaluations per
+    // component rather than n^2, and the grid is a sum of outer products. Each cell holds the
+    // density's mean over the cell rather than its value at the centre: a component narrower
+    // than a cell (the arm's data need no noise) still shows, with its true mass.
+    const int n = kGridCells;
+    const double dx = (r.xHi - r.xLo) / n, dy = (r.yHi - r.yLo) / n;
+    const mdn::Mixture &m = a.mixture;
+    Eigen::ArrayXXd sum = Eigen::ArrayXXd::Zero(n, n); // rows: theta2 from the bottom
+    Eigen::ArrayXd gx(n), gy(n);
+    for (int k = 0; k < m.components(); ++k) {
+        const double pi = m.pi(k, 0);
+        if (!(pi > 0.0))
+            continue;
+        cellMeans(gx, r.xLo, dx, m.mean(k, 0, 0), m.width(k, 0, 0));
+        cellMeans(gy, r.yLo, dy, m.mean(k, 0, 1), m.width(k, 0, 1));
+        sum.matrix().noalias() += pi * gy.matrix() * gx.matrix().transpose();
+    }
+    m_density.xLo = r.xLo + 0.5 * dx;
+    m_density.xHi = r.xHi - 0.5 * dx;
+    m_density.yLo = r.yLo;
+    m_density.yHi = r.yHi;
+    m_density.rows = m_density.cols = n;
+    m_density.values.resize(std::size_t(n) * std::size_t(n));
+    for (int row = 0; row < n; ++row)
+        for (int col = 0; col < n; ++col) {
+            const double v = sum(row, col);
+            m_density.values[std::size_t(row) * std::size_t(n) + std::size_t(col)] =
+                std::isfinite(v) ? float(v) : 0.0f;
+        }
+    m_scale = DensityScale::forGrid(m_density, true);
+    m_densityImage = densityImage(m_density, m_scale);
+}
+
+const mdn::DensityGrid &JointView::density() const
+{
+    const PlaneRange r = visibleRange();
+    if (!m_densityValid || r != m_densityRange) {
+        m_densityRange = r;
+        updateDensity();
+    }
+    return m_density;
+}
+
+void JointView::paint(QPainter *painter, QSizeF size, double scale) const
+{
+    if (size.isEmpty() || !(scale > 0.0))
+        return;
+    painter->save();
+    painter->scale(scale, scale);
+    const Layout l = layoutFor(size / scale);
+    const PlaneFrame &f = l.frame;
+    if (!m_densityValid || f.range() != m_densityRange) {
+        m_densityRange = f.range();
+        updateDensity();
+    }
+    const TargetAnswers &a = answers();
+    const bool models = m_dataMessage.isEmpty() && a.message.isEmpty();
+
+    if (!l.headingArea.isEmpty()) {
+        const QString given = finite(m_target) ? QStringLiteral(" | %1 = %2, %3 = %4")
+                                                     .arg(m_inputNames[0], coordinate(m_target.x()),
+                                                          m_inputNames[1], coordinate(m_target.y()))
+                                               : QString();
+        const QString text = tr("Joint angles: p(%1, %2%3)").arg(m_xTitle, m_yTitle, given);
+        painter->setFont(plotStyle().headingFont);
+        painter->setPen(plotStyle().text);
+        painter->drawText(l.headingArea, Qt::AlignCenter,
+                          heading(text, plotStyle().headingFont, l.headingArea.width()));
+    }
+    if (models && !m_densityImage.isNull()) {
+        painter->save();
+        painter->setRenderHint(QPainter::SmoothPixmapTransform);
+        painter->drawImage(f.plot(), m_densityImage);
+        painter->restore();
+    }
+    f.paintBackground(painter, plotStyle());
+
+    painter->save();
+    painter->setClipRect(f.plot());
+    painter->setRenderHint(QPainter::Antialiasing, true);
+    m_scatter.paint(painter, f, pixelRatio(painter, scale));
+    if (m_showArms) {
+        painter->setPen(QPen(QColor(110, 110, 110), 1.2, Qt::DashLine));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRect(QRectF(f.toPixel(mdn::arm::kTheta1Lo, mdn::arm::kTheta2Hi),
+                                 f.toPixel(mdn::arm::kTheta1Hi, mdn::arm::kTheta2Lo)));
+    }
+    if (models && a.hasMdn) {
+        const mdn::Mixture &m = a.mixture;
+        // The heaviest components last, on top.
+        std::vector<int> order;
+        for (int k = 0; k < m.components(); ++k)
+            if (m.pi(k, 0) >= kMinPi)
+                order.push_back(k);
+        std::sort(order.begin(), order.end(),
+                  [&](int i, int j) { return m.pi(i, 0) < m.pi(j, 0); });
+        for (int k : order) {
+            const double pi = std::clamp(m.pi(k, 0), 0.0, 1.0);
+            const QPointF mu(m.mean(k, 0, 0), m.mean(k, 0, 1));
+            const QRectF ellipse(f.toPixel(mu.x() - m.width(k, 0, 0), mu.y() + m.width(k, 0, 1)),
+                                 f.toPixel(mu.x() + m.width(k, 0, 0), mu.y() - m.width(k, 0, 1)));
+            painter->setPen(QPen(withAlpha(componentColour(k), int(90 + 165 * pi)), 1.6));
+            painter->setBrush(Qt::NoBrush);
+            painter->drawEllipse(ellipse);
+            const double radius = 2.5 + 4.5 * std::sqrt(pi);
+            painter->setPen(QPen(withAlpha(Qt::white, int(120 + 135 * pi)), 1.0));
+            painter->setBrush(withAlpha(componentColour(k), int(110 + 145 * pi)));
+            painter->drawEllipse(f.toPixel(mu), radius, radius);
+        }
+        if (finite(a.mdn)) {
+            const double radius =
+                2.5 + 4.5 * std::sqrt(std::clamp(m.pi(a.likeliest, 0), 0.0, 1.0)) + 3.5;
+            painter->setPen(QPen(answerColour(), 2.5));
+            painter->setBrush(Qt::NoBrush);
+            painter->drawEllipse(f.toPixel(a.mdn), radius, radius);
+        }
+    }
+    if (m_showArms && finite(m_target)) {
+        painter->setPen(QPen(targetColour(), 1.5));
+        painter->setBrush(Qt::NoBrush);
+        for (const mdn::arm::Angles &s : mdn::arm::inverse({m_target.x(), m_target.y()}))
+            painter->drawRect(
+                QRectF(f.toPixel(s.theta1, s.theta2) - QPointF(4.5, 4.5), QSizeF(9, 9)));
+    }
+    if (models && finite(a.mse))
+        paintSymbol(painter, LegendEntry::Shape::Diamond, f.toPixel(a.mse), 12.0,
+                    QPen(Qt::white, 1.5), DataChart::mseColor());
+    painter->restore();
+
+    f.paintAxes(painter, plotStyle());
+    if (l.colourBar && !m_densityImage.isNull())
+        paintColourBar(painter, f.plot(), m_scale, m_showArms ? tr("p(θ|x)") : tr("p(y|x)"),
+                       plotStyle());
+    paintMessage(painter, f.plot(), message(), plotStyle());
+    paintLegend(painter, l.legend, l.legendArea, plotStyle());
+    painter->restore();
+}
+
+Figure JointView::figure() const
+{
+    return [this](QPainter *painter, QSizeF size, double scale) { paint(painter, size, scale); };
+}
+
+QPointF JointView::positionOf(QPointF value) const
+{
+    return layoutFor(QSizeF(size())).frame.toPixel(value);
+}
+
+PlaneRange JointView::visibleRange() const
+{
+    return layoutFor(QSizeF(size())).frame.range();
+}
+
+void JointView::paintEvent(QPaintEvent *)
+{
+    QPainter painter(this);
+    painter.fillRect(rect(), Qt::white);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setRenderHint(QPainter::TextAntialiasing);
+    paint(&painter, QSizeF(size()), 1.0);
+}
+
+} // namespace mdnviz
