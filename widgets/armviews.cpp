@@ -27,6 +27,10 @@ constexpr double kMinPi = 0.01;
 constexpr double kOuter = 8.0;
 // Headings take a line only where the view is tall enough (as the data chart's title).
 constexpr double kHeadingMinHeight = 300.0;
+// A legend that would take more of the height than this is left out: the plot comes first.
+constexpr double kMaxLegendShare = 0.25;
+// The arm's pedestal below the shoulder, input units (the links are 0.8 and 0.2 long).
+constexpr double kBaseHeight = 0.035;
 
 bool finite(QPointF p)
 {
@@ -49,10 +53,10 @@ QColor targetColour()
     return QColor(20, 20, 20);
 }
 
-const PlotStyle &plotStyle()
+// Not a static: its fonts must not outlive the application, and they follow its font.
+PlotStyle plotStyle()
 {
-    static const PlotStyle s = PlotStyle::standard();
-    return s;
+    return PlotStyle::standard();
 }
 
 // Image pixels per layout unit for the scatter: the device's own pixels on screen and in PNGs;
@@ -368,7 +372,7 @@ PlaneRange WorkspaceView::wantedRange() const
     if (m_showArms) {
         // The whole arm: the base with its pedestal, the elbow's arc and the region the end
         // effector reaches.
-        r.include(0.0, -0.06);
+        r.include(0.0, -kBaseHeight - 0.01);
         const QRectF reach = reachRegion().boundingRect();
         r.include(reach.left(), reach.top());
         r.include(reach.right(), reach.bottom());
@@ -399,10 +403,10 @@ std::vector<LegendEntry> WorkspaceView::legend() const
     const TargetAnswers &a = answers();
     if (a.hasMdn) {
         if (!a.samples.empty())
-            out.push_back({tr("MDN samples (colour: component)"), Shape::Line,
+            out.push_back({tr("MDN samples, by component"), Shape::Line,
                            QPen(withAlpha(componentColour(0), 150), 2.0), Qt::NoBrush});
-        out.push_back({tr("MDN most probable component"), Shape::Line, QPen(answerColour(), 4.0),
-                       Qt::NoBrush});
+        out.push_back(
+            {tr("MDN most probable"), Shape::Line, QPen(answerColour(), 4.0), Qt::NoBrush});
     }
     if (a.hasMse) {
         out.push_back({tr("MSE net"), Shape::Line, QPen(DataChart::mseColor(), 3.0), Qt::NoBrush});
@@ -422,7 +426,11 @@ WorkspaceView::Layout WorkspaceView::layoutFor(QSizeF size) const
         area.setTop(area.top() + h);
     }
     l.legend = legend();
-    const double lh = legendHeight(l.legend, area.width(), plotStyle());
+    double lh = legendHeight(l.legend, area.width(), plotStyle());
+    if (lh > kMaxLegendShare * area.height()) {
+        l.legend.clear();
+        lh = 0.0;
+    }
     l.legendArea = QRectF(area.left(), area.bottom() - lh, area.width(), lh);
     area.setBottom(area.bottom() - lh - 2.0);
     l.frame.layout(area, wantedRange(), true, m_xTitle, m_yTitle, plotStyle());
@@ -458,14 +466,14 @@ void WorkspaceView::paint(QPainter *painter, QSizeF size, double scale) const
     m_scatter.paint(painter, f, pixelRatio(painter, scale));
     if (m_showArms) {
         // The base: a pedestal under the shoulder joint at the origin.
-        const QPointF o = f.toPixel(0.0, 0.0);
+        const double h = kBaseHeight;
         painter->setPen(QPen(QColor(90, 90, 90), 1.0));
         painter->setBrush(QColor(150, 150, 150));
-        painter->drawPolygon(QPolygonF(
-            {o + QPointF(-5, 2), o + QPointF(5, 2), o + QPointF(9, 11), o + QPointF(-9, 11)}));
-        painter->drawLine(o + QPointF(-13, 11), o + QPointF(13, 11));
+        painter->drawPolygon(QPolygonF({f.toPixel(-0.4 * h, 0.0), f.toPixel(0.4 * h, 0.0),
+                                        f.toPixel(0.7 * h, -h), f.toPixel(-0.7 * h, -h)}));
+        painter->drawLine(f.toPixel(-1.1 * h, -h), f.toPixel(1.1 * h, -h));
         painter->setBrush(QColor(60, 60, 60));
-        painter->drawEllipse(o, 4.5, 4.5);
+        painter->drawEllipse(f.toPixel(0.0, 0.0), 4.5, 4.5);
         if (m_dataMessage.isEmpty() && answers().message.isEmpty())
             paintArms(painter, f, answers());
     }
@@ -782,7 +790,11 @@ JointView::Layout JointView::layoutFor(QSizeF size) const
         area.setTop(area.top() + h);
     }
     l.legend = legend();
-    const double lh = legendHeight(l.legend, area.width(), plotStyle());
+    double lh = legendHeight(l.legend, area.width(), plotStyle());
+    if (lh > kMaxLegendShare * area.height()) {
+        l.legend.clear();
+        lh = 0.0;
+    }
     l.legendArea = QRectF(area.left(), area.bottom() - lh, area.width(), lh);
     area.setBottom(area.bottom() - lh - 2.0);
     const TargetAnswers &a = answers();
@@ -866,7 +878,9 @@ void JointView::paint(QPainter *painter, QSizeF size, double scale) const
                                                      .arg(m_inputNames[0], coordinate(m_target.x()),
                                                           m_inputNames[1], coordinate(m_target.y()))
                                                : QString();
-        const QString text = tr("Joint angles: p(%1, %2%3)").arg(m_xTitle, m_yTitle, given);
+        const QString text =
+            (m_showArms ? tr("Joint angles: p(%1, %2%3)") : tr("Targets: p(%1, %2%3)"))
+                .arg(m_xTitle, m_yTitle, given);
         painter->setFont(plotStyle().headingFont);
         painter->setPen(plotStyle().text);
         painter->drawText(l.headingArea, Qt::AlignCenter,

@@ -133,9 +133,9 @@ void PlaneFrame::layout(const QRectF &area, const PlaneRange &want, bool equalAs
             const double cx = 0.5 * (r.xLo + r.xHi), cy = 0.5 * (r.yLo + r.yHi);
             const double hw = 0.5 * m_plot.width() / perUnit, hh = 0.5 * m_plot.height() / perUnit;
             m_range = {cx - hw, cx + hw, cy - hh, cy + hh};
-            // One step on both axes keeps the grid square: the finest whose ticks stay as far
-            // apart as the charts' x labels.
-            const double step = niceStep(70.0 / perUnit);
+            // One step on both axes keeps the grid square: the finest whose ticks leave room
+            // for their labels along x.
+            const double step = niceStep(50.0 / perUnit);
             m_xTicks = multiples(m_range.xLo, m_range.xHi, step);
             m_yTicks = multiples(m_range.yLo, m_range.yHi, step);
             m_xDecimals = m_yDecimals = decimalsForStep(step);
