@@ -10,8 +10,10 @@
 #include "trainer.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QImage>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QtTest/QTest>
 
 #include <cmath>
@@ -178,6 +180,7 @@ void TestArmViews::aPressAndADragMoveTheTarget()
     const QPoint press = view.positionOf(QPointF(0.5, 0.5)).toPoint();
     QTest::mousePress(&view, Qt::LeftButton, {}, press);
     QCOMPARE(moved.count(), 1);
+    QCOMPARE(view.cursor().shape(), Qt::ClosedHandCursor);
     const QPointF at = view.target();
     QVERIFY2(distance(at, QPointF(0.5, 0.5)) < 0.01,
              qPrintable(QStringLiteral("%1, %2").arg(at.x()).arg(at.y())));
@@ -191,6 +194,7 @@ void TestArmViews::aPressAndADragMoveTheTarget()
     QVERIFY(moved.count() >= 2);
     QVERIFY(distance(view.target(), QPointF(0.3, 0.7)) < 0.01);
     QTest::mouseRelease(&view, Qt::LeftButton, {}, to);
+    QCOMPARE(view.cursor().shape(), Qt::OpenHandCursor); // over the target, which can be grabbed
 
     // After the release, moving the mouse leaves the target alone; so does a press outside the
     // plot (in the axis labels' margin).
@@ -200,6 +204,7 @@ void TestArmViews::aPressAndADragMoveTheTarget()
     QTest::mouseRelease(&view, Qt::LeftButton, {}, QPoint(2, 2));
     QCOMPARE(int(moved.count()), before);
     QVERIFY(distance(view.target(), QPointF(0.3, 0.7)) < 0.01);
+    QCOMPARE(view.cursor().shape(), Qt::CrossCursor); // in the plot, away from the target
 
     // The map between pixels and values is one: a round trip returns the value.
     const QPointF v(0.42, 0.61);
@@ -208,6 +213,16 @@ void TestArmViews::aPressAndADragMoveTheTarget()
     const QPointF o = view.positionOf(QPointF(0, 0)), ex = view.positionOf(QPointF(1, 0)),
                   ey = view.positionOf(QPointF(0, 1));
     QVERIFY(std::abs(distance(o, ex) - distance(o, ey)) < 1e-6);
+
+    // New data of the same problem keep the target; data elsewhere move it into their picture.
+    view.setData(armData(500, 11));
+    QVERIFY(distance(view.target(), QPointF(0.3, 0.7)) < 0.01);
+    mdn::Dataset far = armData(500, 11);
+    for (double &value : far.x)
+        value += 10.0;
+    view.setShowArms(false);
+    view.setData(far);
+    QVERIFY(view.target().x() > 10.0 && view.target().y() > 10.0);
 }
 
 void TestArmViews::theArrowKeysNudgeTheTarget()
@@ -386,6 +401,18 @@ void TestArmViews::figuresExport()
                     image.save(QStringLiteral("%1/%2-%3.png").arg(dir, name).arg(size.width())));
         }
     }
+    // The vector formats, where the points are an image of twice the figure's resolution.
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    for (const ExportFormat format : {ExportFormat::Svg, ExportFormat::Pdf})
+        for (const auto &[name, figure] : {std::pair{QStringLiteral("workspace"), work.figure()},
+                                           std::pair{QStringLiteral("joint"), joint.figure()}}) {
+            const QString path = tmp.filePath(name + QLatin1Char('.') + exportFormatName(format));
+            QString error;
+            QVERIFY2(exportFigure(figure, path, QSize(800, 500), format, &error),
+                     qPrintable(error));
+            QVERIFY(QFileInfo(path).size() > 1000);
+        }
 }
 
 void TestArmViews::dragRepaintTime()

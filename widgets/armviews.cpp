@@ -292,7 +292,13 @@ void WorkspaceView::setData(const mdn::Dataset &data)
     const QPointF centre = medianPoint(points);
     m_scatter.setPoints(std::move(points));
     update();
-    if (!m_targetSet && finite(centre))
+    // The target stays where the user put it while it is in the new data's picture.
+    const PlaneRange r = wantedRange();
+    const double padX = 0.1 * (r.xHi - r.xLo), padY = 0.1 * (r.yHi - r.yLo);
+    const bool inside = m_targetSet && m_target.x() >= r.xLo - padX &&
+                        m_target.x() <= r.xHi + padX && m_target.y() >= r.yLo - padY &&
+                        m_target.y() <= r.yHi + padY;
+    if (!inside && finite(centre))
         setTarget(centre);
 }
 

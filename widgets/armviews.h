@@ -52,7 +52,8 @@ public:
     ~WorkspaceView() override;
 
     // Input columns 0 and 1 of `data` are the positions; fewer than two input columns leaves
-    // the plot empty with a message. The target moves to the data's median point the first time.
+    // the plot empty with a message. A target outside the data's picture (or none yet) moves to
+    // the data's median point.
     void setData(const mdn::Dataset &data);
     // Either may be null.
     void setModels(std::shared_ptr<const mdn::Predictor> mse,
