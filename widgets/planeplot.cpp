@@ -270,6 +270,8 @@ const QImage &ScatterImage::image(QSize pixels, const PlaneRange &range, double 
     const float a = float(std::clamp(0.35 * std::sqrt(2000.0 / n), 0.035, 0.35));
     const double radius = std::max(0.75, kRadius * pixelRatio);
     const int reach = int(std::ceil(radius + 0.5));
+    const double inner2 = (radius - 0.5) * (radius - 0.5), outer2 = (radius + 0.5) * (radius + 0.5);
+    const float opaque = 1.0f - a;
     const double sx = w / (range.xHi - range.xLo), sy = h / (range.yHi - range.yLo);
     for (const QPointF &p : m_points) {
         const double px = (p.x() - range.xLo) * sx, py = (range.yHi - p.y()) * sy;
@@ -280,11 +282,12 @@ const QImage &ScatterImage::image(QSize pixels, const PlaneRange &range, double 
             const double dy = y + 0.5 - py;
             float *row = clear.data() + std::size_t(y) * std::size_t(w);
             for (int x = std::max(0, cx - reach); x <= std::min(w - 1, cx + reach); ++x) {
-                const double dx = x + 0.5 - px;
-                const double coverage =
-                    std::clamp(radius + 0.5 - std::sqrt(dx * dx + dy * dy), 0.0, 1.0);
-                if (coverage > 0.0)
-                    row[x] *= 1.0f - a * float(coverage);
+                const double dx = x + 0.5 - px, d2 = dx * dx + dy * dy;
+                // Wholly inside the disc, or on its rim (where the square root is needed).
+                if (d2 <= inner2)
+                    row[x] *= opaque;
+                else if (d2 < outer2)
+                    row[x] *= 1.0f - a * float(radius + 0.5 - std::sqrt(d2));
             }
         }
     }
