@@ -1,5 +1,6 @@
 #include "armviews.h"
 
+#include "armviews_p.h"
 #include "datachart.h"
 #include "robotarm.h"
 
@@ -16,59 +17,12 @@
 
 namespace mdnviz {
 
+using namespace armviews_detail;
+
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-const QPointF kNoPoint(kNaN, kNaN);
-
-// Components lighter than this are not drawn: their means and widths mean nothing.
-constexpr double kMinPi = 0.01;
-// Outer margin of a figure, layout units.
-constexpr double kOuter = 8.0;
-// Headings take a line only where the view is tall enough (as the data chart's title).
-constexpr double kHeadingMinHeight = 300.0;
-// A legend that would take more of the height than this is left out: the plot comes first.
-constexpr double kMaxLegendShare = 0.25;
 // The arm's pedestal below the shoulder, input units (the links are 0.8 and 0.2 long).
 constexpr double kBaseHeight = 0.035;
-
-bool finite(QPointF p)
-{
-    return std::isfinite(p.x()) && std::isfinite(p.y());
-}
-
-QColor withAlpha(QColor c, int alpha)
-{
-    c.setAlpha(std::clamp(alpha, 0, 255));
-    return c;
-}
-
-// The near-black of the mixture's summaries in the data chart: the MDN's single answer.
-QColor answerColour()
-{
-    return DataChart::meanColor();
-}
-QColor targetColour()
-{
-    return QColor(20, 20, 20);
-}
-
-// Not a static: its fonts must not outlive the application, and they follow its font.
-PlotStyle plotStyle()
-{
-    return PlotStyle::standard();
-}
-
-// Image pixels per layout unit for the scatter: the device's own pixels on screen and in PNGs;
-// twice the figure's scale in vector files, where the image is all there is of the points.
-double pixelRatio(const QPainter *painter, double scale)
-{
-    const QPaintEngine *engine = painter->paintEngine();
-    if (engine && (engine->type() == QPaintEngine::SVG || engine->type() == QPaintEngine::Pdf))
-        return 2.0 * scale;
-    const double dpr = painter->device() ? painter->device()->devicePixelRatioF() : 1.0;
-    return scale * std::max(1.0, dpr);
-}
 
 // The median of each coordinate: a point inside the cloud for most shapes of data.
 QPointF medianPoint(std::vector<QPointF> points)
@@ -82,25 +36,6 @@ QPointF medianPoint(std::vector<QPointF> points)
     std::nth_element(points.begin(), points.begin() + std::ptrdiff_t(mid), points.end(),
                      [](const QPointF &a, const QPointF &b) { return a.y() < b.y(); });
     return {x, points[mid].y()};
-}
-
-// Columns c0, c1 of a point-major array as points.
-std::vector<QPointF> columnPairs(const std::vector<double> &values, int dims, std::size_t n)
-{
-    std::vector<QPointF> out;
-    out.reserve(n);
-    for (std::size_t i = 0; i < n; ++i)
-        out.emplace_back(values[i * std::size_t(dims)], values[i * std::size_t(dims) + 1]);
-    return out;
-}
-
-PlaneRange rangeOf(const std::vector<QPointF> &points)
-{
-    PlaneRange r = PlaneRange::none();
-    for (const QPointF &p : points)
-        if (finite(p))
-            r.include(p.x(), p.y());
-    return r;
 }
 
 // The region the end effector reaches, in input units. The map from the joint box folds along
@@ -143,33 +78,6 @@ QTransform toPixels(const PlaneFrame &frame)
     const PlaneRange &r = frame.range();
     const double sx = plot.width() / (r.xHi - r.xLo), sy = plot.height() / (r.yHi - r.yLo);
     return QTransform(sx, 0.0, 0.0, -sy, plot.left() - r.xLo * sx, plot.bottom() + r.yLo * sy);
-}
-
-QString heading(const QString &text, const QFont &font, double width)
-{
-    return QFontMetricsF(font).elidedText(text, Qt::ElideRight, width);
-}
-
-QString coordinate(double v)
-{
-    return QString::number(v, 'f', 3);
-}
-
-// The mean of N(mu, sigma^2) over each of the cells [lo + i width, lo + (i + 1) width).
-void cellMeans(Eigen::ArrayXd &out, double lo, double width, double mu, double sigma)
-{
-    if (!(sigma > 0.0) || !(width > 0.0)) {
-        out.setZero();
-        return;
-    }
-    const double scale = 1.0 / (std::sqrt(2.0) * sigma);
-    double below = 0.5 * std::erfc(-(lo - mu) * scale); // the normal's cdf at the cell's left edge
-    for (Eigen::Index i = 0; i < out.size(); ++i) {
-        const double edge = lo + double(i + 1) * width;
-        const double upTo = 0.5 * std::erfc(-(edge - mu) * scale);
-        out(i) = std::max(0.0, upTo - below) / width;
-        below = upTo;
-    }
 }
 
 } // namespace
@@ -253,9 +161,6 @@ TargetAnswers answersAt(QPointF target, const mdn::Predictor *mse, const mdn::Pr
     }
     return a;
 }
-
-// ---------------------------------------------------------------------------------------------
-// WorkspaceView
 
 struct WorkspaceView::Layout {
     PlaneFrame frame;
@@ -663,326 +568,6 @@ void WorkspaceView::keyPressEvent(QKeyEvent *event)
     const QPointF t = m_target + step;
     setTarget(QPointF(std::clamp(t.x(), r.xLo, r.xHi), std::clamp(t.y(), r.yLo, r.yHi)));
     event->accept();
-}
-
-// ---------------------------------------------------------------------------------------------
-// JointView
-
-struct JointView::Layout {
-    PlaneFrame frame;
-    QRectF headingArea, legendArea;
-    std::vector<LegendEntry> legend;
-    bool colourBar = false;
-};
-
-JointView::JointView(QWidget *parent) : QWidget(parent), m_target(kNoPoint)
-{
-    setMinimumSize(320, 240);
-    setAttribute(Qt::WA_OpaquePaintEvent);
-    m_scatter.setColour(DataChart::dataColor());
-}
-
-JointView::~JointView() = default;
-
-void JointView::setData(const mdn::Dataset &data)
-{
-    m_xTitle = QString::fromStdString(data.targetName(0));
-    m_yTitle = data.targetDims > 1 ? QString::fromStdString(data.targetName(1)) : QString();
-    m_inputNames[0] = QString::fromStdString(data.inputName(0));
-    m_inputNames[1] =
-        data.inputDims > 1 ? QString::fromStdString(data.inputName(1)) : QStringLiteral("x2");
-    m_dataMessage.clear();
-    std::vector<QPointF> points;
-    if (!data.shapeValid())
-        m_dataMessage = tr("The data's columns do not hold whole points");
-    else if (data.targetDims < 2)
-        m_dataMessage =
-            tr("The data have %1 target column(s); this view needs 2").arg(data.targetDims);
-    else
-        points = columnPairs(data.y, data.targetDims, data.size());
-    m_dataRange = rangeOf(points);
-    m_pointCount = points.size();
-    m_scatter.setPoints(std::move(points));
-    m_densityValid = false;
-    update();
-}
-
-void JointView::setModels(std::shared_ptr<const mdn::Predictor> mse,
-                          std::shared_ptr<const mdn::Predictor> mdn)
-{
-    m_mse = std::move(mse);
-    m_mdn = std::move(mdn);
-    m_answers.reset();
-    m_densityValid = false;
-    update();
-}
-
-void JointView::setTarget(QPointF target)
-{
-    if (!finite(target) || (m_targetSet && target == m_target))
-        return;
-    m_target = target;
-    m_targetSet = true;
-    m_answers.reset();
-    m_densityValid = false;
-    update();
-}
-
-void JointView::setShowArms(bool show)
-{
-    if (show == m_showArms)
-        return;
-    m_showArms = show;
-    update();
-}
-
-const TargetAnswers &JointView::answers() const
-{
-    if (!m_answers)
-        m_answers = answersAt(m_target, m_mse.get(), m_mdn.get(), 0, 0);
-    return *m_answers;
-}
-
-QString JointView::message() const
-{
-    return m_dataMessage.isEmpty() ? answers().message : m_dataMessage;
-}
-
-PlaneRange JointView::wantedRange() const
-{
-    PlaneRange r = m_dataRange;
-    if (m_showArms) {
-        r.include(mdn::arm::kTheta1Lo, mdn::arm::kTheta2Lo);
-        r.include(mdn::arm::kTheta1Hi, mdn::arm::kTheta2Hi);
-    }
-    return r.valid() ? r : PlaneRange();
-}
-
-std::vector<LegendEntry> JointView::legend() const
-{
-    using Shape = LegendEntry::Shape;
-    std::vector<LegendEntry> out;
-    if (m_pointCount > 0)
-        out.push_back(
-            {tr("data"), Shape::Circle, Qt::NoPen, withAlpha(DataChart::dataColor(), 150)});
-    if (m_showArms)
-        out.push_back({tr("joint limits"), Shape::Swatch,
-                       QPen(QColor(110, 110, 110), 1.2, Qt::DashLine), Qt::NoBrush});
-    const TargetAnswers &a = answers();
-    if (!m_dataMessage.isEmpty() || !a.message.isEmpty())
-        return out;
-    if (a.hasMdn) {
-        out.push_back({tr("MDN component: mean, 1σ"), Shape::Circle,
-                       QPen(withAlpha(componentColour(0), 200), 1.5),
-                       withAlpha(componentColour(0), 200)});
-        out.push_back(
-            {tr("MDN most probable"), Shape::Ring, QPen(answerColour(), 2.5), Qt::NoBrush});
-    }
-    if (m_showArms && finite(m_target))
-        out.push_back(
-            {tr("true solutions"), Shape::Square, QPen(targetColour(), 1.5), Qt::NoBrush});
-    if (a.hasMse)
-        out.push_back({tr("MSE net"), Shape::Diamond, QPen(Qt::white, 1.0), DataChart::mseColor()});
-    return out;
-}
-
-JointView::Layout JointView::layoutFor(QSizeF size) const
-{
-    Layout l;
-    QRectF area(QPointF(kOuter, kOuter), size - QSizeF(2 * kOuter, 2 * kOuter));
-    if (size.height() >= kHeadingMinHeight) {
-        const double h = QFontMetricsF(plotStyle().headingFont).height() + 6.0;
-        l.headingArea = QRectF(area.topLeft(), QSizeF(area.width(), h));
-        area.setTop(area.top() + h);
-    }
-    l.legend = legend();
-    double lh = legendHeight(l.legend, area.width(), plotStyle());
-    if (lh > kMaxLegendShare * area.height()) {
-        l.legend.clear();
-        lh = 0.0;
-    }
-    l.legendArea = QRectF(area.left(), area.bottom() - lh, area.width(), lh);
-    area.setBottom(area.bottom() - lh - 2.0);
-    const TargetAnswers &a = answers();
-    l.colourBar = a.hasMdn && a.message.isEmpty() && m_dataMessage.isEmpty();
-    if (l.colourBar)
-        area.setRight(area.right() - kColourBarReserve + kOuter);
-    l.frame.layout(area, wantedRange(), false, m_xTitle, m_yTitle, plotStyle());
-    return l;
-}
-
-void JointView::updateDensity() const
-{
-    const PlaneRange &r = m_densityRange;
-    const TargetAnswers &a = answers();
-    m_density = mdn::DensityGrid();
-    m_densityImage = QImage();
-    m_densityValid = true;
-    if (!a.hasMdn || !a.message.isEmpty() || !r.valid())
-        return;
-    // p(theta | x) = sum_k pi_k N(theta1; mu_k1, sigma_k1) N(theta2; mu_k2, sigma_k2): each
-    // component is a product of two one-dimensional gaussians, so it takes 2 n evaluations per
-    // component rather than n^2, and the grid is a sum of outer products. Each cell holds the
-    // density's mean over the cell rather than its value at the centre: a component narrower
-    // than a cell (the arm's data need no noise) still shows, with its true mass.
-    const int n = kGridCells;
-    const double dx = (r.xHi - r.xLo) / n, dy = (r.yHi - r.yLo) / n;
-    const mdn::Mixture &m = a.mixture;
-    Eigen::ArrayXXd sum = Eigen::ArrayXXd::Zero(n, n); // rows: theta2 from the bottom
-    Eigen::ArrayXd gx(n), gy(n);
-    for (int k = 0; k < m.components(); ++k) {
-        const double pi = m.pi(k, 0);
-        if (!(pi > 0.0))
-            continue;
-        cellMeans(gx, r.xLo, dx, m.mean(k, 0, 0), m.width(k, 0, 0));
-        cellMeans(gy, r.yLo, dy, m.mean(k, 0, 1), m.width(k, 0, 1));
-        sum.matrix().noalias() += pi * gy.matrix() * gx.matrix().transpose();
-    }
-    m_density.xLo = r.xLo + 0.5 * dx;
-    m_density.xHi = r.xHi - 0.5 * dx;
-    m_density.yLo = r.yLo;
-    m_density.yHi = r.yHi;
-    m_density.rows = m_density.cols = n;
-    m_density.values.resize(std::size_t(n) * std::size_t(n));
-    for (int row = 0; row < n; ++row)
-        for (int col = 0; col < n; ++col) {
-            const double v = sum(row, col);
-            m_density.values[std::size_t(row) * std::size_t(n) + std::size_t(col)] =
-                std::isfinite(v) ? float(v) : 0.0f;
-        }
-    m_scale = DensityScale::forGrid(m_density, true);
-    m_densityImage = densityImage(m_density, m_scale);
-}
-
-const mdn::DensityGrid &JointView::density() const
-{
-    const PlaneRange r = visibleRange();
-    if (!m_densityValid || r != m_densityRange) {
-        m_densityRange = r;
-        updateDensity();
-    }
-    return m_density;
-}
-
-void JointView::paint(QPainter *painter, QSizeF size, double scale) const
-{
-    if (size.isEmpty() || !(scale > 0.0))
-        return;
-    painter->save();
-    painter->scale(scale, scale);
-    const Layout l = layoutFor(size / scale);
-    const PlaneFrame &f = l.frame;
-    if (!m_densityValid || f.range() != m_densityRange) {
-        m_densityRange = f.range();
-        updateDensity();
-    }
-    const TargetAnswers &a = answers();
-    const bool models = m_dataMessage.isEmpty() && a.message.isEmpty();
-
-    if (!l.headingArea.isEmpty()) {
-        const QString given = finite(m_target) ? QStringLiteral(" | %1 = %2, %3 = %4")
-                                                     .arg(m_inputNames[0], coordinate(m_target.x()),
-                                                          m_inputNames[1], coordinate(m_target.y()))
-                                               : QString();
-        const QString text =
-            (m_showArms ? tr("Joint angles: p(%1, %2%3)") : tr("Targets: p(%1, %2%3)"))
-                .arg(m_xTitle, m_yTitle, given);
-        painter->setFont(plotStyle().headingFont);
-        painter->setPen(plotStyle().text);
-        painter->drawText(l.headingArea, Qt::AlignCenter,
-                          heading(text, plotStyle().headingFont, l.headingArea.width()));
-    }
-    if (models && !m_densityImage.isNull()) {
-        painter->save();
-        painter->setRenderHint(QPainter::SmoothPixmapTransform);
-        painter->drawImage(f.plot(), m_densityImage);
-        painter->restore();
-    }
-    f.paintBackground(painter, plotStyle());
-
-    painter->save();
-    painter->setClipRect(f.plot());
-    painter->setRenderHint(QPainter::Antialiasing, true);
-    m_scatter.paint(painter, f, pixelRatio(painter, scale));
-    if (m_showArms) {
-        painter->setPen(QPen(QColor(110, 110, 110), 1.2, Qt::DashLine));
-        painter->setBrush(Qt::NoBrush);
-        painter->drawRect(QRectF(f.toPixel(mdn::arm::kTheta1Lo, mdn::arm::kTheta2Hi),
-                                 f.toPixel(mdn::arm::kTheta1Hi, mdn::arm::kTheta2Lo)));
-    }
-    if (models && a.hasMdn) {
-        const mdn::Mixture &m = a.mixture;
-        // The heaviest components last, on top.
-        std::vector<int> order;
-        for (int k = 0; k < m.components(); ++k)
-            if (m.pi(k, 0) >= kMinPi)
-                order.push_back(k);
-        std::sort(order.begin(), order.end(),
-                  [&](int i, int j) { return m.pi(i, 0) < m.pi(j, 0); });
-        for (int k : order) {
-            const double pi = std::clamp(m.pi(k, 0), 0.0, 1.0);
-            const QPointF mu(m.mean(k, 0, 0), m.mean(k, 0, 1));
-            const QRectF ellipse(f.toPixel(mu.x() - m.width(k, 0, 0), mu.y() + m.width(k, 0, 1)),
-                                 f.toPixel(mu.x() + m.width(k, 0, 0), mu.y() - m.width(k, 0, 1)));
-            painter->setPen(QPen(withAlpha(componentColour(k), int(90 + 165 * pi)), 1.6));
-            painter->setBrush(Qt::NoBrush);
-            painter->drawEllipse(ellipse);
-            const double radius = 2.5 + 4.5 * std::sqrt(pi);
-            painter->setPen(QPen(withAlpha(Qt::white, int(120 + 135 * pi)), 1.0));
-            painter->setBrush(withAlpha(componentColour(k), int(110 + 145 * pi)));
-            painter->drawEllipse(f.toPixel(mu), radius, radius);
-        }
-        if (finite(a.mdn)) {
-            const double radius =
-                2.5 + 4.5 * std::sqrt(std::clamp(m.pi(a.likeliest, 0), 0.0, 1.0)) + 3.5;
-            painter->setPen(QPen(answerColour(), 2.5));
-            painter->setBrush(Qt::NoBrush);
-            painter->drawEllipse(f.toPixel(a.mdn), radius, radius);
-        }
-    }
-    if (m_showArms && finite(m_target)) {
-        painter->setPen(QPen(targetColour(), 1.5));
-        painter->setBrush(Qt::NoBrush);
-        for (const mdn::arm::Angles &s : mdn::arm::inverse({m_target.x(), m_target.y()}))
-            painter->drawRect(
-                QRectF(f.toPixel(s.theta1, s.theta2) - QPointF(4.5, 4.5), QSizeF(9, 9)));
-    }
-    if (models && finite(a.mse))
-        paintSymbol(painter, LegendEntry::Shape::Diamond, f.toPixel(a.mse), 12.0,
-                    QPen(Qt::white, 1.5), DataChart::mseColor());
-    painter->restore();
-
-    f.paintAxes(painter, plotStyle());
-    if (l.colourBar && !m_densityImage.isNull())
-        paintColourBar(painter, f.plot(), m_scale, m_showArms ? tr("p(θ|x)") : tr("p(y|x)"),
-                       plotStyle());
-    paintMessage(painter, f.plot(), message(), plotStyle());
-    paintLegend(painter, l.legend, l.legendArea, plotStyle());
-    painter->restore();
-}
-
-Figure JointView::figure() const
-{
-    return [this](QPainter *painter, QSizeF size, double scale) { paint(painter, size, scale); };
-}
-
-QPointF JointView::positionOf(QPointF value) const
-{
-    return layoutFor(QSizeF(size())).frame.toPixel(value);
-}
-
-PlaneRange JointView::visibleRange() const
-{
-    return layoutFor(QSizeF(size())).frame.range();
-}
-
-void JointView::paintEvent(QPaintEvent *)
-{
-    QPainter painter(this);
-    painter.fillRect(rect(), Qt::white);
-    painter.setRenderHint(QPainter::Antialiasing);
-    painter.setRenderHint(QPainter::TextAntialiasing);
-    paint(&painter, QSizeF(size()), 1.0);
 }
 
 } // namespace mdnviz
