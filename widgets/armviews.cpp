@@ -366,40 +366,41 @@ void WorkspaceView::paint(QPainter *painter, QSizeF size, double scale) const
     }
     f.paintBackground(painter, plotStyle());
 
-    painter->save();
-    painter->setClipRect(f.plot());
-    painter->setRenderHint(QPainter::Antialiasing, true);
-    if (m_showArms) {
-        painter->setPen(QPen(QColor(160, 160, 160), 1.0));
-        painter->setBrush(QColor(242, 242, 242));
-        painter->drawPath(toPixels(f).map(reachRegion()));
-    }
-    m_scatter.paint(painter, f, pixelRatio(painter, scale));
-    if (m_showArms) {
-        // The base: a pedestal under the shoulder joint at the origin.
-        const double h = kBaseHeight;
-        painter->setPen(QPen(QColor(90, 90, 90), 1.0));
-        painter->setBrush(QColor(150, 150, 150));
-        painter->drawPolygon(QPolygonF({f.toPixel(-0.4 * h, 0.0), f.toPixel(0.4 * h, 0.0),
-                                        f.toPixel(0.7 * h, -h), f.toPixel(-0.7 * h, -h)}));
-        painter->drawLine(f.toPixel(-1.1 * h, -h), f.toPixel(1.1 * h, -h));
-        painter->setBrush(QColor(60, 60, 60));
-        painter->drawEllipse(f.toPixel(0.0, 0.0), 4.5, 4.5);
-        if (m_dataMessage.isEmpty() && answers().message.isEmpty())
-            paintArms(painter, f, answers());
-    }
-    if (finite(m_target)) {
-        const QPointF t = f.toPixel(m_target);
-        for (const auto &[colour, width] :
-             {std::pair{QColor(255, 255, 255, 220), 4.5}, std::pair{targetColour(), 1.8}}) {
-            painter->setPen(QPen(colour, width, Qt::SolidLine, Qt::RoundCap));
-            painter->setBrush(Qt::NoBrush);
-            painter->drawEllipse(t, 7.0, 7.0);
-            for (const QPointF d : {QPointF(1, 0), QPointF(-1, 0), QPointF(0, 1), QPointF(0, -1)})
-                painter->drawLine(t + 3.0 * d, t + 12.0 * d);
+    {
+        ClippedPainter clipped(painter, f.plot());
+        painter->setRenderHint(QPainter::Antialiasing, true);
+        if (m_showArms) {
+            painter->setPen(QPen(QColor(160, 160, 160), 1.0));
+            painter->setBrush(QColor(242, 242, 242));
+            clipped.drawPath(toPixels(f).map(reachRegion()));
+        }
+        m_scatter.paint(painter, f, pixelRatio(painter, scale));
+        if (m_showArms) {
+            // The base: a pedestal under the shoulder joint at the origin.
+            const double h = kBaseHeight;
+            painter->setPen(QPen(QColor(90, 90, 90), 1.0));
+            painter->setBrush(QColor(150, 150, 150));
+            clipped.drawPolygon(QPolygonF({f.toPixel(-0.4 * h, 0.0), f.toPixel(0.4 * h, 0.0),
+                                           f.toPixel(0.7 * h, -h), f.toPixel(-0.7 * h, -h)}));
+            clipped.drawLine(f.toPixel(-1.1 * h, -h), f.toPixel(1.1 * h, -h));
+            painter->setBrush(QColor(60, 60, 60));
+            clipped.drawEllipse(f.toPixel(0.0, 0.0), 4.5, 4.5);
+            if (m_dataMessage.isEmpty() && answers().message.isEmpty())
+                paintArms(painter, clipped, f, answers());
+        }
+        if (finite(m_target)) {
+            const QPointF t = f.toPixel(m_target);
+            for (const auto &[colour, width] :
+                 {std::pair{QColor(255, 255, 255, 220), 4.5}, std::pair{targetColour(), 1.8}}) {
+                painter->setPen(QPen(colour, width, Qt::SolidLine, Qt::RoundCap));
+                painter->setBrush(Qt::NoBrush);
+                clipped.drawEllipse(t, 7.0, 7.0);
+                for (const QPointF d :
+                     {QPointF(1, 0), QPointF(-1, 0), QPointF(0, 1), QPointF(0, -1)})
+                    clipped.drawLine(t + 3.0 * d, t + 12.0 * d);
+            }
         }
     }
-    painter->restore();
 
     f.paintAxes(painter, plotStyle());
     paintMessage(painter, f.plot(), message(), plotStyle());
@@ -407,7 +408,8 @@ void WorkspaceView::paint(QPainter *painter, QSizeF size, double scale) const
     painter->restore();
 }
 
-void WorkspaceView::paintArms(QPainter *painter, const PlaneFrame &f, const TargetAnswers &a) const
+void WorkspaceView::paintArms(QPainter *painter, ClippedPainter &clipped, const PlaneFrame &f,
+                              const TargetAnswers &a) const
 {
     const auto armPath = [&](QPointF theta) {
         const mdn::arm::Angles angles{theta.x(), theta.y()};
@@ -421,15 +423,15 @@ void WorkspaceView::paintArms(QPainter *painter, const PlaneFrame &f, const Targ
         pen.setCapStyle(Qt::RoundCap);
         pen.setJoinStyle(Qt::RoundJoin);
         painter->setPen(pen);
-        painter->drawPolyline(armPath(a.samples[i]));
+        clipped.drawPolyline(armPath(a.samples[i]));
     }
     const auto joints = [&](const QPolygonF &arm, const QColor &edge, const QColor &end) {
         painter->setPen(QPen(edge, 1.5));
         painter->setBrush(Qt::white);
-        painter->drawEllipse(arm[1], 3.5, 3.5);
+        clipped.drawEllipse(arm[1], 3.5, 3.5);
         painter->setPen(QPen(Qt::white, 1.5));
         painter->setBrush(end);
-        painter->drawEllipse(arm[2], 5.0, 5.0);
+        clipped.drawEllipse(arm[2], 5.0, 5.0);
     };
     if (finite(a.mse)) {
         const QPolygonF arm = armPath(a.mse);
@@ -437,11 +439,11 @@ void WorkspaceView::paintArms(QPainter *painter, const PlaneFrame &f, const Targ
         pen.setCapStyle(Qt::RoundCap);
         pen.setJoinStyle(Qt::RoundJoin);
         painter->setPen(pen);
-        painter->drawPolyline(arm);
+        clipped.drawPolyline(arm);
         if (finite(m_target)) {
             QPen miss(DataChart::mseColor(), 1.5, Qt::DashLine);
             painter->setPen(miss);
-            painter->drawLine(arm[2], f.toPixel(m_target));
+            clipped.drawLine(arm[2], f.toPixel(m_target));
         }
         joints(arm, DataChart::mseColor(), DataChart::mseColor());
     }
@@ -451,7 +453,7 @@ void WorkspaceView::paintArms(QPainter *painter, const PlaneFrame &f, const Targ
         pen.setCapStyle(Qt::RoundCap);
         pen.setJoinStyle(Qt::RoundJoin);
         painter->setPen(pen);
-        painter->drawPolyline(arm);
+        clipped.drawPolyline(arm);
         joints(arm, answerColour(),
                a.likeliest >= 0 ? componentColour(a.likeliest) : answerColour());
     }

@@ -106,7 +106,8 @@ private:
     struct Layout;
     Layout layoutFor(QSizeF size) const;
     PlaneRange wantedRange() const;
-    void paintArms(QPainter *painter, const PlaneFrame &frame, const TargetAnswers &a) const;
+    void paintArms(QPainter *painter, ClippedPainter &clipped, const PlaneFrame &frame,
+                   const TargetAnswers &a) const;
     std::vector<LegendEntry> legend() const;
     void moveTargetTo(QPointF widgetPos);
 

@@ -152,7 +152,7 @@ std::vector<LegendEntry> JointView::legend() const
         out.push_back(
             {tr("MDN most probable"), Shape::Ring, QPen(answerColour(), 2.5), Qt::NoBrush});
     }
-    if (m_showArms && finite(m_target))
+    if (m_showArms && finite(m_target) && !mdn::arm::inverse({m_target.x(), m_target.y()}).empty())
         out.push_back(
             {tr("true solutions"), Shape::Square, QPen(targetColour(), 1.5), Qt::NoBrush});
     if (a.hasMse)
@@ -274,57 +274,64 @@ void JointView::paint(QPainter *painter, QSizeF size, double scale) const
     }
     f.paintBackground(painter, plotStyle());
 
-    painter->save();
-    painter->setClipRect(f.plot());
-    painter->setRenderHint(QPainter::Antialiasing, true);
-    m_scatter.paint(painter, f, pixelRatio(painter, scale));
-    if (m_showArms) {
-        painter->setPen(QPen(QColor(110, 110, 110), 1.2, Qt::DashLine));
-        painter->setBrush(Qt::NoBrush);
-        painter->drawRect(QRectF(f.toPixel(mdn::arm::kTheta1Lo, mdn::arm::kTheta2Hi),
-                                 f.toPixel(mdn::arm::kTheta1Hi, mdn::arm::kTheta2Lo)));
-    }
-    if (models && a.hasMdn) {
-        const mdn::Mixture &m = a.mixture;
-        // The heaviest components last, on top.
-        std::vector<int> order;
-        for (int k = 0; k < m.components(); ++k)
-            if (m.pi(k, 0) >= kMinPi)
-                order.push_back(k);
-        std::sort(order.begin(), order.end(),
-                  [&](int i, int j) { return m.pi(i, 0) < m.pi(j, 0); });
-        for (int k : order) {
-            const double pi = std::clamp(m.pi(k, 0), 0.0, 1.0);
-            const QPointF mu(m.mean(k, 0, 0), m.mean(k, 0, 1));
-            const QRectF ellipse(f.toPixel(mu.x() - m.width(k, 0, 0), mu.y() + m.width(k, 0, 1)),
-                                 f.toPixel(mu.x() + m.width(k, 0, 0), mu.y() - m.width(k, 0, 1)));
-            painter->setPen(QPen(withAlpha(componentColour(k), int(90 + 165 * pi)), 1.6));
+    {
+        ClippedPainter clipped(painter, f.plot());
+        painter->setRenderHint(QPainter::Antialiasing, true);
+        m_scatter.paint(painter, f, pixelRatio(painter, scale));
+        if (m_showArms) {
+            painter->setPen(QPen(QColor(110, 110, 110), 1.2, Qt::DashLine));
             painter->setBrush(Qt::NoBrush);
-            painter->drawEllipse(ellipse);
-            const double radius = 2.5 + 4.5 * std::sqrt(pi);
-            painter->setPen(QPen(withAlpha(Qt::white, int(120 + 135 * pi)), 1.0));
-            painter->setBrush(withAlpha(componentColour(k), int(110 + 145 * pi)));
-            painter->drawEllipse(f.toPixel(mu), radius, radius);
+            clipped.drawRect(QRectF(f.toPixel(mdn::arm::kTheta1Lo, mdn::arm::kTheta2Hi),
+                                    f.toPixel(mdn::arm::kTheta1Hi, mdn::arm::kTheta2Lo)));
         }
-        if (finite(a.mdn)) {
-            const double radius =
-                2.5 + 4.5 * std::sqrt(std::clamp(m.pi(a.likeliest, 0), 0.0, 1.0)) + 3.5;
-            painter->setPen(QPen(answerColour(), 2.5));
+        if (models && a.hasMdn) {
+            const mdn::Mixture &m = a.mixture;
+            // The heaviest components last, on top.
+            std::vector<int> order;
+            for (int k = 0; k < m.components(); ++k)
+                if (m.pi(k, 0) >= kMinPi)
+                    order.push_back(k);
+            std::sort(order.begin(), order.end(),
+                      [&](int i, int j) { return m.pi(i, 0) < m.pi(j, 0); });
+            for (int k : order) {
+                const double pi = std::clamp(m.pi(k, 0), 0.0, 1.0);
+                const QPointF mu(m.mean(k, 0, 0), m.mean(k, 0, 1));
+                const QRectF ellipse(
+                    f.toPixel(mu.x() - m.width(k, 0, 0), mu.y() + m.width(k, 0, 1)),
+                    f.toPixel(mu.x() + m.width(k, 0, 0), mu.y() - m.width(k, 0, 1)));
+                painter->setPen(QPen(withAlpha(componentColour(k), int(90 + 165 * pi)), 1.6));
+                painter->setBrush(Qt::NoBrush);
+                clipped.drawEllipse(ellipse);
+                const double radius = 2.5 + 4.5 * std::sqrt(pi);
+                painter->setPen(QPen(withAlpha(Qt::white, int(120 + 135 * pi)), 1.0));
+                painter->setBrush(withAlpha(componentColour(k), int(110 + 145 * pi)));
+                clipped.drawEllipse(f.toPixel(mu), radius, radius);
+            }
+            if (finite(a.mdn)) {
+                const double radius =
+                    2.5 + 4.5 * std::sqrt(std::clamp(m.pi(a.likeliest, 0), 0.0, 1.0)) + 3.5;
+                painter->setPen(QPen(answerColour(), 2.5));
+                painter->setBrush(Qt::NoBrush);
+                clipped.drawEllipse(f.toPixel(a.mdn), radius, radius);
+            }
+        }
+        if (m_showArms && finite(m_target)) {
+            painter->setPen(QPen(targetColour(), 1.5));
             painter->setBrush(Qt::NoBrush);
-            painter->drawEllipse(f.toPixel(a.mdn), radius, radius);
+            for (const mdn::arm::Angles &s : mdn::arm::inverse({m_target.x(), m_target.y()}))
+                clipped.drawRect(
+                    QRectF(f.toPixel(s.theta1, s.theta2) - QPointF(4.5, 4.5), QSizeF(9, 9)));
+        }
+        if (models && finite(a.mse)) {
+            // The legend's diamond, as a polygon that the clip cuts in every format.
+            const QPointF c = f.toPixel(a.mse);
+            const double d = 6.0 * 1.3;
+            painter->setPen(QPen(Qt::white, 1.5));
+            painter->setBrush(DataChart::mseColor());
+            clipped.drawPolygon(QPolygonF(
+                {c + QPointF(0, -d), c + QPointF(d, 0), c + QPointF(0, d), c + QPointF(-d, 0)}));
         }
     }
-    if (m_showArms && finite(m_target)) {
-        painter->setPen(QPen(targetColour(), 1.5));
-        painter->setBrush(Qt::NoBrush);
-        for (const mdn::arm::Angles &s : mdn::arm::inverse({m_target.x(), m_target.y()}))
-            painter->drawRect(
-                QRectF(f.toPixel(s.theta1, s.theta2) - QPointF(4.5, 4.5), QSizeF(9, 9)));
-    }
-    if (models && finite(a.mse))
-        paintSymbol(painter, LegendEntry::Shape::Diamond, f.toPixel(a.mse), 12.0,
-                    QPen(Qt::white, 1.5), DataChart::mseColor());
-    painter->restore();
 
     f.paintAxes(painter, plotStyle());
     if (l.colourBar && !m_densityImage.isNull())

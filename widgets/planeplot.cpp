@@ -317,6 +317,99 @@ void ScatterImage::paint(QPainter *painter, const PlaneFrame &frame, double pixe
     painter->drawImage(QRectF(plot.topLeft(), QSizeF(pixels) / pixelRatio), img);
 }
 
+ClippedPainter::ClippedPainter(QPainter *painter, const QRectF &clip)
+    : m_painter(painter), m_clip(clip),
+      m_cut(painter->paintEngine() && painter->paintEngine()->type() == QPaintEngine::SVG)
+{
+    m_painter->save();
+    m_painter->setClipRect(clip);
+}
+
+ClippedPainter::~ClippedPainter()
+{
+    m_painter->restore();
+}
+
+void ClippedPainter::drawPath(const QPainterPath &path)
+{
+    const QPen pen = m_painter->pen();
+    const double w = pen.style() == Qt::NoPen ? 0.0 : pen.widthF();
+    if (!m_cut || m_clip.contains(path.controlPointRect().adjusted(-w, -w, w, w))) {
+        m_painter->drawPath(path);
+        return;
+    }
+    QPainterPath box;
+    box.addRect(m_clip);
+    const QBrush brush = m_painter->brush();
+    m_painter->save();
+    m_painter->setPen(Qt::NoPen);
+    if (brush.style() != Qt::NoBrush)
+        m_painter->drawPath(path.intersected(box));
+    if (pen.style() != Qt::NoPen) {
+        m_painter->setBrush(pen.brush());
+        m_painter->drawPath(QPainterPathStroker(pen).createStroke(path).intersected(box));
+    }
+    m_painter->restore();
+}
+
+void ClippedPainter::drawPolyline(const QPolygonF &line)
+{
+    if (!m_cut) {
+        m_painter->drawPolyline(line);
+        return;
+    }
+    QPainterPath path;
+    path.addPolygon(line);
+    const QBrush brush = m_painter->brush();
+    m_painter->setBrush(Qt::NoBrush); // a polyline has no inside
+    drawPath(path);
+    m_painter->setBrush(brush);
+}
+
+void ClippedPainter::drawPolygon(const QPolygonF &polygon)
+{
+    if (!m_cut) {
+        m_painter->drawPolygon(polygon);
+        return;
+    }
+    QPainterPath path;
+    path.addPolygon(polygon);
+    path.closeSubpath();
+    drawPath(path);
+}
+
+void ClippedPainter::drawLine(QPointF from, QPointF to)
+{
+    drawPolyline(QPolygonF({from, to}));
+}
+
+void ClippedPainter::drawEllipse(const QRectF &bounds)
+{
+    if (!m_cut) {
+        m_painter->drawEllipse(bounds);
+        return;
+    }
+    QPainterPath path;
+    path.addEllipse(bounds);
+    drawPath(path);
+}
+
+void ClippedPainter::drawEllipse(QPointF centre, double rx, double ry)
+{
+    drawEllipse(QRectF(centre.x() - rx, centre.y() - ry, 2 * rx, 2 * ry));
+}
+
+void ClippedPainter::drawRect(const QRectF &rect)
+{
+    if (!m_cut) {
+        m_painter->drawRect(rect);
+        return;
+    }
+    QPainterPath path;
+    path.addRect(rect);
+    drawPath(path);
+}
+
 namespace {
 
 constexpr double kSymbolWidth = 22.0;

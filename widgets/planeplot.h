@@ -20,6 +20,8 @@
 
 QT_BEGIN_NAMESPACE
 class QPainter;
+class QPainterPath;
+class QPolygonF;
 QT_END_NAMESPACE
 
 namespace mdnviz {
@@ -113,6 +115,31 @@ private:
     mutable QSize m_pixels;
     mutable PlaneRange m_range;
     mutable double m_ratio = 0.0;
+};
+
+// Shapes cut to a plot rectangle. The painter's clip does that, except in SVG, whose engine
+// ignores clipping (Qt 6.4): there a shape that crosses the rectangle is drawn as its fill and its
+// pen's outline, each intersected with the rectangle. Uses the painter's pen and brush; sets the
+// clip for its lifetime.
+class ClippedPainter {
+public:
+    ClippedPainter(QPainter *painter, const QRectF &clip);
+    ~ClippedPainter();
+    ClippedPainter(const ClippedPainter &) = delete;
+    ClippedPainter &operator=(const ClippedPainter &) = delete;
+
+    void drawPath(const QPainterPath &path);
+    void drawPolyline(const QPolygonF &line);
+    void drawPolygon(const QPolygonF &polygon);
+    void drawLine(QPointF from, QPointF to);
+    void drawEllipse(const QRectF &bounds);
+    void drawEllipse(QPointF centre, double rx, double ry);
+    void drawRect(const QRectF &rect);
+
+private:
+    QPainter *m_painter;
+    QRectF m_clip;
+    bool m_cut; // the engine ignores the clip
 };
 
 // One legend entry: a line (pen), a marker (brush, optional edge pen) or both.
