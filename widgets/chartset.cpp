@@ -25,7 +25,8 @@ void ChartSet::setDataset(const mdn::Dataset &all, std::optional<mdn::Generator>
     data->clearFits();
     loss->clear();
     mixture->clear();
-    slice->setDataset(d, generator, noise);
+    // A generator's true density is of one target given one input: of a projection it says nothing.
+    slice->setDataset(d, all.oneDimensional() ? generator : std::nullopt, noise);
     data->setSliceX(slice->sliceX());
 }
 
