@@ -51,7 +51,8 @@ std::vector<Point> reachOutline(int perSide = 64);
 // (the uniform prior cancels), and 0 outside the box. Z is integrated numerically (Simpson's rule
 // on a grid of the box whose steps follow sd, only where the integrand is within e^-30 of its
 // largest value), log Z to within 1e-4 and the mean NLL of a dataset to within 1e-6 nats.
-// About 40 microseconds a point at sd 0.02 (10,000 points: 0.4 s). sd must be positive and finite
+// Tens of microseconds a point: 10,000 points took 0.4 to 1 s for sd 0.005 to 0.2 on a shared
+// two-core machine (about 2 s with it fully loaded). sd must be positive and finite
 // (std::invalid_argument otherwise): without noise the density is a pair of spikes.
 
 // log Z(x): finite for any finite x (far out of reach it is very negative, not -inf).
