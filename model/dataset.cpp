@@ -2,12 +2,14 @@
 
 #include "mixture.h"
 #include "rng.h"
+#include "robotarm.h"
 
 #include <Eigen/Core>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 namespace mdn {
 
@@ -215,6 +217,10 @@ const char *generatorName(Generator g)
         return "inverse-sinusoid";
     case Generator::Bishop:
         return "bishop";
+    case Generator::RobotArm:
+        return "robot-arm";
+    case Generator::RobotArmForward:
+        return "robot-arm-forward";
     }
     return "?";
 }
@@ -229,24 +235,65 @@ std::optional<Generator> generatorFromName(const std::string &name)
 
 std::vector<Generator> allGenerators()
 {
-    return {Generator::Sinusoid, Generator::InverseSinusoid, Generator::Bishop};
+    return {Generator::Sinusoid, Generator::InverseSinusoid, Generator::Bishop, Generator::RobotArm,
+            Generator::RobotArmForward};
 }
 
-double defaultNoise(Generator g) { return g == Generator::Bishop ? 0.1 : 1.0; }
+namespace {
+
+bool isArm(Generator g) { return g == Generator::RobotArm || g == Generator::RobotArmForward; }
+
+} // namespace
+
+double defaultNoise(Generator g)
+{
+    if (isArm(g))
+        return 0.0; // Bishop's arm data are noise-free
+    return g == Generator::Bishop ? 0.1 : 1.0;
+}
+
+int generatorInputDims(Generator g) { return isArm(g) ? 2 : 1; }
+int generatorTargetDims(Generator g) { return isArm(g) ? 2 : 1; }
+
+bool fitsGenerator(Generator g, const Dataset &data)
+{
+    return data.inputDims == generatorInputDims(g) && data.targetDims == generatorTargetDims(g) &&
+           data.shapeValid();
+}
 
 Dataset generate(const GeneratorSpec &spec, const std::atomic<bool> *stop)
 {
     Rng rng(spec.seed);
     Dataset d;
     d.name = generatorName(spec.generator);
+    d.inputDims = generatorInputDims(spec.generator);
+    d.targetDims = generatorTargetDims(spec.generator);
+    const bool arm = isArm(spec.generator);
+    if (arm) {
+        const bool forward = spec.generator == Generator::RobotArmForward;
+        const std::vector<std::string> position{"x1", "x2"}, angles{"theta1", "theta2"};
+        d.inputNames = forward ? angles : position;
+        d.targetNames = forward ? position : angles;
+    }
     // Reserved, not resized: zeroing 160 MB up front takes most of a second on a busy machine,
     // and a stop request would wait for it.
-    d.x.reserve(spec.points);
-    d.y.reserve(spec.points);
+    d.x.reserve(spec.points * std::size_t(d.inputDims));
+    d.y.reserve(spec.points * std::size_t(d.targetDims));
     for (std::size_t i = 0; i < spec.points; ++i) {
         if (i % 65536 == 0 && stop && stop->load(std::memory_order_relaxed))
             break;
-        if (spec.generator == Generator::Bishop) {
+        if (arm) {
+            // Both normals are drawn at any noise, so that the angles do not depend on it.
+            const arm::Angles t{rng.uniform(arm::kTheta1Lo, arm::kTheta1Hi),
+                                rng.uniform(arm::kTheta2Lo, arm::kTheta2Hi)};
+            const arm::Point f = arm::endEffector(t);
+            const double p[2] = {f.x + spec.noise * rng.normal(), f.y + spec.noise * rng.normal()};
+            const double a[2] = {t.theta1, t.theta2};
+            if (spec.generator == Generator::RobotArm)
+                d.addPoint(p, a);
+            else
+                d.addPoint(a, p);
+        } else if (spec.generator == Generator::Bishop) {
             const double t = rng.uniform();
             d.x.push_back(bishopCurve(t) + rng.uniform(-spec.noise, spec.noise));
             d.y.push_back(t);
@@ -264,6 +311,8 @@ Dataset generate(const GeneratorSpec &spec, const std::atomic<bool> *stop)
 std::vector<double> trueConditionalDensity(Generator g, double noise, double x,
                                            const std::vector<double> &ys)
 {
+    if (isArm(g))
+        return {};
     noise = std::max(noise, kMinNoise);
     std::vector<double> p(ys.size(), 0.0);
     if (g == Generator::Sinusoid) {
@@ -282,10 +331,18 @@ std::vector<double> trueConditionalDensity(Generator g, double noise, double x,
 
 double bayesNll(Generator g, double noise, const Dataset &data, const std::atomic<bool> *stop)
 {
+    if (!fitsGenerator(g, data))
+        throw std::invalid_argument(std::string("data of ") + std::to_string(data.inputDims) +
+                                    " input(s) and " + std::to_string(data.targetDims) +
+                                    " target(s) do not fit the " + generatorName(g) + " generator");
     if (data.empty())
         return std::numeric_limits<double>::quiet_NaN();
     if (!(noise > 0.0))
         return -std::numeric_limits<double>::infinity();
+    if (g == Generator::RobotArm)
+        return arm::inverseBayesNll(noise, data, stop);
+    if (g == Generator::RobotArmForward)
+        return arm::forwardBayesNll(noise, data, stop);
     noise = std::max(noise, kMinNoise);
     const auto stopped = [stop](std::size_t i) {
         return i % 4096 == 0 && stop && stop->load(std::memory_order_relaxed);
@@ -331,6 +388,20 @@ Range trueYRange(Generator g, double noise)
         return {-kHalfRange, kHalfRange};
     case Generator::Bishop:
         return {0.0, 1.0};
+    case Generator::RobotArm:
+        return {arm::kTheta1Lo, arm::kTheta1Hi};
+    case Generator::RobotArmForward: {
+        double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+        for (int i = 0; i <= 200; ++i)
+            for (int j = 0; j <= 200; ++j) {
+                const double x1 = arm::endEffector({arm::kTheta1Lo + (arm::kTheta1Hi - arm::kTheta1Lo) * i / 200.0,
+                                                    arm::kTheta2Lo + (arm::kTheta2Hi - arm::kTheta2Lo) * j / 200.0})
+                                      .x;
+                lo = std::min(lo, x1);
+                hi = std::max(hi, x1);
+            }
+        return {lo - 4.0 * noise, hi + 4.0 * noise};
+    }
     }
     return {};
 }

@@ -56,7 +56,14 @@ struct Dataset {
 //  InverseSinusoid: the same pairs with x and y swapped: one x, up to five right answers
 //  Bishop:          t ~ U(0, 1), x = t + 0.3 sin(2 pi t) + U(-noise, noise), learn t from x
 //                   (Bishop 1994; noise is the half-width of the uniform term, 0.1 there)
-enum class Generator { Sinusoid, InverseSinusoid, Bishop };
+//  RobotArm:        Bishop's (1994) two-link arm (robotarm.h): theta1 ~ U(0.3, 1.2),
+//                   theta2 ~ U(pi/2, 3pi/2); learn the angles (targets theta1, theta2) from the
+//                   end effector's position (inputs x1, x2) + N(0, noise^2) on each coordinate.
+//                   Two answers for most positions; noise 0 by default, as Bishop's data.
+//  RobotArmForward: the same arm the other way round: inputs theta1, theta2, targets the noisy
+//                   position x1, x2; one answer.
+// The arm problems have two inputs and two targets; the others one of each.
+enum class Generator { Sinusoid, InverseSinusoid, Bishop, RobotArm, RobotArmForward };
 
 // Generated points by default. With 20% held out the default MDN trains on 3,200 and comes within
 // about 0.05 nats of the Bayes-optimal NLL on the held-out points (40 seeds: worst 0.08); on 800
@@ -71,10 +78,16 @@ struct GeneratorSpec {
     std::uint64_t seed = 1;
 };
 
-const char *generatorName(Generator g);                       // "sinusoid", ...
+const char *generatorName(Generator g);                       // "sinusoid", ..., "robot-arm-forward"
 std::optional<Generator> generatorFromName(const std::string &name);
+// In the order of the enum: the one-dimensional generators first.
 std::vector<Generator> allGenerators();
-double defaultNoise(Generator g);                             // 1.0, 1.0, 0.1
+double defaultNoise(Generator g);                             // 1.0, 1.0, 0.1, 0, 0
+// The inputs and targets per point of a generator's data: 1 and 1, or 2 and 2 for the arm.
+int generatorInputDims(Generator g);
+int generatorTargetDims(Generator g);
+// Data of the generator's shape (its number of inputs and targets).
+bool fitsGenerator(Generator g, const Dataset &data);
 
 // Stops early, with the points drawn so far, when *stop turns true (checked every 65,536 points).
 Dataset generate(const GeneratorSpec &spec, const std::atomic<bool> *stop = nullptr);
@@ -85,6 +98,8 @@ double sinusoidCurve(double t);
 // The true conditional density p(y | x) of a generator, evaluated at every y of `ys` for one x.
 // For the inverse problems the density is proportional to prior(y) * likelihood(x | y); its
 // normaliser is found by integrating over the generator's hidden variable on a fine grid.
+// One input and one target only: empty for the arm generators, whose density is over two targets
+// given two inputs (arm::conditionalDensity).
 std::vector<double> trueConditionalDensity(Generator g, double noise, double x,
                                            const std::vector<double> &ys);
 
@@ -94,6 +109,8 @@ std::vector<double> trueConditionalDensity(Generator g, double noise, double x,
 // interpolated, which keeps a million points to about a second and the result within 1e-4 nats.
 // A noiseless generator (noise 0) has no such floor: its density is a spike, and the result is
 // -infinity. NaN for no data, or when *stop turns true before the end (checked every 4,096 points).
+// The arm generators' floors are arm::inverseBayesNll and arm::forwardBayesNll. Throws
+// std::invalid_argument for data that do not fit the generator (fitsGenerator).
 double bayesNll(Generator g, double noise, const Dataset &data,
                 const std::atomic<bool> *stop = nullptr);
 
@@ -101,6 +118,8 @@ double bayesNll(Generator g, double noise, const Dataset &data,
 struct Range {
     double lo = 0.0, hi = 0.0;
 };
+// For the arm generators, of the first target (the one the charts plot): theta1's box for
+// robot-arm, x1's reach widened by 4 noise SDs for robot-arm-forward.
 Range trueYRange(Generator g, double noise);
 
 } // namespace mdn

@@ -8,7 +8,10 @@
 // (theta2 = pi is the arm stretched out). The forward problem (theta -> x) has one answer; the
 // inverse (x -> theta) two for most reachable points: "elbow up" and "elbow down".
 
-#include <array>
+#include "dataset.h"
+
+#include <Eigen/Core>
+
 #include <vector>
 
 namespace mdn::arm {
@@ -41,5 +44,37 @@ std::vector<Angles> inverse(const Point &p);
 // The outline of the region the end effector reaches (theta over the joint box), as a closed
 // polygon of about `perSide` * 4 vertices: the images of the box's four edges, in order.
 std::vector<Point> reachOutline(int perSide = 64);
+
+// The inverse problem with a noisy sensor, as the robot-arm generator draws it: theta uniform over
+// the joint box, the observed position x = endEffector(theta) + N(0, sd^2 I). Its true density is
+//   p(theta | x) = N(x; f(theta), sd^2 I) / Z(x),  Z(x) = integral over the box of N(x; f(theta), sd^2 I)
+// (the uniform prior cancels), and 0 outside the box. Z is integrated numerically (Simpson's rule
+// on a grid of the box whose steps follow sd, only where the integrand is within e^-30 of its
+// largest value), log Z to within 1e-4 and the mean NLL of a dataset to within 1e-6 nats.
+// Tens of microseconds a point: 10,000 points took 0.4 to 1 s for sd 0.005 to 0.2 on a shared
+// two-core machine (about 2 s with it fully loaded). sd must be positive and finite
+// (std::invalid_argument otherwise): without noise the density is a pair of spikes.
+
+// log Z(x): finite for any finite x (far out of reach it is very negative, not -inf).
+double logEvidence(double sd, const Point &x);
+// p(theta | x) at each of `thetas` (per square radian).
+std::vector<double> conditionalDensity(double sd, const Point &x, const std::vector<Angles> &thetas);
+
+// Mean NLL (nats per point) of the arm data under the true densities, the floor under any
+// model's held-out NLL: for the inverse problem (inputs x1, x2; targets theta1, theta2)
+// -log p(theta | x) as above; for the forward one (inputs theta1, theta2; targets x1, x2)
+// -log N(x; f(theta), sd^2 I) = log(2 pi sd^2) + |x - f(theta)|^2 / (2 sd^2), from the data's own
+// residuals. +inf when an inverse point's angles lie outside the joint box. NaN for no data, or
+// when *stop turns true (checked every 256 points). Throws std::invalid_argument when sd is not
+// positive and finite or the data are not two inputs and two targets.
+double inverseBayesNll(double sd, const Dataset &data, const std::atomic<bool> *stop = nullptr);
+double forwardBayesNll(double sd, const Dataset &data, const std::atomic<bool> *stop = nullptr);
+
+// How far the arm ends from where it was sent: the root mean square distance between each
+// point's inputs (the desired position x1, x2 of the inverse problem) and the end effector at the
+// point's column of `predictedAngles` (2 x data.size(), theta1 and theta2, as Predictor returns
+// them). Throws std::invalid_argument for data that are not two inputs and two targets, no data,
+// or a matrix of another shape.
+double positionRmse(const Dataset &data, const Eigen::MatrixXd &predictedAngles);
 
 } // namespace mdn::arm

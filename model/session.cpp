@@ -123,7 +123,7 @@ Session::Session(std::shared_ptr<const Dataset> data, const SessionOptions &opti
     m_train = subset(*m_data, split.train);
     m_validation = subset(*m_data, split.validation);
     // The exact floor under the held-out NLL, once per split.
-    if (options.generator && m_data->oneDimensional() && !m_validation.empty())
+    if (options.generator && fitsGenerator(options.generator->generator, *m_data) && !m_validation.empty())
         m_bayes = mdn::bayesNll(options.generator->generator, options.generator->noise, m_validation, stop);
     for (TrainConfig c : runs) {
         c.batch = batchFor(c.batch, m_train.size());

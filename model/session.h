@@ -24,7 +24,7 @@ struct SessionOptions {
     double validationPercent = 20.0;
     std::uint64_t splitSeed = 1;
     // The generator of the data, when it is known: its density gives the lowest NLL any model can
-    // reach on the held-out points (one input and one target only).
+    // reach on the held-out points (when the data have the generator's shape: fitsGenerator).
     std::optional<GeneratorSpec> generator;
 };
 

@@ -185,7 +185,9 @@ std::vector<SettingSpec> makeTable()
     std::vector<SettingSpec> t;
 
     SettingSpec generator{"generator", "dataset", "name",
-                          "Built-in dataset: sinusoid, inverse-sinusoid or bishop.",
+                          "Built-in dataset: sinusoid, inverse-sinusoid, bishop, robot-arm (Bishop's "
+                          "two-link arm: joint angles from the hand's position) or robot-arm-forward "
+                          "(the position from the angles).",
                           Type::Choice, 0, 0, 0, {}, {}, {}};
     for (Generator g : allGenerators())
         generator.choices.push_back(generatorName(g));
@@ -193,7 +195,7 @@ std::vector<SettingSpec> makeTable()
     generator.set = [](Settings &v, const std::string &text, std::string &why) {
         const std::optional<Generator> g = generatorFromName(text);
         if (!g) {
-            why = "expected sinusoid, inverse-sinusoid or bishop";
+            why = "expected sinusoid, inverse-sinusoid, bishop, robot-arm or robot-arm-forward";
             return false;
         }
         v.generator = *g;
@@ -212,9 +214,10 @@ std::vector<SettingSpec> makeTable()
     t.push_back(integer("points", "points", "N", "Number of generated points.",
                         &Settings::points, 1, 50'000'000, 1'000'000));
     t.push_back(real("noise", "noise", "SD",
-                     "Noise of the generator: the standard deviation for the sinusoids, the "
-                     "half-width of the uniform term for bishop (default: the dataset's own, 1.0 for "
-                     "the sinusoids and 0.1 for bishop).",
+                     "Noise of the generator: the standard deviation for the sinusoids and of each "
+                     "observed hand coordinate for the robot arm, the half-width of the uniform term "
+                     "for bishop (default: the dataset's own, 1.0 for the sinusoids, 0.1 for bishop, "
+                     "0 for the robot arm).",
                      &Settings::noise, 0.0, 1e6, 10.0));
     t.push_back(integer("seed", "seed", "S", "Random seed of the data, the weights and the samples.",
                         &Settings::seed, 0, 4e18, 2147483647));

@@ -133,6 +133,9 @@ void TestModel::generatorsFollowTheirDefinition()
             residual2 += r * r;
             break;
         }
+        case Generator::RobotArm:
+        case Generator::RobotArmForward:
+            QFAIL("the arm's points are two-dimensional: see tst_robotarm");
         }
     }
     // The noise has the stated size: N(0, 1) has variance 1, U(-0.1, 0.1) has variance 0.01/3.

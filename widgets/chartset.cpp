@@ -31,7 +31,8 @@ void ChartSet::setDataset(const mdn::Dataset &all, std::optional<mdn::Generator>
     for (int c = 0; c < all.targetDims; ++c)
         targets << QString::fromStdString(all.targetName(c));
     mixture->setColumnNames(inputs, targets);
-    slice->setDataset(d, generator, noise);
+    // A generator's true density is of one target given one input: of a projection it says nothing.
+    slice->setDataset(d, all.oneDimensional() ? generator : std::nullopt, noise);
     data->setSliceX(slice->sliceX());
 }
 

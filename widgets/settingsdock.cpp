@@ -51,6 +51,10 @@ int indexOf(mdn::Generator g)
         return SettingsDock::InverseSinusoid;
     case mdn::Generator::Bishop:
         return SettingsDock::Bishop;
+    case mdn::Generator::RobotArm:
+        return SettingsDock::RobotArm;
+    case mdn::Generator::RobotArmForward:
+        return SettingsDock::RobotArmForward;
     }
     return SettingsDock::InverseSinusoid;
 }
@@ -62,6 +66,10 @@ mdn::Generator generatorAt(int index)
         return mdn::Generator::Sinusoid;
     case SettingsDock::Bishop:
         return mdn::Generator::Bishop;
+    case SettingsDock::RobotArm:
+        return mdn::Generator::RobotArm;
+    case SettingsDock::RobotArmForward:
+        return mdn::Generator::RobotArmForward;
     default:
         return mdn::Generator::InverseSinusoid;
     }
@@ -192,6 +200,8 @@ SettingsDock::SettingsDock(QWidget *parent) : QDockWidget(tr("Settings"), parent
     m_dataset->addItem(tr("Sinusoid"));
     m_dataset->addItem(tr("Inverse sinusoid"));
     m_dataset->addItem(tr("Bishop (1994)"));
+    m_dataset->addItem(tr("Robot arm: angles from position"));
+    m_dataset->addItem(tr("Robot arm: position from angles"));
     m_dataset->addItem(tr("From file…"));
     m_dataset->setItemData(Sinusoid, tr("y = 7 sin(0.75 x) + 0.5 x + noise: one answer per x"),
                            Qt::ToolTipRole);
@@ -200,6 +210,14 @@ SettingsDock::SettingsDock(QWidget *parent) : QDockWidget(tr("Settings"), parent
                            Qt::ToolTipRole);
     m_dataset->setItemData(Bishop,
                            tr("Bishop's inverse problem: x = t + 0.3 sin(2πt) + uniform noise"),
+                           Qt::ToolTipRole);
+    m_dataset->setItemData(RobotArm,
+                           tr("Bishop's two-link arm: the joint angles (θ1, θ2) that put its hand at "
+                              "(x1, x2); two answers for most positions"),
+                           Qt::ToolTipRole);
+    m_dataset->setItemData(RobotArmForward,
+                           tr("Bishop's two-link arm the other way: the hand's position (x1, x2) "
+                              "from the joint angles; one answer"),
                            Qt::ToolTipRole);
     m_dataset->setItemData(FromFile, tr("Load (x, y) pairs from a CSV file"), Qt::ToolTipRole);
     m_dataset->setToolTip(tr("The problem to learn: a built-in generator or a CSV file"));
@@ -219,8 +237,9 @@ SettingsDock::SettingsDock(QWidget *parent) : QDockWidget(tr("Settings"), parent
     m_noise->setSingleStep(0.1);
     m_noise->setDecimals(2);
     m_noise->setKeyboardTracking(false);
-    m_noise->setToolTip(tr("Noise of the generator: the standard deviation for the sinusoids, "
-                           "the half-width of the uniform term for Bishop's problem"));
+    m_noise->setToolTip(tr("Noise of the generator: the standard deviation for the sinusoids and "
+                           "of each observed hand coordinate for the robot arm (0: exact, as "
+                           "Bishop's), the half-width of the uniform term for Bishop's problem"));
     form->addRow(tr("Noise"), m_noise);
     m_seed = makeSpin("seed", 0, INT_MAX,
                       tr("Random seed of the data, the initial weights and the batch order"));
@@ -524,6 +543,9 @@ void SettingsDock::updateEnabled()
     const bool file = m_dataset->currentIndex() == FromFile;
     m_points->setEnabled(!file);
     m_noise->setEnabled(!file);
+    // The arm's noise is a fraction of its reach of 1: steps of 0.1 would skip what matters.
+    const int index = m_dataset->currentIndex();
+    m_noise->setSingleStep(index == RobotArm || index == RobotArmForward ? 0.01 : 0.1);
     m_densityLog->setEnabled(m_showDensity->isChecked());
 }
 

@@ -43,7 +43,7 @@ public:
     void saveSettings(QSettings &store) const;
 
     // The dataset combo's entries, in order.
-    enum DatasetEntry { Sinusoid, InverseSinusoid, Bishop, FromFile };
+    enum DatasetEntry { Sinusoid, InverseSinusoid, Bishop, RobotArm, RobotArmForward, FromFile };
 
 signals:
     void settingsChanged(const mdnviz::Settings &settings); // every user edit, once

@@ -214,7 +214,8 @@ void SliceChart::updateData()
         const std::vector<double> ys = mdn::linspace(lo, hi, kCurvePoints);
         const std::vector<double> p = mdn::trueConditionalDensity(*m_generator, m_noise, m_x, ys);
         truth.reserve(kCurvePoints);
-        for (int i = 0; i < kCurvePoints; ++i) {
+        // Empty for a generator with more than one input or target (the robot arm).
+        for (int i = 0; i < kCurvePoints && p.size() == ys.size(); ++i) {
             truth.append(QPointF(ys[std::size_t(i)], p[std::size_t(i)]));
             m_dataPeak = std::max(m_dataPeak, p[std::size_t(i)]);
         }
