@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "chartexport.h"
+#include "armviews.h"
 #include "chartset.h"
 #include "csv.h"
 #include "datachart.h"
@@ -8,6 +9,7 @@
 #include "losschart.h"
 #include "losshistory.h"
 #include "mixturechart.h"
+#include "robotarm.h"
 #include "scale.h"
 #include "slicechart.h"
 #include "session.h"
@@ -130,6 +132,13 @@ struct PathOption {
     QString path;
 };
 
+// The figures of data with two inputs and two targets in --export-dir: the inputs' plane (the
+// arm's workspace) and the targets' (its joint angles).
+QString planeFileName(int which, ExportFormat format)
+{
+    return QLatin1String(which == 0 ? "workspace." : "joint-space.") + exportFormatName(format);
+}
+
 // Every file the run writes, with the option that names it, in one place: the checks before
 // the run (folders, read-only files, clashes with the inputs and with each other) cover each.
 QList<PathOption> outputPaths(const Options &o)
@@ -150,6 +159,9 @@ QList<PathOption> outputPaths(const Options &o)
     if (!o.exportDir.isEmpty())
         for (ChartKind chart : kAllCharts)
             add("--export-dir", QDir(o.exportDir).filePath(chartFileName(chart, o.exportDirFormat)));
+    if (!o.exportDir.isEmpty()) // written for data of two inputs and two targets only
+        for (int which : {0, 1})
+            add("--export-dir", QDir(o.exportDir).filePath(planeFileName(which, o.exportDirFormat)));
     return out;
 }
 
@@ -290,7 +302,30 @@ bool exportCharts(const Options &o, const mdn::Session &session, const HeadlessA
     charts.setDataset(data, o.dataFile.isEmpty() ? std::optional(o.generator.generator) : std::nullopt,
                       o.generator.noise);
     charts.showSnapshot(s);
-    return exportFigures(o, charts, error) && animation.write(dataChart.overlays(), error);
+    if (!exportFigures(o, charts, error) || !animation.write(dataChart.overlays(), error))
+        return false;
+    if (o.exportDir.isEmpty() || data.inputDims < 2 || data.targetDims < 2)
+        return true;
+    // Two inputs and two targets: the workspace with the target (--target, else the medians) and
+    // the arms the models give for it, and the joint-angle plane with the MDN's density there.
+    WorkspaceView workspace;
+    JointView joint;
+    const bool arm = o.dataFile.isEmpty() && o.generator.generator == mdn::Generator::RobotArm;
+    workspace.setShowArms(arm);
+    joint.setShowArms(arm);
+    workspace.setData(data);
+    joint.setData(data);
+    if (o.target.size() >= 2) // else the data's medians
+        workspace.setTarget(QPointF(o.target[0], o.target[1]));
+    joint.setTarget(workspace.target());
+    workspace.setSamplesPerTarget(std::max(o.samplesPerX, 0));
+    workspace.setModels(s.msePredictor, s.mdnPredictor);
+    joint.setModels(s.msePredictor, s.mdnPredictor);
+    const QDir dir(o.exportDir);
+    return exportFigure(workspace.figure(), dir.filePath(planeFileName(0, o.exportDirFormat)), o.exportSize,
+                        o.exportDirFormat, &error) &&
+           exportFigure(joint.figure(), dir.filePath(planeFileName(1, o.exportDirFormat)), o.exportSize,
+                        o.exportDirFormat, &error);
 }
 
 QJsonObject modelReport(const mdn::Trainer &t, const mdn::RunHistory &r)
@@ -305,6 +340,17 @@ QJsonObject modelReport(const mdn::Trainer &t, const mdn::RunHistory &r)
     o["epochs_per_second"] = finiteOrNull(r.seconds > 0 ? double(t.epoch()) / r.seconds : 0.0);
     o["stopped_by_faults"] = t.failed();
     return o;
+}
+
+// The arm's inverse problem: how far the end effector lands from where it was sent, with the
+// angles a model gives (the MDN: its likeliest component's mean), RMS over the points of `d`.
+double positionRmseOf(const mdn::Trainer &t, const mdn::Dataset &d)
+{
+    Eigen::MatrixXd X(2, Eigen::Index(d.size()));
+    for (std::size_t j = 0; j < d.size(); ++j)
+        for (int c = 0; c < 2; ++c)
+            X(c, Eigen::Index(j)) = d.input(j, c);
+    return mdn::arm::positionRmse(d, t.predictor().likeliestAt(X));
 }
 
 // The models' answers at every point of `d`, as a table: the point's inputs, then the MSE net's
@@ -500,6 +546,8 @@ int runHeadless(const Options &o)
         }
     };
 
+    // The robot arm's inverse problem is judged, as Bishop did, by where the answer puts the hand.
+    const bool armInverse = o.dataFile.isEmpty() && o.generator.generator == mdn::Generator::RobotArm;
     // stdout may be a closed pipe: what is written there is best effort, the files are not.
     QTextStream out(stdout);
     if (mse) {
@@ -508,6 +556,8 @@ int runHeadless(const Options &o)
         m["train_loss"] = finiteOrNull(mse->lastLoss());
         if (!validation.empty())
             m["validation_loss"] = finiteOrNull(mseValidation);
+        if (armInverse && !validation.empty())
+            m["position_rmse"] = finiteOrNull(positionRmseOf(*mse, validation));
         report["mse"] = m;
         collectFaults(*mse);
         out << QStringLiteral("mse: %1 epochs in %2 s, train MSE %3\n")
@@ -529,6 +579,8 @@ int runHeadless(const Options &o)
             m["bayes_nll"] = bayes;
             m["bayes_gap"] = finiteOrNull(nllValidation - bayes);
         }
+        if (armInverse && !validation.empty())
+            m["position_rmse"] = finiteOrNull(positionRmseOf(*mdnModel, validation));
         report["mdn"] = m;
         collectFaults(*mdnModel);
         out << QStringLiteral("mdn: %1 epochs in %2 s (%3 epochs/s), train NLL %4 nats\n")
@@ -572,6 +624,15 @@ int runHeadless(const Options &o)
             out << QStringLiteral(", MSE %1").arg(figure(mseEval));
         if (mdnModel)
             out << QStringLiteral(", NLL %1 nats").arg(figure(nllEval));
+        out << "\n";
+    }
+    if (armInverse && !validation.empty() && (mse || mdnModel)) {
+        out << QStringLiteral("arm: the hand lands, RMS, from its target");
+        if (mdnModel)
+            out << QStringLiteral(" %1 with the MDN's likeliest angles").arg(figure(positionRmseOf(*mdnModel, validation)));
+        if (mse)
+            out << QStringLiteral("%1 %2 with the MSE net's")
+                       .arg(mdnModel ? QStringLiteral(",") : QString(), figure(positionRmseOf(*mse, validation)));
         out << "\n";
     }
     out.flush();

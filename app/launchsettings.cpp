@@ -8,6 +8,8 @@ namespace mdnviz {
 
 Settings withCommandLine(Settings s, const QCommandLineParser &p, const Options &o)
 {
+    const mdn::Generator storedGenerator = s.generator;
+    const int storedPoints = s.points;
     // Each setting given on the command line, as readOptions read it (o.settings), kept within
     // the window's range.
     for (const mdn::SettingSpec &spec : mdn::settingsTable()) {
@@ -25,6 +27,11 @@ Settings withCommandLine(Settings s, const QCommandLineParser &p, const Options 
     // Another generator brings its own noise (as choosing it in the dock does).
     if (p.isSet(QStringLiteral("dataset")) || p.isSet(QStringLiteral("noise")))
         s.noise = o.settings.noise;
+    // And its own number of points, unless --points is given or the stored number is not the
+    // default of the generator stored.
+    if (p.isSet(QStringLiteral("dataset")) && !p.isSet(QStringLiteral("points")) &&
+        storedPoints == int(mdn::defaultPoints(storedGenerator)))
+        s.points = int(mdn::defaultPoints(o.settings.generator));
     return s;
 }
 

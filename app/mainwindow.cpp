@@ -5,6 +5,7 @@
 #include "chartexport.h"
 #include "csv.h"
 #include "datachart.h"
+#include "armviews.h"
 #include "elidedlabel.h"
 #include "tooltips.h"
 #include "exportdialogs.h"
@@ -40,6 +41,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 
 namespace mdnviz {
@@ -105,6 +107,14 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent, const LaunchSet
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(splitter, tr("Fits && &loss"));
     m_tabs->addTab(m_mixtureChart, tr("&Mixture parameters"));
+    m_workspace = new WorkspaceView;
+    m_joint = new JointView;
+    auto *planes = new QSplitter(Qt::Horizontal);
+    planes->addWidget(m_workspace);
+    planes->addWidget(m_joint);
+    m_planesTab = m_tabs->addTab(planes, tr("&Arm"));
+    m_tabs->setTabVisible(m_planesTab, false); // until the data have two inputs and two targets
+    connect(m_workspace, &WorkspaceView::targetChanged, this, &MainWindow::onTargetChanged);
     auto *central = new QWidget;
     auto *centralLayout = new QVBoxLayout(central);
     centralLayout->setContentsMargins(0, 0, 0, 0);
@@ -444,6 +454,59 @@ void MainWindow::showDataset()
     m_charts.setDataset(m_data, m_settings.fromFile ? std::nullopt : std::optional(m_settings.generator),
                         m_settings.noise);
     m_health->clear();
+    showPlanes();
+}
+
+namespace {
+
+// The inverse problem of the robot arm: generated, or a file with its columns' names.
+bool isArmData(const mdn::Dataset &d, const Settings &s)
+{
+    if (d.inputDims != 2 || d.targetDims != 2)
+        return false;
+    if (!s.fromFile)
+        return s.generator == mdn::Generator::RobotArm;
+    return d.inputName(0) == "x1" && d.inputName(1) == "x2" && d.targetName(0) == "theta1" &&
+           d.targetName(1) == "theta2";
+}
+
+} // namespace
+
+// The planes' tab is there for data of two inputs and two targets, with the arm drawn for the
+// robot arm's; new arm data bring it to the front (the arm is what the dataset is about).
+void MainWindow::showPlanes()
+{
+    const bool planes = m_data.inputDims >= 2 && m_data.targetDims >= 2;
+    const bool arm = isArmData(m_data, m_settings);
+    const bool wasShown = m_tabs->isTabVisible(m_planesTab);
+    const bool wasArm = m_workspace->showArms();
+    m_tabs->setTabVisible(m_planesTab, planes);
+    m_tabs->setTabText(m_planesTab, arm ? tr("&Arm") : tr("&Planes"));
+    m_workspace->setModels(nullptr, nullptr);
+    m_joint->setModels(nullptr, nullptr);
+    if (!planes)
+        return;
+    m_workspace->setShowArms(arm);
+    m_joint->setShowArms(arm);
+    m_workspace->setData(m_data);
+    m_joint->setData(m_data);
+    onTargetChanged(m_workspace->target());
+    if (arm && (!wasShown || !wasArm))
+        m_tabs->setCurrentIndex(m_planesTab);
+}
+
+// The joint view answers for the workspace's target, and the mixture parameters are drawn along
+// the first input through it.
+void MainWindow::onTargetChanged(QPointF target)
+{
+    m_joint->setTarget(target);
+    if (!m_worker || m_data.inputDims < 2)
+        return;
+    std::vector<double> through(std::size_t(m_data.inputDims), std::numeric_limits<double>::quiet_NaN());
+    through[0] = target.x();
+    through[1] = target.y();
+    TrainingWorker *w = m_worker;
+    QMetaObject::invokeMethod(m_worker, [w, through] { w->setPathThrough(through); }, Qt::QueuedConnection);
 }
 
 namespace {
@@ -522,6 +585,10 @@ void MainWindow::showSnapshotStage(int stage, quint64 generation)
         if (s.running)
             text += tr("  ·  %L1 epochs/s").arg(qRound64(s.epochsPerSecond));
         m_statusLabel->setText(text);
+        if (m_tabs->isTabVisible(m_planesTab)) {
+            m_workspace->setModels(untrained ? nullptr : s.msePredictor, untrained ? nullptr : s.mdnPredictor);
+            m_joint->setModels(untrained ? nullptr : s.msePredictor, untrained ? nullptr : s.mdnPredictor);
+        }
     } else if (stage == 1) {
         const auto [yLo, yHi] = std::minmax_element(m_data.y.begin(), m_data.y.end());
         if (untrained)

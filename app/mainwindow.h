@@ -29,6 +29,8 @@ namespace mdnviz {
 
 class DataChart;
 class ElidedLabel;
+class JointView;
+class WorkspaceView;
 class HealthPanel;
 class MixtureChart;
 class SettingsDock;
@@ -60,6 +62,11 @@ public:
     SliceChart *sliceChart() const { return m_sliceChart; }
     HealthPanel *healthPanel() const { return m_health; }
     QTabWidget *tabs() const { return m_tabs; }
+    // Data with two inputs and two targets (Bishop's robot arm above all): the plane of the
+    // inputs with a target to drag, and the plane of the targets with the MDN's density there.
+    WorkspaceView *workspaceView() const { return m_workspace; }
+    JointView *jointView() const { return m_joint; }
+    int planesTab() const { return m_planesTab; }
     SettingsDock *settingsDock() const { return m_dock; }
     bool isLoading() const { return m_loadJob != nullptr; }
     bool isWorkerThreadRunning() const { return m_thread.isRunning(); }
@@ -146,6 +153,8 @@ private:
     void exportAllDialog();
     void exportAnimationDialog();
     void about();
+    void onTargetChanged(QPointF target);
+    void showPlanes();
 
     Settings m_settings;
     mdn::Dataset m_data;
@@ -155,6 +164,9 @@ private:
     SliceChart *m_sliceChart = nullptr;
     HealthPanel *m_health = nullptr;
     QTabWidget *m_tabs = nullptr;
+    WorkspaceView *m_workspace = nullptr;
+    JointView *m_joint = nullptr;
+    int m_planesTab = -1;
     ChartSet m_charts;
     std::optional<mdn::Snapshot> m_pending; // arrived, not drawn yet
     std::optional<mdn::Snapshot> m_showing; // being drawn, stage by stage

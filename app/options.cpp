@@ -132,6 +132,9 @@ std::optional<Options> readOptions(const QCommandLineParser &p, QString &error)
     // A generator brings its own noise unless --noise says otherwise (as choosing it in the dock).
     if (!p.isSet(QStringLiteral("noise")))
         settings.noise = mdn::defaultNoise(settings.generator);
+    // And its own number of points unless --points says otherwise.
+    if (!p.isSet(QStringLiteral("points")))
+        settings.points = int(mdn::defaultPoints(settings.generator));
     o.generator = settings.generatorSpec();
     o.mse = settings.modelConfig(mdn::ModelKind::Mse);
     o.mdn = settings.modelConfig(mdn::ModelKind::Mdn);

@@ -252,6 +252,8 @@ double defaultNoise(Generator g)
     return g == Generator::Bishop ? 0.1 : 1.0;
 }
 
+std::size_t defaultPoints(Generator g) { return isArm(g) ? 10'000 : kDefaultPoints; }
+
 int generatorInputDims(Generator g) { return isArm(g) ? 2 : 1; }
 int generatorTargetDims(Generator g) { return isArm(g) ? 2 : 1; }
 

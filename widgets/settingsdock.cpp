@@ -514,9 +514,13 @@ void SettingsDock::onDatasetIndexChanged(int index)
     // calls setSettings (or restores the previous settings when the dialog is cancelled).
     if (index == FromFile)
         return;
+    const mdn::Generator previous = m_generator;
     m_generator = generatorAt(index);
     m_updating = true;
     m_noise->setValue(mdn::defaultNoise(m_generator));
+    // The new generator's number of points, unless the user chose another than the default.
+    if (m_points->value() == int(mdn::defaultPoints(previous)))
+        m_points->setValue(int(mdn::defaultPoints(m_generator)));
     m_updating = false;
     setDataFileName(QString());
     emit settingsChanged(settings());

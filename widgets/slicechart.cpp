@@ -8,6 +8,7 @@
 #include <QAreaSeries>
 #include <QChart>
 #include <QFontMetricsF>
+#include <QScopeGuard>
 #include <QGraphicsLayout>
 #include <QLegend>
 #include <QLegendMarker>
@@ -273,6 +274,13 @@ void SliceChart::updateModel()
 
 void SliceChart::updateAxes()
 {
+    // New ticks change the labels' widths, and with them the plot area, which asks for ticks
+    // again: at some widths the two never settle and the calls nest until the stack overflows.
+    // The ticks are chosen once per change from outside; a change they cause themselves is left.
+    if (m_updatingAxes)
+        return;
+    m_updatingAxes = true;
+    const auto done = qScopeGuard([this] { m_updatingAxes = false; });
     const QRectF area = chart()->plotArea();
     AxisOptions y;
     y.padding = 0.0;

@@ -72,6 +72,7 @@ private:
     QList<QLineSeries *> m_components;
     QValueAxis *m_axisY = nullptr;       // horizontal: y of the data
     QValueAxis *m_axisDensity = nullptr; // vertical: p(y|x)
+    bool m_updatingAxes = false;
 };
 
 } // namespace mdnviz
