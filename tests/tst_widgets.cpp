@@ -455,7 +455,7 @@ void TestWidgets::dataRangeNeverClips()
         QVERIFY(view.axisX()->max() >= *xMax);
         QVERIFY(view.axisY()->min() <= *yMin);
         QVERIFY(view.axisY()->max() >= *yMax);
-        QCOMPARE(view.dataSeries()->count(), n);
+        QCOMPARE(int(view.dataPoints().size()), n);
     }
 }
 
@@ -475,7 +475,7 @@ void TestWidgets::fitsDoNotMoveAxes()
     QCOMPARE(view.axisY()->min(), y0);
     QCOMPARE(view.axisY()->max(), y1);
     QCOMPARE(view.mseSeries()->count(), 51);
-    QCOMPARE(view.sampleSeries()->count(), 9); // the NaN sample is skipped
+    QCOMPARE(int(view.samplePoints().size()), 9); // the NaN sample is skipped
 }
 
 void TestWidgets::largeDatasetIsDecimated()
@@ -492,21 +492,21 @@ void TestWidgets::largeDatasetIsDecimated()
     d.x[7] = -50.0;
     DataChart view;
     view.setDataset(d);
-    QCOMPARE(view.dataSeries()->count(), DataChart::maxShownPoints);
+    QCOMPARE(int(view.dataPoints().size()), DataChart::maxShownPoints);
     QVERIFY2(view.dataSeries()->name().contains(QLatin1String("8,000 of 1,000,000")),
              qPrintable(view.dataSeries()->name()));
     QVERIFY(view.axisY()->max() >= 100.0);
     QVERIFY(view.axisX()->min() <= -50.0);
     // Deterministic: the same subset every time.
-    const QList<QPointF> first = view.dataSeries()->points();
+    const QList<QPointF> first = view.dataPoints();
     view.setDataset(d);
-    QCOMPARE(view.dataSeries()->points(), first);
+    QCOMPARE(view.dataPoints(), first);
     QCOMPARE(first.first(), QPointF(d.x[0], d.y[0]));
 
     d.x.resize(500);
     d.y.resize(500);
     view.setDataset(d);
-    QCOMPARE(view.dataSeries()->count(), 500);
+    QCOMPARE(int(view.dataPoints().size()), 500);
     QVERIFY(!view.dataSeries()->name().contains(QLatin1String("shown")));
 }
 
@@ -523,8 +523,8 @@ void TestWidgets::clearFitsKeepsData()
     QVERIFY(visible(view.mseSeries()));
     view.clearFits();
     QCOMPARE(view.mseSeries()->count(), 0);
-    QCOMPARE(view.sampleSeries()->count(), 0);
-    QCOMPARE(view.dataSeries()->count(), 34);
+    QCOMPARE(int(view.samplePoints().size()), 0);
+    QCOMPARE(int(view.dataPoints().size()), 34);
     QVERIFY(!visible(view.mseSeries()));
     QVERIFY(!visible(view.sampleSeries()));
     QVERIFY(visible(view.dataSeries()));
