@@ -1,6 +1,7 @@
 #include "datachart.h"
 
 #include "axisformat.h"
+#include "cachedchartview.h"
 #include "colormap.h"
 #include "densityitem.h"
 #include "scatterlayer.h"
@@ -102,6 +103,7 @@ DataChart::DataChart(QWidget *parent)
 {
     setRenderHint(QPainter::Antialiasing);
     setRenderHint(QPainter::SmoothPixmapTransform); // the markers are scaled images
+    ignoreViewActivation(scene());
     setMinimumSize(320, 240);
 
     QChart *c = chart();
