@@ -200,6 +200,7 @@ private slots:
     void fitsDoNotMoveAxes();
     void largeDatasetIsDecimated();
     void clearFitsKeepsData();
+    void dataMarkersAreDrawnAtTheirPoints();
 
     void lossThinning();
     void lossSkipsNaN();
@@ -508,6 +509,43 @@ void TestWidgets::largeDatasetIsDecimated()
     view.setDataset(d);
     QCOMPARE(int(view.dataPoints().size()), 500);
     QVERIFY(!view.dataSeries()->name().contains(QLatin1String("shown")));
+}
+
+// The data's markers are one cached image: in a PNG at the window's scale and enlarged, each
+// marker is where the axes put its point, in the data's translucent colour; hidden, none is.
+void TestWidgets::dataMarkersAreDrawnAtTheirPoints()
+{
+    DataChart view;
+    mdn::Dataset d;
+    // Apart from each other and off the grid lines (ticks at multiples of 0.5).
+    d.x = {-1.0, 0.23, 1.0};
+    d.y = {-1.0, 0.37, 1.0};
+    view.setDataset(d);
+    layOut(view.chart(), QSize(800, 500));
+    const QPointF at = view.chart()->mapToPosition(QPointF(0.23, 0.37), view.dataSeries());
+    const QColor expected = [] {
+        const QColor c = DataChart::dataColor();
+        const double a = DataChart::dataAlpha() / 255.0;
+        return QColor::fromRgbF(float(c.redF() * a + (1 - a)), float(c.greenF() * a + (1 - a)),
+                                float(c.blueF() * a + (1 - a)));
+    }();
+    const auto near = [](QColor a, QColor b) {
+        return std::abs(a.red() - b.red()) <= 8 && std::abs(a.green() - b.green()) <= 8 &&
+               std::abs(a.blue() - b.blue()) <= 8;
+    };
+    for (int scale : {1, 2}) {
+        const QImage image = renderChart(view.chart(), QSize(800, 500) * scale);
+        const QColor centre = image.pixelColor((at * scale).toPoint());
+        QVERIFY2(near(centre, expected), qPrintable(centre.name()));
+        // Five pixels of the layout away, beyond the marker's radius of 2.5: background.
+        const QColor beside = image.pixelColor(((at + QPointF(5, 0)) * scale).toPoint());
+        QVERIFY2(beside.blue() - beside.red() < 20, qPrintable(beside.name()));
+    }
+    DataChart::Overlays o = view.overlays();
+    o.data = false;
+    view.setOverlays(o);
+    const QColor hidden = renderChart(view.chart(), QSize(800, 500)).pixelColor(at.toPoint());
+    QVERIFY2(hidden.blue() - hidden.red() < 20, qPrintable(hidden.name()));
 }
 
 void TestWidgets::clearFitsKeepsData()
