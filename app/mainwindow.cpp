@@ -2,6 +2,7 @@
 
 #include "columnsdialog.h"
 
+#include "cachedchartview.h"
 #include "chartexport.h"
 #include "csv.h"
 #include "datachart.h"
@@ -81,6 +82,7 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent, const LaunchSet
     m_dataChart = new DataChart;
     m_lossChart = new LossChart;
     m_sliceChart = new SliceChart;
+    ignoreViewActivation(m_sliceChart->scene()); // the others do so themselves
     m_mixtureChart = new MixtureChart;
     m_health = new HealthPanel;
     m_charts = ChartSet{m_dataChart, m_lossChart, m_mixtureChart, m_sliceChart};

@@ -10,6 +10,7 @@
 #include "dataset.h"
 #include "losschart.h"
 #include "rng.h"
+#include "scatterlayer.h"
 #include "settings.h"
 #include "snapshot.h"
 #include "trainer.h"
@@ -387,9 +388,9 @@ void TestHeadless::hostileTargetsKeepTheChartsFinite()
         DataChart dataChart;
         dataChart.setDataset(d);
         dataChart.setSnapshot(s);
-        QVERIFY(allPointsFinite(dataChart.dataSeries()));
+        QVERIFY(allPointsFinite(dataChart.dataLayer()));
         QVERIFY(allPointsFinite(dataChart.mseSeries()));
-        QVERIFY(allPointsFinite(dataChart.sampleSeries()));
+        QVERIFY(allPointsFinite(dataChart.sampleLayer()));
         QVERIFY(axisFinite(dataChart.axisX()) && axisFinite(dataChart.axisY()));
         LossChart lossChart;
         lossChart.appendLosses(s.losses);

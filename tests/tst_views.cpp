@@ -108,6 +108,7 @@ private slots:
     void densityAppearsInExportedPng();
     void colormapIsLightAndMonotone();
     void mixtureChartsHaveOneSeriesPerComponent();
+    void mixtureChartDrawsANewSnapshotAtOnce();
     void mixturePlotAreasAreAlignedAndDoNotMove();
     void everyOverlayHasALabelledLegendEntry();
     void sliceShowsTheMixtureTheDataAndTheTruth();
@@ -369,6 +370,29 @@ void TestViews::sliceFollowsAClickInTheDataChart()
     QTRY_VERIFY(w.epoch() == 2);
     QTRY_VERIFY(w.sliceChart()->mixtureSeries()->points() != first);
     w.close();
+}
+
+// The mixture's views keep their last picture; a new snapshot is drawn by the next paint, even
+// one that comes before the event loop has run (a grab right after).
+void TestViews::mixtureChartDrawsANewSnapshotAtOnce()
+{
+    const mdn::Dataset data = inverseData(600);
+    MixtureChart chart;
+    chart.resize(900, 600);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    chart.setSnapshot(trainedSnapshot(data, 3));
+    QCoreApplication::processEvents();
+    const QImage early = chart.chartView(MixtureChart::Mu)->grab().toImage();
+    QCOMPARE(chart.chartView(MixtureChart::Mu)->grab().toImage(), early); // kept, the same
+    chart.setSnapshot(trainedSnapshot(data, 300));
+    const QImage later = chart.chartView(MixtureChart::Mu)->grab().toImage();
+    QVERIFY(later != early);
+    // The same as a view that draws everything anew shows.
+    QCoreApplication::processEvents();
+    chart.chartView(MixtureChart::Mu)->chart()->update();
+    QCoreApplication::processEvents();
+    QCOMPARE(chart.chartView(MixtureChart::Mu)->grab().toImage(), later);
 }
 
 // Behind the first tab the mixture charts are not redrawn at every snapshot; shown, they draw

@@ -280,11 +280,11 @@ void TestWalkthrough::pauseStepResetAndUndo()
     QVERIFY(showAt(w, QSize(1280, 800)));
     // First launch: the data and an invitation, not random weights' samples.
     QTRY_VERIFY(!w.dataChart()->hint().isEmpty());
-    QCOMPARE(w.dataChart()->sampleSeries()->count(), 0);
+    QCOMPARE(w.dataChart()->samplePoints().size(), 0);
     QTest::keyClick(&w, Qt::Key_F7);
     QTRY_COMPARE(w.epoch(), 1L);
     QVERIFY(w.dataChart()->hint().isEmpty());
-    QVERIFY(w.dataChart()->sampleSeries()->count() > 0);
+    QVERIFY(!w.dataChart()->samplePoints().isEmpty());
     QTest::keyClick(&w, Qt::Key_F5);
     QTRY_VERIFY_WITH_TIMEOUT(w.epoch() > 200, 5000 * MDNVIZ_TIME_SCALE);
     QTest::keyClick(&w, Qt::Key_F6);

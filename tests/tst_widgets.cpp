@@ -205,6 +205,7 @@ private slots:
     void fitsDoNotMoveAxes();
     void largeDatasetIsDecimated();
     void clearFitsKeepsData();
+    void dataMarkersAreDrawnAtTheirPoints();
 
     void lossThinning();
     void lossSkipsNaN();
@@ -460,7 +461,7 @@ void TestWidgets::dataRangeNeverClips()
         QVERIFY(view.axisX()->max() >= *xMax);
         QVERIFY(view.axisY()->min() <= *yMin);
         QVERIFY(view.axisY()->max() >= *yMax);
-        QCOMPARE(view.dataSeries()->count(), n);
+        QCOMPARE(int(view.dataPoints().size()), n);
     }
 }
 
@@ -480,7 +481,7 @@ void TestWidgets::fitsDoNotMoveAxes()
     QCOMPARE(view.axisY()->min(), y0);
     QCOMPARE(view.axisY()->max(), y1);
     QCOMPARE(view.mseSeries()->count(), 51);
-    QCOMPARE(view.sampleSeries()->count(), 9); // the NaN sample is skipped
+    QCOMPARE(int(view.samplePoints().size()), 9); // the NaN sample is skipped
 }
 
 void TestWidgets::largeDatasetIsDecimated()
@@ -497,22 +498,59 @@ void TestWidgets::largeDatasetIsDecimated()
     d.x[7] = -50.0;
     DataChart view;
     view.setDataset(d);
-    QCOMPARE(view.dataSeries()->count(), DataChart::maxShownPoints);
+    QCOMPARE(int(view.dataPoints().size()), DataChart::maxShownPoints);
     QVERIFY2(view.dataSeries()->name().contains(QLatin1String("8,000 of 1,000,000")),
              qPrintable(view.dataSeries()->name()));
     QVERIFY(view.axisY()->max() >= 100.0);
     QVERIFY(view.axisX()->min() <= -50.0);
     // Deterministic: the same subset every time.
-    const QList<QPointF> first = view.dataSeries()->points();
+    const QList<QPointF> first = view.dataPoints();
     view.setDataset(d);
-    QCOMPARE(view.dataSeries()->points(), first);
+    QCOMPARE(view.dataPoints(), first);
     QCOMPARE(first.first(), QPointF(d.x[0], d.y[0]));
 
     d.x.resize(500);
     d.y.resize(500);
     view.setDataset(d);
-    QCOMPARE(view.dataSeries()->count(), 500);
+    QCOMPARE(int(view.dataPoints().size()), 500);
     QVERIFY(!view.dataSeries()->name().contains(QLatin1String("shown")));
+}
+
+// The data's markers are one cached image: in a PNG at the window's scale and enlarged, each
+// marker is where the axes put its point, in the data's translucent colour; hidden, none is.
+void TestWidgets::dataMarkersAreDrawnAtTheirPoints()
+{
+    DataChart view;
+    mdn::Dataset d;
+    // Apart from each other and off the grid lines (ticks at multiples of 0.5).
+    d.x = {-1.0, 0.23, 1.0};
+    d.y = {-1.0, 0.37, 1.0};
+    view.setDataset(d);
+    layOut(view.chart(), QSize(800, 500));
+    const QPointF at = view.chart()->mapToPosition(QPointF(0.23, 0.37), view.dataSeries());
+    const QColor expected = [] {
+        const QColor c = DataChart::dataColor();
+        const double a = DataChart::dataAlpha() / 255.0;
+        return QColor::fromRgbF(float(c.redF() * a + (1 - a)), float(c.greenF() * a + (1 - a)),
+                                float(c.blueF() * a + (1 - a)));
+    }();
+    const auto near = [](QColor a, QColor b) {
+        return std::abs(a.red() - b.red()) <= 8 && std::abs(a.green() - b.green()) <= 8 &&
+               std::abs(a.blue() - b.blue()) <= 8;
+    };
+    for (int scale : {1, 2}) {
+        const QImage image = renderChart(view.chart(), QSize(800, 500) * scale);
+        const QColor centre = image.pixelColor((at * scale).toPoint());
+        QVERIFY2(near(centre, expected), qPrintable(centre.name()));
+        // Five pixels of the layout away, beyond the marker's radius of 2.5: background.
+        const QColor beside = image.pixelColor(((at + QPointF(5, 0)) * scale).toPoint());
+        QVERIFY2(beside.blue() - beside.red() < 20, qPrintable(beside.name()));
+    }
+    DataChart::Overlays o = view.overlays();
+    o.data = false;
+    view.setOverlays(o);
+    const QColor hidden = renderChart(view.chart(), QSize(800, 500)).pixelColor(at.toPoint());
+    QVERIFY2(hidden.blue() - hidden.red() < 20, qPrintable(hidden.name()));
 }
 
 void TestWidgets::clearFitsKeepsData()
@@ -528,8 +566,8 @@ void TestWidgets::clearFitsKeepsData()
     QVERIFY(visible(view.mseSeries()));
     view.clearFits();
     QCOMPARE(view.mseSeries()->count(), 0);
-    QCOMPARE(view.sampleSeries()->count(), 0);
-    QCOMPARE(view.dataSeries()->count(), 34);
+    QCOMPARE(int(view.samplePoints().size()), 0);
+    QCOMPARE(int(view.dataPoints().size()), 34);
     QVERIFY(!visible(view.mseSeries()));
     QVERIFY(!visible(view.sampleSeries()));
     QVERIFY(visible(view.dataSeries()));

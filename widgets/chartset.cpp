@@ -52,10 +52,16 @@ void ChartSet::showSnapshotStage(int stage, const mdn::Snapshot &s)
         loss->appendLosses(s.losses);
         loss->setBayesNll(s.bayesNll);
         break;
-    default:
-        mixture->setSnapshot(s);
+    case 2:
+        mixture->setSnapshotPart(s, MixtureChart::Pi);
         slice->setSnapshot(s);
         data->setSliceX(slice->sliceX());
+        break;
+    case 3:
+        mixture->setSnapshotPart(s, MixtureChart::Mu);
+        break;
+    default:
+        mixture->setSnapshotPart(s, MixtureChart::Sigma);
         break;
     }
 }

@@ -33,10 +33,10 @@ struct ChartSet {
     void setDataset(const mdn::Dataset &data, std::optional<mdn::Generator> generator, double noise);
     // One snapshot into every chart (the losses are appended).
     void showSnapshot(const mdn::Snapshot &snapshot);
-    // The same in stages 0 .. snapshotStages - 1, each about a third of the work: the data chart;
-    // the loss chart; the slice and the mixture parameters. A window runs its event loop between
-    // them, so that taking in and drawing a snapshot never holds up input for long.
-    static constexpr int snapshotStages = 3;
+    // The same in stages 0 .. snapshotStages - 1, each a chart or two: the data chart; the loss
+    // chart; the slice and the mixing weights; the means; the widths. A window runs its event loop
+    // between them, so that taking in and drawing a snapshot never holds up input for long.
+    static constexpr int snapshotStages = 5;
     void showSnapshotStage(int stage, const mdn::Snapshot &snapshot);
     // The view options of the settings.
     void applyView(const mdnviz::Settings &settings);

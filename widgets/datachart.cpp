@@ -1,8 +1,10 @@
 #include "datachart.h"
 
 #include "axisformat.h"
+#include "cachedchartview.h"
 #include "colormap.h"
 #include "densityitem.h"
+#include "scatterlayer.h"
 
 #include <QChart>
 #include <QGraphicsLayout>
@@ -101,6 +103,7 @@ DataChart::DataChart(QWidget *parent)
 {
     setRenderHint(QPainter::Antialiasing);
     setRenderHint(QPainter::SmoothPixmapTransform); // the markers are scaled images
+    ignoreViewActivation(scene());
     setMinimumSize(320, 240);
 
     QChart *c = chart();
@@ -182,6 +185,9 @@ DataChart::DataChart(QWidget *parent)
         s->attachAxis(m_axisY);
     }
     m_density = new DensityItem(c, m_data);
+    // The samples' layer is made second, so that it stacks above the data's.
+    m_dataLayer = new ScatterLayer(c, m_data);
+    m_sampleLayer = new ScatterLayer(c, m_samples);
     // Ranges are set only after the series are attached: attaching may refit the axes.
     fitAxes();
     updateLegendMarkers();
@@ -238,7 +244,7 @@ void DataChart::setDataset(const mdn::Dataset &data)
             ++seen;
         }
     }
-    m_data->replace(points);
+    m_dataLayer->setPoints(points);
 
     if (finite > std::size_t(points.size()))
         m_data->setName(tr("data (%1 of %2 shown)")
@@ -257,6 +263,10 @@ void DataChart::setDataset(const mdn::Dataset &data)
     fitAxes();
     updateLegendMarkers();
 }
+
+const QList<QPointF> &DataChart::dataPoints() const { return m_dataLayer->points(); }
+
+const QList<QPointF> &DataChart::samplePoints() const { return m_sampleLayer->points(); }
 
 void DataChart::setSnapshot(const mdn::Snapshot &snapshot)
 {
@@ -278,7 +288,7 @@ void DataChart::setSnapshot(const mdn::Snapshot &snapshot)
         if (std::isfinite(x) && std::isfinite(y))
             samples.append(QPointF(x, y));
     }
-    m_samples->replace(samples);
+    m_sampleLayer->setPoints(samples);
 
     QList<QPointF> mean, mode;
     const std::size_t nm = std::min({snapshot.gridX.size(), snapshot.meanCurve.size(), snapshot.modeCurve.size()});
@@ -322,7 +332,7 @@ void DataChart::placeHint()
 void DataChart::clearFits()
 {
     m_mse->clear();
-    m_samples->clear();
+    m_sampleLayer->clear();
     m_mean->clear();
     m_mode->clear();
     m_meanPoints.clear();
@@ -435,7 +445,8 @@ void DataChart::updateLegendMarkers()
                          static_cast<QXYSeries *>(m_mode), static_cast<QXYSeries *>(m_slice),
         static_cast<QXYSeries *>(m_bandsKey)}) {
         // The slice cursor explains itself; the legend has enough entries.
-        bool show = s->count() > 0 && s != m_slice && s->isVisible();
+        const qsizetype count = s == m_data ? m_dataLayer->count() : s == m_samples ? m_sampleLayer->count() : s->count();
+        bool show = count > 0 && s != m_slice && s->isVisible();
         if (s == m_bandsKey)
             show = m_overlays.bands && m_density->hasBands();
         const auto markers = chart()->legend()->markers(s);

@@ -21,6 +21,7 @@ QT_END_NAMESPACE
 namespace mdnviz {
 
 class DensityItem;
+class ScatterLayer;
 
 class DataChart : public QChartView {
     Q_OBJECT
@@ -60,9 +61,16 @@ public:
 
     QValueAxis *axisX() const { return m_axisX; }
     QValueAxis *axisY() const { return m_axisY; }
+    // The data and the samples are drawn by layers (many markers as one image); their series
+    // stay empty and give the style and the legend entries.
     QScatterSeries *dataSeries() const { return m_data; }
     QLineSeries *mseSeries() const { return m_mse; }
     QScatterSeries *sampleSeries() const { return m_samples; }
+    ScatterLayer *dataLayer() const { return m_dataLayer; }
+    ScatterLayer *sampleLayer() const { return m_sampleLayer; }
+    // The data points shown (at most maxShownPoints) and the samples of the last snapshot.
+    const QList<QPointF> &dataPoints() const;
+    const QList<QPointF> &samplePoints() const;
     QLineSeries *meanSeries() const { return m_mean; }
     QScatterSeries *modeSeries() const { return m_mode; }
     QLineSeries *sliceSeries() const { return m_slice; }
@@ -108,6 +116,8 @@ private:
     QLineSeries *m_slice = nullptr;
     QLineSeries *m_bandsKey = nullptr;
     DensityItem *m_density = nullptr;
+    ScatterLayer *m_dataLayer = nullptr;   // owned by the chart
+    ScatterLayer *m_sampleLayer = nullptr; // owned by the chart
     QGraphicsSimpleTextItem *m_hint = nullptr;
     Overlays m_overlays;
     QList<QPointF> m_meanPoints, m_modePoints; // kept while an overlay is off

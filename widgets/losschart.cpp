@@ -1,6 +1,7 @@
 #include "losschart.h"
 
 #include "axisformat.h"
+#include "cachedchartview.h"
 #include "datachart.h"
 
 #include <QChart>
@@ -47,6 +48,7 @@ LossChart::LossChart(QWidget *parent)
     : QChartView(parent), m_bayes(std::numeric_limits<double>::quiet_NaN())
 {
     setRenderHint(QPainter::Antialiasing);
+    ignoreViewActivation(scene());
     setMinimumSize(320, 200);
 
     QChart *c = chart();

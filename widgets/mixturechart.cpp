@@ -1,6 +1,7 @@
 #include "mixturechart.h"
 
 #include "axisformat.h"
+#include "cachedchartview.h"
 #include "chartexport.h"
 #include "colormap.h"
 
@@ -28,6 +29,10 @@ namespace {
 // The widest y tick label the plot areas leave room for ("-0.0001", "1e-05", "-12.5").
 const QString kWidestLabel = QStringLiteral("-0.0001");
 
+// The pause between the charts of a hidden mixture brought to the front: each is repainted
+// before the next takes its curves, so that input and timers get their turn between.
+constexpr int kCatchUpGapMs = 4;
+
 } // namespace
 
 MixtureChart::MixtureChart(QWidget *parent) : QWidget(parent)
@@ -39,7 +44,9 @@ MixtureChart::MixtureChart(QWidget *parent) : QWidget(parent)
                                tr("Widths σ_k(x)")};
     const QString axisTitles[3] = {tr("π"), tr("μ (y units)"), tr("σ (log)")};
     for (int p = 0; p < 3; ++p) {
-        auto *view = new QChartView;
+        // The charts are often brought back to the front unchanged (tab switches while
+        // training is paused): each then copies its last picture.
+        auto *view = new CachedChartView;
         view->setRenderHint(QPainter::Antialiasing);
         view->setMinimumSize(320, 140);
         QChart *c = view->chart();
@@ -108,9 +115,16 @@ void MixtureChart::setComponents(int k)
     // The legend's height may have changed, and with it the room above it.
     chart(Sigma)->legend()->layout()->invalidate();
     layoutPlotArea(Sigma);
+    invalidatePictures();
 }
 
 void MixtureChart::setSnapshot(const mdn::Snapshot &s)
+{
+    for (Part part : {Pi, Mu, Sigma})
+        setSnapshotPart(s, part);
+}
+
+void MixtureChart::setSnapshotPart(const mdn::Snapshot &s, Part part)
 {
     if (!isVisible() && window() != this && window()->isVisible()) {
         if (!m_deferred)
@@ -121,7 +135,7 @@ void MixtureChart::setSnapshot(const mdn::Snapshot &s)
         return;
     }
     m_deferred.reset();
-    apply(s);
+    apply(s, part);
 }
 
 void MixtureChart::applyDeferred()
@@ -130,18 +144,41 @@ void MixtureChart::applyDeferred()
         return;
     const mdn::Snapshot s = std::move(*m_deferred);
     m_deferred.reset();
-    apply(s);
+    for (Part part : {Pi, Mu, Sigma})
+        apply(s, part);
+}
+
+// One chart of the kept mixture, then the next after a pause; hidden again meanwhile, the
+// mixture is kept for the next showing.
+void MixtureChart::applyDeferredFrom(Part part)
+{
+    if (!m_deferred || !isVisible())
+        return;
+    const mdn::Snapshot s = *m_deferred;
+    if (part == Sigma)
+        m_deferred.reset();
+    apply(s, part);
+    if (part != Sigma)
+        QTimer::singleShot(kCatchUpGapMs, this, [this, part] { applyDeferredFrom(Part(part + 1)); });
 }
 
 void MixtureChart::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
-    // Once the charts have their shown sizes: the axes' ticks follow the plot areas.
+    // Once the charts have their shown sizes (the axes' ticks follow the plot areas), and once
+    // the tab has been drawn as it was (from the kept pictures): one chart at a time.
     if (m_deferred)
-        QTimer::singleShot(0, this, &MixtureChart::applyDeferred);
+        QTimer::singleShot(kCatchUpGapMs, this, [this] { applyDeferredFrom(Pi); });
 }
 
-void MixtureChart::apply(const mdn::Snapshot &s)
+void MixtureChart::invalidatePictures()
+{
+    for (CachedChartView *view : m_views)
+        if (view)
+            view->invalidatePicture();
+}
+
+void MixtureChart::apply(const mdn::Snapshot &s, Part part)
 {
     const mdn::Mixture &m = s.mixture;
     const Eigen::Index n = std::min<Eigen::Index>(m.points(), Eigen::Index(s.gridX.size()));
@@ -155,40 +192,49 @@ void MixtureChart::apply(const mdn::Snapshot &s)
     for (std::size_t c = 1; c < s.pathThrough.size() && c < std::size_t(m_inputNames.size()); ++c)
         along += (along.isEmpty() ? QString() : QStringLiteral(", ")) +
                  QStringLiteral("%1 = %2").arg(m_inputNames[qsizetype(c)]).arg(s.pathThrough[c], 0, 'g', 3);
-    m_x[Sigma]->setTitleText(along.isEmpty() ? m_inputNames.value(0, QStringLiteral("x"))
-                                             : tr("%1, along %2").arg(m_inputNames.value(0), along));
+    if (part == Sigma)
+        m_x[Sigma]->setTitleText(along.isEmpty() ? m_inputNames.value(0, QStringLiteral("x"))
+                                                 : tr("%1, along %2").arg(m_inputNames.value(0), along));
     m_xLo = s.gridX.front();
     m_xHi = s.gridX[std::size_t(n - 1)];
-    m_muLo = m_sigmaLo = std::numeric_limits<double>::infinity();
-    m_muHi = m_sigmaHi = -m_muLo;
+    if (part == Mu) {
+        m_muLo = std::numeric_limits<double>::infinity();
+        m_muHi = -m_muLo;
+    } else if (part == Sigma) {
+        m_sigmaLo = std::numeric_limits<double>::infinity();
+        m_sigmaHi = -m_sigmaLo;
+    }
     for (int k = 0; k < m.components(); ++k) {
-        QList<QPointF> pi, mu, sigma;
-        pi.reserve(n);
-        mu.reserve(n);
-        sigma.reserve(n);
+        QList<QPointF> points;
+        points.reserve(n);
         for (Eigen::Index j = 0; j < n; ++j) {
             const double x = s.gridX[std::size_t(j)];
-            const double p = m.pi(k, j), u = m.mean(k, j), w = m.width(k, j);
-            if (std::isfinite(p))
-                pi.append(QPointF(x, p));
-            if (std::isfinite(u)) {
-                mu.append(QPointF(x, u));
-                m_muLo = std::min(m_muLo, u);
-                m_muHi = std::max(m_muHi, u);
-            }
-            if (std::isfinite(w) && w > 0.0) {
-                sigma.append(QPointF(x, w));
-                // The range holds every width drawn: a curve clipped at the top would hide
-                // where an unused component's width goes.
-                m_sigmaLo = std::min(m_sigmaLo, w);
-                m_sigmaHi = std::max(m_sigmaHi, w);
+            if (part == Pi) {
+                const double p = m.pi(k, j);
+                if (std::isfinite(p))
+                    points.append(QPointF(x, p));
+            } else if (part == Mu) {
+                const double u = m.mean(k, j);
+                if (std::isfinite(u)) {
+                    points.append(QPointF(x, u));
+                    m_muLo = std::min(m_muLo, u);
+                    m_muHi = std::max(m_muHi, u);
+                }
+            } else {
+                const double w = m.width(k, j);
+                if (std::isfinite(w) && w > 0.0) {
+                    points.append(QPointF(x, w));
+                    // The range holds every width drawn: a curve clipped at the top would hide
+                    // where an unused component's width goes.
+                    m_sigmaLo = std::min(m_sigmaLo, w);
+                    m_sigmaHi = std::max(m_sigmaHi, w);
+                }
             }
         }
-        m_series[Pi][k]->replace(pi);
-        m_series[Mu][k]->replace(mu);
-        m_series[Sigma][k]->replace(sigma);
+        m_series[part][k]->replace(points);
     }
     updateAxes();
+    m_views[part]->invalidatePicture();
 }
 
 void MixtureChart::setColumnNames(const QStringList &inputs, const QStringList &targets)
@@ -199,6 +245,7 @@ void MixtureChart::setColumnNames(const QStringList &inputs, const QStringList &
     const QString target = targets.size() > 1 ? targets.first() : QString();
     m_muAxis->setTitleText(target.isEmpty() ? tr("μ (y units)") : tr("μ (%1)").arg(target));
     m_sigmaAxis->setTitleText(target.isEmpty() ? tr("σ (log)") : tr("σ (%1, log)").arg(target));
+    invalidatePictures();
 }
 
 void MixtureChart::clear()
@@ -210,6 +257,7 @@ void MixtureChart::clear()
     m_muLo = m_sigmaLo = std::numeric_limits<double>::infinity();
     m_muHi = m_sigmaHi = -m_muLo;
     updateAxes();
+    invalidatePictures();
 }
 
 void MixtureChart::followXAxis(const QValueAxis *axis)
@@ -342,6 +390,7 @@ void MixtureChart::paint(QPainter *painter, QSizeF size, double scale)
     }
     for (int p = 0; p < 3; ++p)
         chart(Part(p))->resize(old[p]);
+    invalidatePictures();
 }
 
 } // namespace mdnviz

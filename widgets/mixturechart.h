@@ -21,6 +21,8 @@ QT_END_NAMESPACE
 
 namespace mdnviz {
 
+class CachedChartView;
+
 class MixtureChart : public QWidget {
     Q_OBJECT
 public:
@@ -31,6 +33,11 @@ public:
     // the chart is shown or rendered: redrawing three hidden charts at every snapshot would
     // cost the GUI thread for nothing.
     void setSnapshot(const mdn::Snapshot &snapshot);
+    // The same for one of the three charts, so that a window can take a snapshot in stages and
+    // repaint one chart at a time. A hidden chart brought to the front catches up in the same
+    // stages, a few milliseconds apart.
+    enum Part { Pi, Mu, Sigma };
+    void setSnapshotPart(const mdn::Snapshot &snapshot, Part part);
     void clear();
     // The names of the data's columns, for the axes. Data with several inputs are drawn along a
     // path (the snapshot's pathThrough, named in the x axis's title); of several targets, the
@@ -40,7 +47,6 @@ public:
     // same place on both tabs; nullptr goes back to the snapshot's grid.
     void followXAxis(const QValueAxis *axis);
 
-    enum Part { Pi, Mu, Sigma };
     QChart *chart(Part part) const;
     QChartView *chartView(Part part) const;
     QList<QChart *> charts() const;          // top to bottom
@@ -59,14 +65,16 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
-    void apply(const mdn::Snapshot &snapshot);
+    void apply(const mdn::Snapshot &snapshot, Part part);
     void applyDeferred();
+    void applyDeferredFrom(Part part);
+    void invalidatePictures();
 
     void setComponents(int k);
     void updateAxes();
     void layoutPlotArea(Part part);
 
-    QChartView *m_views[3] = {};
+    CachedChartView *m_views[3] = {};
     QList<QLineSeries *> m_series[3];
     QValueAxis *m_x[3] = {};
     QValueAxis *m_piAxis = nullptr;
