@@ -321,12 +321,13 @@ std::optional<SessionFile> readSessionFile(const QString &path, QString *error)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return fail(file.errorString());
-    // Read at most one byte past the limit, in case the file grew since it was measured.
-    const QByteArray bytes = file.read(kMaxSessionFileBytes + 1);
+    // One byte more than measured (read() sizes its buffer to what it is asked for): a file
+    // that grew since is refused rather than read without a bound.
+    const QByteArray bytes = file.read(info.size() + 1);
     if (file.error() != QFileDevice::NoError)
         return fail(file.errorString());
-    if (bytes.size() > kMaxSessionFileBytes)
-        return fail(QStringLiteral("the file is larger than %1 bytes").arg(kMaxSessionFileBytes));
+    if (bytes.size() > info.size())
+        return fail(QStringLiteral("the file changed while it was read"));
     QString why;
     std::optional<SessionFile> s = decodeSession(bytes, &why);
     if (!s)

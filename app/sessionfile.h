@@ -7,8 +7,7 @@
 // run: its TrainConfig, its complete TrainerState and RunHistory, and its architecture spelled
 // out (layer sizes, activations, K, sigma floor, standardisation) for readers outside mdnviz;
 // and a free "view" object for the window. A session rebuilt from it (makeSession) continues
-// training bit-identically. The layout is described in docs form in scripts/session-density.py
-// and the README's "Session files".
+// training bit-identically. scripts/session-density.py reads one with numpy alone.
 //
 // The root's "sha256" is the SHA-256 of the rest of the document written compactly by Qt
 // (sessionChecksum): a damaged file (a flipped bit, a cut) or a hand-edited one is refused.

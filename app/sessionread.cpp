@@ -27,6 +27,17 @@ struct Refusal {
 
 [[noreturn]] void refuse(const QString &where, const QString &why) { throw Refusal{where + QStringLiteral(": ") + why}; }
 
+// Text from the file, fit for a one-line message: at most 40 characters, no control characters.
+QString shown(const QString &text)
+{
+    QString s = text.left(40);
+    for (QChar &c : s)
+        if (c.category() == QChar::Other_Control || c.category() == QChar::Separator_Line ||
+            c.category() == QChar::Separator_Paragraph)
+            c = QLatin1Char('?');
+    return s;
+}
+
 QString at(const QString &where, const QString &key) { return where.isEmpty() ? key : where + '.' + key; }
 
 QJsonValue member(const QJsonObject &o, const QString &where, const char *key)
@@ -240,10 +251,16 @@ mdn::OptimizerConfig optimizerConfig(const QJsonObject &o, const QString &where)
     if (!kind)
         refuse(at(where, "kind"), QStringLiteral("expected adam, rmsprop or sgd"));
     c.kind = *kind;
-    c.learningRate = real(o, where, "learningRate", std::numeric_limits<double>::min(), 1e12);
+    // The optimiser divides by 1 - beta^t and by sqrt(v) + epsilon, in float: a beta of 1 or an
+    // epsilon that is 0 in float divides by zero. Halvings take the learning rate below the
+    // settings' smallest.
+    c.learningRate = real(o, where, "learningRate", 1e-30, 1e12);
     c.beta1 = real(o, where, "beta1", 0.0, 1.0);
     c.beta2 = real(o, where, "beta2", 0.0, 1.0);
-    c.epsilon = real(o, where, "epsilon", 0.0, 1.0);
+    for (const auto &[beta, key] : {std::pair{c.beta1, "beta1"}, std::pair{c.beta2, "beta2"}})
+        if (beta >= 1.0)
+            refuse(at(where, key), QStringLiteral("must be below 1"));
+    c.epsilon = real(o, where, "epsilon", 1e-30, 1.0);
     c.weightDecay = real(o, where, "weightDecay", 0.0, 1e6);
     return c;
 }
@@ -252,7 +269,7 @@ mdn::Optimizer<float>::State optimizerState(const QJsonObject &o, const QString 
 {
     mdn::Optimizer<float>::State s;
     s.config = optimizerConfig(object(o, where, "config"), at(where, "config"));
-    s.step = long(whole(o, where, "step", 0, std::numeric_limits<qint64>::max()));
+    s.step = long(whole(o, where, "step", 0, std::numeric_limits<qint64>::max() / 4));
     s.m = float32s(o, where, "m", parameters, true);
     s.v = float32s(o, where, "v", parameters, true);
     return s;
@@ -267,7 +284,7 @@ mdn::TrainConfig trainConfig(const QJsonObject &o, const QString &where)
     else if (kind == QLatin1String("mdn"))
         c.kind = mdn::ModelKind::Mdn;
     else
-        refuse(at(where, "kind"), QStringLiteral("unknown model kind '%1' (expected mse or mdn)").arg(kind.left(40)));
+        refuse(at(where, "kind"), QStringLiteral("unknown model kind '%1' (expected mse or mdn)").arg(shown(kind)));
     // The ranges of the settings table, which every front end already enforces.
     const QJsonArray hidden = list(o, where, "hidden");
     if (hidden.size() > 16)
@@ -279,7 +296,8 @@ mdn::TrainConfig trainConfig(const QJsonObject &o, const QString &where)
     c.optimizer = optimizerConfig(object(o, where, "optimizer"), at(where, "optimizer"));
     c.batch = std::size_t(whole(o, where, "batch", 0, std::numeric_limits<quint32>::max()));
     c.seed = hex64(o, where, "seed");
-    c.sigmaFloor = real(o, where, "sigmaFloor", 0.0, 1e6);
+    // A width of 0 (a floor of 0 and exp(s) underflowing) would divide by zero.
+    c.sigmaFloor = real(o, where, "sigmaFloor", 1e-30, 1e6);
     c.initGain = real(o, where, "initGain", 0.0, 1e6);
     c.outputGain = real(o, where, "outputGain", 0.0, 1e6);
     c.maxRecoveries = int(whole(o, where, "maxRecoveries", 0, 1'000'000));
@@ -459,7 +477,7 @@ mdn::Settings settings(const QJsonObject &o, const QString &where)
         for (const mdn::SettingSpec &candidate : mdn::settingsTable())
             if (key == candidate.key)
                 spec = &candidate;
-        const QString here = at(where, it.key().left(40));
+        const QString here = at(where, shown(it.key()));
         if (!spec)
             refuse(here, QStringLiteral("unknown setting"));
         if (!it.value().isString())

@@ -485,6 +485,9 @@ void TestSessionFile::badFilesAreRefused_data()
     row("setting out of range", edit("settings.mixtures", "1000"), "settings.mixtures: expected a whole number from 1 to 256");
     row("unknown setting", edit("settings.colour", "blue"), "settings.colour: unknown setting");
     row("learning rate zero", edit("runs.1.config.optimizer.learningRate", 0), "learningRate: 0 is outside");
+    row("epsilon zero", edit("runs.1.state.optimizer.config.epsilon", 0), "epsilon: 0 is outside");
+    row("beta2 of 1", edit("runs.1.config.optimizer.beta2", 1), "beta2: must be below 1");
+    row("sigma floor zero", edit("runs.1.config.sigmaFloor", 0), "sigmaFloor: 0 is outside");
     row("no runs", edit("runs", QJsonArray{}), "at least one run");
     row("data with other dimensions than its runs", edit("data", m_otherDims),
         "(the data do not match the run)");
