@@ -246,11 +246,59 @@ QJsonObject sessionOptions(const mdn::SessionOptions &o)
 
 } // namespace
 
-QString sessionChecksum(QJsonObject root)
+namespace {
+
+constexpr qsizetype kChecksumDigits = 64;
+
+// Where the digits of the root's "sha256": "<digits>" member start in the bytes, or -1.
+qsizetype checksumOffset(const QByteArray &bytes, const QByteArray &digits)
 {
-    root.remove(QLatin1String("sha256"));
-    return QString::fromLatin1(
-        QCryptographicHash::hash(QJsonDocument(root).toJson(QJsonDocument::Compact), QCryptographicHash::Sha256).toHex());
+    const QByteArray key = QByteArrayLiteral("\"sha256\"");
+    for (qsizetype at = bytes.indexOf(key); at >= 0; at = bytes.indexOf(key, at + 1)) {
+        qsizetype i = at + key.size();
+        while (i < bytes.size() && (bytes[i] == ' ' || bytes[i] == '\n' || bytes[i] == '\r' || bytes[i] == '\t'))
+            ++i;
+        if (i >= bytes.size() || bytes[i] != ':')
+            continue;
+        ++i;
+        while (i < bytes.size() && (bytes[i] == ' ' || bytes[i] == '\n' || bytes[i] == '\r' || bytes[i] == '\t'))
+            ++i;
+        if (i < bytes.size() && bytes[i] == '"' && bytes.mid(i + 1, kChecksumDigits) == digits &&
+            bytes.size() > i + 1 + kChecksumDigits && bytes[i + 1 + kChecksumDigits] == '"')
+            return i + 1;
+    }
+    return -1;
+}
+
+QByteArray checksumOf(const QByteArray &bytes, qsizetype offset)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(QByteArrayView(bytes).first(offset));
+    hash.addData(QByteArray(kChecksumDigits, '0'));
+    hash.addData(QByteArrayView(bytes).sliced(offset + kChecksumDigits));
+    return hash.result().toHex();
+}
+
+} // namespace
+
+QByteArray sealSession(QJsonObject root)
+{
+    const QByteArray zeros(kChecksumDigits, '0');
+    root["sha256"] = QString::fromLatin1(zeros);
+    QByteArray bytes = QJsonDocument(root).toJson(QJsonDocument::Indented);
+    const qsizetype offset = checksumOffset(bytes, zeros);
+    Q_ASSERT(offset >= 0); // Qt writes the member as "sha256": "<digits>"
+    bytes.replace(offset, kChecksumDigits, checksumOf(bytes, offset));
+    return bytes;
+}
+
+bool sessionChecksumMatches(const QByteArray &bytes, const QString &digits)
+{
+    const QByteArray d = digits.toLatin1();
+    if (digits.size() != kChecksumDigits || d.toLower() != d)
+        return false;
+    const qsizetype offset = checksumOffset(bytes, d);
+    return offset >= 0 && checksumOf(bytes, offset) == d;
 }
 
 QByteArray encodeSession(const mdn::Session &session, const mdn::Settings &settings, const QJsonObject &view)
@@ -277,8 +325,7 @@ QByteArray encodeSession(const mdn::Session &session, const mdn::Settings &setti
                            {"options", sessionOptions(session.options())},
                            {"runs", runs},
                            {"view", view}};
-    root["sha256"] = sessionChecksum(root);
-    return QJsonDocument(root).toJson(QJsonDocument::Indented);
+    return sealSession(root);
 }
 
 bool writeSessionFile(const QString &path, const mdn::Session &session, const mdn::Settings &settings,

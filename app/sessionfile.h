@@ -9,8 +9,9 @@
 // and a free "view" object for the window. A session rebuilt from it (makeSession) continues
 // training bit-identically. scripts/session-density.py reads one with numpy alone.
 //
-// The root's "sha256" is the SHA-256 of the rest of the document written compactly by Qt
-// (sessionChecksum): a damaged file (a flipped bit, a cut) or a hand-edited one is refused.
+// The root's "sha256" is 64 hex digits: the SHA-256 of the file's bytes with those 64 digits
+// replaced by "0" (any language checks it without a JSON writer of its own): a damaged file (a
+// flipped bit, a cut) or a hand-edited one is refused.
 //
 // Reading checks everything before it trusts anything: the file's size, the JSON, the format and
 // version, every declared size against the bytes actually there before allocating, finite
@@ -57,9 +58,11 @@ QByteArray encodeSession(const mdn::Session &session, const mdn::Settings &setti
 bool writeSessionFile(const QString &path, const mdn::Session &session, const mdn::Settings &settings,
                       const QJsonObject &view, QString *error);
 
-// The checksum of a session document: SHA-256, in hex, of the document without its "sha256"
-// member, written compactly.
-QString sessionChecksum(QJsonObject root);
+// A session document's bytes, with its "sha256" member set (the writer's last step; the tests
+// seal edited documents with it).
+QByteArray sealSession(QJsonObject root);
+// Whether `bytes` hold the checksum `digits` (the root's "sha256") of themselves.
+bool sessionChecksumMatches(const QByteArray &bytes, const QString &digits);
 
 // Parses and checks a session file's bytes; nullopt with a one-line reason (without the file's
 // name) in *error. `verifyChecksum` false skips the checksum (the fuzz target does, to reach

@@ -531,7 +531,7 @@ SessionFile decode(const QByteArray &bytes, bool verifyChecksum)
                           .arg(version.isDouble() ? QString::number(version.toDouble())
                                                   : QStringLiteral("(missing)"))
                           .arg(kSessionVersion)};
-    if (verifyChecksum && root.value(QLatin1String("sha256")).toString() != sessionChecksum(root))
+    if (verifyChecksum && !sessionChecksumMatches(bytes, root.value(QLatin1String("sha256")).toString()))
         throw Refusal{QStringLiteral("the file is damaged or was edited: its checksum (sha256) does not match")};
 
     SessionFile f;

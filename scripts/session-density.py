@@ -16,7 +16,9 @@ Usage:
 
 import argparse
 import base64
+import hashlib
 import json
+import re
 import sys
 
 import numpy as np
@@ -32,9 +34,15 @@ def unpack(array):
 
 def load_session(path):
     with open(path, "rb") as f:
-        session = json.load(f)
+        raw = f.read()
+    session = json.loads(raw)
     if session.get("format") != "mdnviz-session" or session.get("version") != 1:
         raise ValueError(f"{path}: not an mdnviz session file of version 1")
+    # The checksum: SHA-256 of the file with its own 64 hex digits replaced by zeros.
+    digits = session.get("sha256", "").encode("ascii")
+    found = re.search(rb'"sha256"\s*:\s*"(' + re.escape(digits) + rb')"', raw) if len(digits) == 64 else None
+    if not found or hashlib.sha256(raw[:found.start(1)] + b"0" * 64 + raw[found.end(1):]).hexdigest().encode() != digits:
+        raise ValueError(f"{path}: the file is damaged or was edited (its sha256 does not match)")
     return session
 
 

@@ -137,11 +137,9 @@ QJsonValue valueAt(QJsonValue node, const QStringList &path)
     return node;
 }
 
-QByteArray document(QJsonObject root, bool reseal = true)
+QByteArray document(const QJsonObject &root, bool reseal = true)
 {
-    if (reseal)
-        root["sha256"] = sessionChecksum(root);
-    return QJsonDocument(root).toJson();
+    return reseal ? sealSession(root) : QJsonDocument(root).toJson();
 }
 
 QString base64Of(const QByteArray &bytes) { return QString::fromLatin1(bytes.toBase64()); }
@@ -536,6 +534,13 @@ void TestSessionFile::badFilesAreRefused()
 
 void TestSessionFile::bitFlipsAreRefused()
 {
+    // The checksum is the documented one: SHA-256 of the bytes with its own digits set to "0".
+    const QByteArray digits = m_smallRoot.value("sha256").toString().toLatin1();
+    QCOMPARE(digits.size(), qsizetype(64));
+    QByteArray zeroed = m_small;
+    zeroed.replace(m_small.indexOf(digits), 64, QByteArray(64, '0'));
+    QCOMPARE(QCryptographicHash::hash(zeroed, QCryptographicHash::Sha256).toHex(), digits);
+
     // Any flipped bit, whether it breaks the JSON, a base64 array, a number or a name, is refused.
     Rng rng(11);
     for (int i = 0; i < 200; ++i) {
