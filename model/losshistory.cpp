@@ -1,12 +1,47 @@
 #include "losshistory.h"
 
 #include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
 
 namespace mdn {
 
 LossHistory::LossHistory(std::size_t capacity) : m_capacity(std::max<std::size_t>(capacity, 2))
 {
     m_kept.reserve(m_capacity);
+}
+
+LossHistory::LossHistory(const Saved &saved)
+    : m_capacity(saved.capacity), m_stride(saved.stride), m_latest(saved.latest), m_hasLatest(saved.hasLatest)
+{
+    const auto refuse = [](const std::string &why) { throw std::invalid_argument("loss overview: " + why); };
+    if (saved.capacity < 2 || saved.capacity > kMaxCapacity)
+        refuse("capacity " + std::to_string(saved.capacity) + " is outside 2 .. " + std::to_string(kMaxCapacity));
+    if (saved.stride < 1 || (saved.stride & (saved.stride - 1)) != 0)
+        refuse("stride " + std::to_string(saved.stride) + " is not a power of two");
+    if (saved.kept.size() > saved.capacity)
+        refuse(std::to_string(saved.kept.size()) + " points exceed the capacity of " +
+               std::to_string(saved.capacity));
+    long previous = -1;
+    for (const Point &p : saved.kept) {
+        if (p.epoch < 0 || p.epoch <= previous || p.epoch % saved.stride != 0)
+            refuse("epoch " + std::to_string(p.epoch) + " is negative, out of order or off the stride of " +
+                   std::to_string(saved.stride));
+        if (!std::isfinite(p.value))
+            refuse("the loss at epoch " + std::to_string(p.epoch) + " is not a finite number");
+        previous = p.epoch;
+    }
+    if (saved.hasLatest && (saved.latest.epoch < std::max(previous, 0L) || !std::isfinite(saved.latest.value)))
+        refuse("the latest epoch " + std::to_string(saved.latest.epoch) +
+               " comes before the kept ones or its loss is not finite");
+    m_kept.reserve(m_capacity);
+    m_kept = saved.kept;
+}
+
+LossHistory::Saved LossHistory::saved() const
+{
+    return {m_capacity, m_stride, m_kept, m_hasLatest, m_latest};
 }
 
 void LossHistory::truncateFrom(long epoch)

@@ -18,6 +18,24 @@ public:
     // every point whose epoch is not a multiple of the new stride.
     explicit LossHistory(std::size_t capacity = 8192);
 
+    // The whole state as plain data, for session files: a history rebuilt from it (the checked
+    // constructor below) records the next epochs exactly as this one would.
+    struct Saved {
+        std::size_t capacity = 8192;
+        long stride = 1;
+        std::vector<Point> kept; // ascending epochs, multiples of stride
+        bool hasLatest = false;
+        Point latest;
+    };
+    // Capacities above this are refused when rebuilding (the capacity is reserved up front).
+    static constexpr std::size_t kMaxCapacity = std::size_t(1) << 24;
+    Saved saved() const;
+    // Throws std::invalid_argument, with the reason, when `saved` is not a state add() can reach:
+    // a capacity outside [2, kMaxCapacity], a stride that is not a power of two, more points than
+    // the capacity, epochs that are negative, off the stride or not ascending, a latest epoch
+    // before the last kept one, or a non-finite value.
+    explicit LossHistory(const Saved &saved);
+
     // Records `value` at `epoch`. An epoch at or before the last one recorded (training rolled
     // back) first drops the points from that epoch on, so the curve never holds undone epochs.
     void add(long epoch, double value);

@@ -91,6 +91,40 @@ void RunHistory::rollBackTo(long epoch)
         validation.pop_back();
 }
 
+RunHistory::RunHistory(const Saved &saved)
+    : validation(saved.validation), seconds(saved.seconds), m_recent(saved.recent),
+      m_recentFirst(saved.recentFirst), m_overview(saved.overview)
+{
+    const auto refuse = [](const std::string &why) { throw std::invalid_argument("loss history: " + why); };
+    if (saved.recentFirst < 1)
+        refuse("the first recent epoch " + std::to_string(saved.recentFirst) + " is below 1");
+    if (saved.recent.size() >= 2 * kRecentEpochs)
+        refuse(std::to_string(saved.recent.size()) + " recent losses; at most " +
+               std::to_string(2 * kRecentEpochs - 1) + " are kept");
+    if (saved.recentFirst > std::numeric_limits<long>::max() / 2)
+        refuse("the first recent epoch " + std::to_string(saved.recentFirst) + " is too large");
+    for (std::size_t i = 0; i < saved.recent.size(); ++i)
+        if (!std::isfinite(saved.recent[i]))
+            refuse("the loss at epoch " + std::to_string(saved.recentFirst + long(i)) + " is not a finite number");
+    if (saved.overview.capacity != kOverviewPoints)
+        refuse("the overview's capacity is " + std::to_string(saved.overview.capacity) + "; it must be " +
+               std::to_string(kOverviewPoints));
+    long previous = -1;
+    for (const Point &p : saved.validation) {
+        if (p.epoch < 0 || p.epoch <= previous || p.epoch > lastEpoch())
+            refuse("a held-out loss at epoch " + std::to_string(p.epoch) +
+                   " is out of order or after the last epoch " + std::to_string(lastEpoch()));
+        previous = p.epoch;
+    }
+    if (!(saved.seconds >= 0.0) || !std::isfinite(saved.seconds))
+        refuse("the training time is negative or not a finite number");
+}
+
+RunHistory::Saved RunHistory::saved() const
+{
+    return {m_recent, m_recentFirst, m_overview.saved(), validation, seconds};
+}
+
 double RunHistory::loss(long epoch) const
 {
     if (epoch < 1 || epoch > lastEpoch())

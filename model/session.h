@@ -34,6 +34,10 @@ struct SessionOptions {
 class RunHistory {
 public:
     static constexpr std::size_t kRecentEpochs = std::size_t(1) << 16;
+    // Points of the whole-run overview.
+    static constexpr std::size_t kOverviewPoints = 8192;
+
+    RunHistory() = default;
 
     // Records epoch lastEpoch() + 1.
     void add(double loss);
@@ -57,10 +61,26 @@ public:
     // measured costs, and the time spent differs from run to run).
     bool operator==(const RunHistory &o) const;
 
+    // The whole history as plain data, for session files.
+    struct Saved {
+        std::vector<double> recent; // epochs recentFirst, recentFirst + 1, ...
+        long recentFirst = 1;
+        LossHistory::Saved overview;
+        std::vector<Point> validation;
+        double seconds = 0.0;
+    };
+    Saved saved() const;
+    // Rebuilds a history that goes on exactly as the saved one would. Throws
+    // std::invalid_argument, with the reason, for a state add() and rollBackTo() cannot reach:
+    // recentFirst below 1, 2 kRecentEpochs recent losses or more, a non-finite loss, an overview
+    // of another capacity or that is not valid (see LossHistory), held-out losses at negative or
+    // unordered epochs or after the last epoch, or a time that is negative or not finite.
+    explicit RunHistory(const Saved &saved);
+
 private:
     std::vector<double> m_recent; // epochs m_recentFirst, m_recentFirst + 1, ...
     long m_recentFirst = 1;
-    LossHistory m_overview{8192};
+    LossHistory m_overview{kOverviewPoints};
 };
 
 class Session {

@@ -52,6 +52,9 @@ private slots:
     void aStoppedSessionResumesToTheSameWeights();
     void severalInputsAndTargets();
     void historyStaysBoundedAndKeepsRecentEpochs();
+    void aSavedHistoryGoesOnExactly();
+    void impossibleSavedHistoriesAreRefused_data();
+    void impossibleSavedHistoriesAreRefused();
 };
 
 void TestSession::splitsAndScoresTheFloor()
@@ -272,6 +275,84 @@ void TestSession::historyStaysBoundedAndKeepsRecentEpochs()
     h.add(-2.0);
     QCOMPARE(h.loss(6), -2.0);
     QVERIFY(std::isnan(h.loss(7)));
+}
+
+void TestSession::aSavedHistoryGoesOnExactly()
+{
+    // Past the recent window and the overview's first stride doubling, with rollbacks.
+    RunHistory h;
+    h.validation = {{0, 3.0}, {500, 2.0}};
+    h.seconds = 1.5;
+    const long n = long(2 * RunHistory::kRecentEpochs) + 1234;
+    for (long e = 1; e <= n; ++e)
+        h.add(1.0 / double(e));
+    h.rollBackTo(n - 7);
+    RunHistory back(h.saved());
+    QVERIFY(back == h);
+    QCOMPARE(back.firstRecentEpoch(), h.firstRecentEpoch());
+    QCOMPARE(back.overview().stride(), h.overview().stride());
+    QCOMPARE(back.validation.size(), std::size_t(2));
+    QCOMPARE(back.seconds, 1.5);
+    for (RunHistory *r : {&h, &back}) {
+        for (long e = 0; e < 70000; ++e)
+            r->add(double(e % 13));
+        r->rollBackTo(r->lastEpoch() - 100'000);
+        r->add(0.25);
+    }
+    QVERIFY(back == h);
+    QVERIFY(back.overview() == h.overview());
+}
+
+void TestSession::impossibleSavedHistoriesAreRefused_data()
+{
+    QTest::addColumn<int>("which");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("first recent epoch 0") << 0 << "below 1";
+    QTest::newRow("too many recent losses") << 1 << "recent losses";
+    QTest::newRow("NaN loss") << 2 << "not a finite number";
+    QTest::newRow("overview of another capacity") << 3 << "capacity";
+    QTest::newRow("stride not a power of two") << 4 << "power of two";
+    QTest::newRow("overview epochs out of order") << 5 << "out of order";
+    QTest::newRow("held-out loss after the last epoch") << 6 << "after the last epoch";
+    QTest::newRow("negative time") << 7 << "training time";
+    QTest::newRow("capacity of 2^40") << 8 << "capacity";
+}
+
+void TestSession::impossibleSavedHistoriesAreRefused()
+{
+    QFETCH(int, which);
+    QFETCH(QString, reason);
+    RunHistory h;
+    for (int e = 0; e < 100; ++e)
+        h.add(1.0);
+    RunHistory::Saved s = h.saved();
+    switch (which) {
+    case 0: s.recentFirst = 0; break;
+    case 1: s.recent.assign(2 * RunHistory::kRecentEpochs, 1.0); break;
+    case 2: s.recent[3] = std::numeric_limits<double>::quiet_NaN(); break;
+    case 3: s.overview.capacity = 100; break;
+    case 4: s.overview.stride = 3; break;
+    case 5: std::swap(s.overview.kept[0], s.overview.kept[1]); break;
+    case 6: s.validation = {{101, 1.0}}; break;
+    case 7: s.seconds = -1.0; break;
+    case 8: {
+        LossHistory::Saved o = s.overview;
+        o.capacity = std::size_t(1) << 40;
+        try {
+            LossHistory l(o);
+            QFAIL("accepted");
+        } catch (const std::invalid_argument &e) {
+            QVERIFY2(QString(e.what()).contains(reason), e.what());
+        }
+        return;
+    }
+    }
+    try {
+        RunHistory r(s);
+        QFAIL("accepted");
+    } catch (const std::invalid_argument &e) {
+        QVERIFY2(QString(e.what()).contains(reason), e.what());
+    }
 }
 
 QTEST_APPLESS_MAIN(TestSession)
