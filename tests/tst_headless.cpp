@@ -110,6 +110,7 @@ class TestHeadless : public QObject {
     Q_OBJECT
 private slots:
     void trainsAndScoresAFourColumnFile();
+    void robotArmReportsWhereTheHandLands();
     void settingsTableReadsTheCommandLine();
     void divergingTrainingEndsWithAFiniteReport_data();
     void divergingTrainingEndsWithAFiniteReport();
@@ -216,6 +217,34 @@ void TestHeadless::trainsAndScoresAFourColumnFile()
                                                "theta1,theta2", "--eval", narrow, "--epochs", "1"});
     QCOMPARE(shape.exitCode, 1);
     QVERIFY2(shape.err.contains("narrow.csv") && shape.err.contains("columns"), shape.err.constData());
+}
+
+// The robot arm judged as Bishop did: where the angles each model gives put the hand, on the
+// held-out points; the workspace and joint-space figures drawn at --target; no Bayes floor for
+// noise-free data, and a --target of the wrong length refused.
+void TestHeadless::robotArmReportsWhereTheHandLands()
+{
+    const QString report = m_dir.filePath("robot-arm.json"), figures = m_dir.filePath("arm-figures");
+    const headless::Run r = headless::run({"--headless", "--dataset", "robot-arm", "--points", "2000", "--epochs",
+                                           "1500", "--report", report, "--export-dir", figures, "--size", "400x250",
+                                           "--target", "0.7,0.5"});
+    QVERIFY2(r.endedCleanly() && r.exitCode == 0, qPrintable(r.describe()));
+    const QJsonObject o = QJsonDocument::fromJson(headless::readFile(report)).object();
+    QCOMPARE(o["dataset"].toObject()["targets"].toArray(), (QJsonArray{"theta1", "theta2"}));
+    const double mdnMiss = o["mdn"].toObject()["position_rmse"].toDouble(-1);
+    const double mseMiss = o["mse"].toObject()["position_rmse"].toDouble(-1);
+    QVERIFY2(mdnMiss > 0.0 && mdnMiss < 0.02 && mseMiss > 3.0 * mdnMiss,
+             qPrintable(QString("MDN %1, MSE %2").arg(mdnMiss).arg(mseMiss)));
+    QVERIFY(!o["mdn"].toObject().contains("bayes_nll")); // noise-free: no finite floor
+    QVERIFY(r.out.contains("Bayes-optimal: none"));
+    for (const char *name : {"workspace.png", "joint-space.png"}) {
+        const QImage image(QDir(figures).filePath(QLatin1String(name)));
+        QCOMPARE(image.size(), QSize(400, 250));
+    }
+
+    const headless::Run bad = headless::run({"--headless", "--dataset", "robot-arm", "--points", "100", "--target", "0.5"});
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY2(bad.err.contains("--target") && bad.err.contains("2 inputs"), bad.err.constData());
 }
 
 // Every setting of the table is read from the command line with its range; a bad value names

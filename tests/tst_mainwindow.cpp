@@ -3,7 +3,9 @@
 #include "cli.h"
 #include "columnsdialog.h"
 #include "datachart.h"
+#include "armviews.h"
 #include "elidedlabel.h"
+#include "mixturechart.h"
 #include "launchsettings.h"
 #include "mainwindow.h"
 #include "settingsdock.h"
@@ -12,6 +14,10 @@
 #include <QSettings>
 #include <QLabel>
 #include <QSpinBox>
+#include <QComboBox>
+#include <QChart>
+#include <QAbstractAxis>
+#include <QTabWidget>
 #include <QStatusBar>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -56,6 +62,7 @@ private slots:
     void commandLineValuesAreNotSavedUnlessEdited();
     void helpPanelExplainsTheViews();
     void statusMessageNeverRunsIntoTheFigures();
+    void robotArmTabFollowsTheDraggedTarget();
 };
 
 void TestMainWindow::trainingUpdatesTheWindow()
@@ -102,6 +109,62 @@ void TestMainWindow::malformedCsvKeepsTheDatasetAndNamesTheLine()
     QVERIFY(w.dataset().x == before);
     QVERIFY2(w.lastError().contains("bad.csv:3"), qPrintable(w.lastError()));
     QVERIFY(!w.settings().fromFile);
+}
+
+// Bishop's robot arm: choosing it brings the Arm tab forward; a drag in the workspace moves the
+// target, the joint view answers for it, the mixture's path runs through it, and once trained the
+// MDN's likeliest arm reaches the target far more closely than the MSE net's. Other data hide the
+// tab again.
+void TestMainWindow::robotArmTabFollowsTheDraggedTarget()
+{
+    MainWindow w(false, nullptr, [](const Settings &stored) {
+        Settings s = stored;
+        s.generator = mdn::Generator::RobotArm;
+        s.noise = 0.0;
+        s.points = 2000;
+        s.epochLimit = 1500;
+        return s;
+    });
+    w.resize(1600, 1000);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.tabs()->isTabVisible(w.planesTab()));
+    QCOMPARE(w.tabs()->currentIndex(), w.planesTab());
+    WorkspaceView *workspace = w.workspaceView();
+    QVERIFY(workspace->showArms() && w.jointView()->showArms());
+
+    // A press and a drag in the plot carry the target; the joint view and the path follow.
+    const QPointF from = workspace->positionOf(QPointF(0.5, 0.6)), to = workspace->positionOf(QPointF(0.7, 0.5));
+    QTest::mousePress(workspace, Qt::LeftButton, {}, from.toPoint());
+    QTest::mouseMove(workspace, to.toPoint());
+    QTest::mouseRelease(workspace, Qt::LeftButton, {}, to.toPoint());
+    const QPointF target = workspace->target();
+    QVERIFY2(std::abs(target.x() - 0.7) < 0.02 && std::abs(target.y() - 0.5) < 0.02,
+             qPrintable(QString("%1, %2").arg(target.x()).arg(target.y())));
+    QCOMPARE(w.jointView()->target(), target);
+
+    w.train();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isTraining() && w.epoch() == 1500, 60000 * MDNVIZ_TIME_SCALE);
+    QTRY_VERIFY(w.isIdle());
+    const QPointF mdnReach = workspace->mdnReach(), mseReach = workspace->mseReach();
+    const double mdnMiss = std::hypot(mdnReach.x() - target.x(), mdnReach.y() - target.y());
+    const double mseMiss = std::hypot(mseReach.x() - target.x(), mseReach.y() - target.y());
+    QVERIFY2(mdnMiss < 0.02 && mdnMiss < 0.5 * mseMiss, qPrintable(QString("MDN %1, MSE %2").arg(mdnMiss).arg(mseMiss)));
+    QVERIFY(!w.jointView()->density().empty());
+    // The mixture chart's x axis names the path through the target.
+    w.tabs()->setCurrentWidget(w.mixtureChart());
+    const auto pathTitle = [&] {
+        return w.mixtureChart()->chart(MixtureChart::Sigma)->axes(Qt::Horizontal).first()->titleText();
+    };
+    QTRY_VERIFY2(pathTitle().contains("x2 = 0.5"), qPrintable(pathTitle()));
+
+    // One input and one target again: no planes.
+    auto *dataset = w.settingsDock()->findChild<QComboBox *>(QStringLiteral("dataset"));
+    QVERIFY(dataset);
+    dataset->setCurrentIndex(dataset->findText(QStringLiteral("Bishop"), Qt::MatchStartsWith));
+    QTRY_COMPARE(w.settings().generator, mdn::Generator::Bishop);
+    QTRY_VERIFY(!w.tabs()->isTabVisible(w.planesTab()));
+    QCOMPARE(w.settings().points, 2000); // a number of points of the user's own choice stays
 }
 
 // A long message (a load error) shares the status bar with the permanent figures at any width:
