@@ -8,8 +8,16 @@
 // With --switch-tabs, the window's tabs are switched every 300 ms during the measurement, as a
 // person comparing the fits and the mixture parameters does.
 //
-// Usage: ui_latency [--seconds S] [--points N] [--breakdown] [--switch-tabs]
+// With --dataset NAME the window trains on that generator's data (default: the window's own).
+// With --drag-target (data of two inputs and two targets, e.g. --dataset robot-arm), the Arm
+// tab is shown and its target dragged round a circle in the workspace at 60 moves a second,
+// as a person exploring the arm does: every move asks both models about the new target and
+// repaints the workspace and the joint plane.
+//
+// Usage: ui_latency [--seconds S] [--points N] [--dataset NAME] [--breakdown] [--switch-tabs]
+//                   [--drag-target]
 
+#include "armviews.h"
 #include "datachart.h"
 #include "healthpanel.h"
 #include "losschart.h"
@@ -22,13 +30,16 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QMouseEvent>
 #include <QTabWidget>
 #include <QTimer>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <cstdio>
+#include <optional>
 #include <vector>
 
 using namespace mdnviz;
@@ -81,19 +92,24 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     double seconds = 5.0;
     int points = 1000;
-    bool breakdown = false, switchTabs = false;
+    bool breakdown = false, switchTabs = false, dragTarget = false;
+    QString dataset;
     const QStringList args = app.arguments();
     for (int i = 1; i < args.size(); ++i) {
         if (args[i] == "--breakdown")
             breakdown = true;
         else if (args[i] == "--switch-tabs")
             switchTabs = true;
+        else if (args[i] == "--drag-target")
+            dragTarget = true;
         else if (i + 1 == args.size())
             break;
         else if (args[i] == "--seconds")
             seconds = args[i + 1].toDouble();
         else if (args[i] == "--points")
             points = args[i + 1].toInt();
+        else if (args[i] == "--dataset")
+            dataset = args[i + 1];
     }
 
     mdnviz::MainWindow w(false);
@@ -102,7 +118,20 @@ int main(int argc, char **argv)
     mdnviz::Settings s = w.settings();
     s.epochLimit = 0; // flat out for the whole measurement
     s.points = points;
+    if (!dataset.isEmpty()) {
+        const std::optional<mdn::Generator> g = mdn::generatorFromName(dataset.toStdString());
+        if (!g) {
+            std::fprintf(stderr, "ui_latency: unknown dataset %s\n", qPrintable(dataset));
+            return 2;
+        }
+        s.generator = *g;
+        s.noise = mdn::defaultNoise(*g);
+    }
     w.applySettings(s);
+    if (dragTarget && !w.tabs()->isTabVisible(w.planesTab())) {
+        std::fprintf(stderr, "ui_latency: --drag-target needs data of two inputs and two targets\n");
+        return 2;
+    }
 
     QElapsedTimer clock;
     double firstUpdateMs = -1.0;
@@ -136,6 +165,21 @@ int main(int argc, char **argv)
         ++switches;
     });
 
+    // The target's path: a circle through the middle of the arm's reach, at 60 moves a second.
+    QTimer drag;
+    long moves = 0;
+    WorkspaceView *workspace = w.workspaceView();
+    const auto sendMouse = [&](QEvent::Type type, double phase) {
+        const QPointF at = workspace->positionOf(QPointF(0.45 + 0.25 * std::cos(phase), 0.45 + 0.25 * std::sin(phase)));
+        QMouseEvent e(type, at, workspace->mapToGlobal(at), Qt::LeftButton,
+                      type == QEvent::MouseButtonRelease ? Qt::NoButton : Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(workspace, &e);
+    };
+    QObject::connect(&drag, &QTimer::timeout, [&] {
+        ++moves;
+        sendMouse(QEvent::MouseMove, 0.05 * double(moves));
+    });
+
     // Let the window settle, then press Train and measure.
     QTimer::singleShot(500, [&] {
         clock.start();
@@ -145,11 +189,20 @@ int main(int argc, char **argv)
         tick.start(10);
         if (switchTabs)
             tabs.start(300);
+        if (dragTarget) {
+            w.tabs()->setCurrentIndex(w.planesTab());
+            sendMouse(QEvent::MouseButtonPress, 0.0);
+            drag.start(16);
+        }
     });
     long startEpoch = 0;
     QTimer::singleShot(int(500 + seconds * 1000), [&] {
         tick.stop();
         tabs.stop();
+        if (dragTarget) {
+            drag.stop();
+            sendMouse(QEvent::MouseButtonRelease, 0.05 * double(moves));
+        }
         guiCpu = threadCpuSeconds() - guiCpuStart;
         startEpoch = w.epoch();
         app.quit();
@@ -193,11 +246,11 @@ int main(int argc, char **argv)
     w.shutdown();
     std::printf("train_click_to_first_update_ms=%.1f updates=%ld update_rate_hz=%.1f epochs=%ld "
                 "epochs_per_second=%.0f timer_lateness_ms_p50=%.2f p99=%.2f max=%.2f samples=%zu "
-                "tab_switches=%ld gui_thread_busy=%.0f%% gui_work_between_ticks_ms_p99=%.2f max=%.2f "
+                "tab_switches=%ld target_moves=%ld gui_thread_busy=%.0f%% gui_work_between_ticks_ms_p99=%.2f max=%.2f "
                 "load1=%.1f\n",
                 firstUpdateMs, updates, double(updates) / seconds, startEpoch,
                 double(startEpoch) / seconds, percentile(lateness, 0.5), percentile(lateness, 0.99),
-                percentile(lateness, 1.0), lateness.size(), switches, 100.0 * guiCpu / seconds,
+                percentile(lateness, 1.0), lateness.size(), switches, moves, 100.0 * guiCpu / seconds,
                 percentile(busy, 0.99), percentile(busy, 1.0), loadAverage());
     return 0;
 }

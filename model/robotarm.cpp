@@ -48,25 +48,6 @@ std::vector<Angles> inverse(const Point &p)
     return out;
 }
 
-std::vector<Point> reachOutline(int perSide)
-{
-    perSide = std::max(perSide, 2);
-    std::vector<Point> out;
-    out.reserve(std::size_t(perSide) * 4);
-    const auto edge = [&](Angles from, Angles to) {
-        for (int i = 0; i < perSide; ++i) {
-            const double t = double(i) / double(perSide);
-            out.push_back(endEffector({from.theta1 + t * (to.theta1 - from.theta1),
-                                       from.theta2 + t * (to.theta2 - from.theta2)}));
-        }
-    };
-    edge({kTheta1Lo, kTheta2Lo}, {kTheta1Hi, kTheta2Lo});
-    edge({kTheta1Hi, kTheta2Lo}, {kTheta1Hi, kTheta2Hi});
-    edge({kTheta1Hi, kTheta2Hi}, {kTheta1Lo, kTheta2Hi});
-    edge({kTheta1Lo, kTheta2Hi}, {kTheta1Lo, kTheta2Lo});
-    return out;
-}
-
 namespace {
 
 // Grid nodes whose exponent lies this far above the smallest one are left out: e^-30 ~ 1e-13.

@@ -1,5 +1,5 @@
 #pragma once
-// Bishop's (1994) two-link robot arm: the kinematics of its end effector, the region it reaches,
+// Bishop's (1994) two-link robot arm: the kinematics of its end effector,
 // and the true density of its inverse problem when the observed position is noisy. Plain C++.
 //
 // Links L1 = 0.8 and L2 = 0.2; joint angles theta1 in [0.3, 1.2] and theta2 in [pi/2, 3pi/2];
@@ -41,9 +41,6 @@ bool inJointBox(const Angles &a);
 // none when p is out of reach. The pair with theta2 < pi first.
 std::vector<Angles> inverse(const Point &p);
 
-// The outline of the region the end effector reaches (theta over the joint box), as a closed
-// polygon of about `perSide` * 4 vertices: the images of the box's four edges, in order.
-std::vector<Point> reachOutline(int perSide = 64);
 
 // The inverse problem with a noisy sensor, as the robot-arm generator draws it: theta uniform over
 // the joint box, the observed position x = endEffector(theta) + N(0, sd^2 I). Its true density is

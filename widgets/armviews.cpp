@@ -41,8 +41,8 @@ QPointF medianPoint(std::vector<QPointF> points)
 }
 
 // The region the end effector reaches, in input units. The map from the joint box folds along
-// theta2 = pi (the arm stretched out, |x| = L1 + L2), so the images of the box's edges
-// (mdn::arm::reachOutline) do not bound it: the fold is a boundary too. Each half of the box on
+// theta2 = pi (the arm stretched out, |x| = L1 + L2), so the images of the box's edges do not
+// bound it: the fold is a boundary too. Each half of the box on
 // either side of the fold maps one to one, and the region is the union of their images.
 const QPainterPath &reachRegion()
 {
