@@ -10,6 +10,7 @@
 #include "settings.h"
 #include "settingsdock.h"
 #include "tooltips.h"
+#include "legendfit.h"
 
 #include <QChart>
 #include <QComboBox>
@@ -188,6 +189,7 @@ class TestWidgets : public QObject {
 
 private slots:
     void longToolTipsWrap();
+    void legendNamesShortenToFit();
     void batchSizeSaysWhenFullBatchMeansMiniBatches();
     void exportHasSizeAndColours_data();
     void exportHasSizeAndColours();
@@ -930,6 +932,44 @@ void TestWidgets::settingsChanges()
 // Above 50,000 training points "full batch" trains on mini-batches of 4,096: the control says so.
 // Every setting of the dock explains itself in a tooltip; a long one is shown as a paragraph that
 // wraps, not a line running off the screen. Short ones and rich text stay as they are.
+// In a narrow chart the legend's entries take shorter names, each whole, instead of being cut
+// to "MSE net pre..."; wide, the full names come back.
+void TestWidgets::legendNamesShortenToFit()
+{
+    mdn::GeneratorSpec g;
+    g.points = 500;
+    const mdn::Dataset data = mdn::generate(g);
+    mdn::Trainer mse(data, mdn::defaultConfig(mdn::ModelKind::Mse));
+    mdn::Trainer mdnModel(data, mdn::defaultConfig(mdn::ModelKind::Mdn));
+    mse.train(20);
+    mdnModel.train(20);
+    mdn::Snapshot s;
+    s.epoch = 20;
+    mdn::fillSnapshot(s, &mse, &mdnModel, data, mdn::SnapshotRequest());
+    DataChart chart;
+    chart.setDataset(data);
+    chart.setSnapshot(s);
+    chart.resize(1400, 700);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    const auto shownNames = [&] {
+        QStringList names;
+        for (QLegendMarker *m : chart.chart()->legend()->markers())
+            if (m->isVisible())
+                names << m->series()->name();
+        return names;
+    };
+    QTRY_VERIFY2(shownNames().contains(QStringLiteral("MSE net prediction")), qPrintable(shownNames().join('|')));
+    chart.resize(380, 300);
+    QTRY_VERIFY2(!shownNames().contains(QStringLiteral("MSE net prediction")), qPrintable(shownNames().join('|')));
+    const QMarginsF margins = chart.chart()->margins();
+    QVERIFY2(legendWidth(chart.chart(), shownNames()) <= chart.chart()->size().width() - margins.left() - margins.right(),
+             qPrintable(shownNames().join('|')));
+    QVERIFY(shownNames().filter(QStringLiteral("data")).size() == 1);
+    chart.resize(1400, 700);
+    QTRY_VERIFY(shownNames().contains(QStringLiteral("MSE net prediction")));
+}
+
 void TestWidgets::longToolTipsWrap()
 {
     QCOMPARE(wrappedToolTip(QStringLiteral("Short.")), QStringLiteral("Short."));

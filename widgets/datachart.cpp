@@ -1,5 +1,7 @@
 #include "datachart.h"
 
+#include "legendfit.h"
+
 #include "axisformat.h"
 #include "cachedchartview.h"
 #include "colormap.h"
@@ -105,6 +107,13 @@ DataChart::DataChart(QWidget *parent)
     setRenderHint(QPainter::SmoothPixmapTransform); // the markers are scaled images
     ignoreViewActivation(scene());
     setMinimumSize(320, 240);
+    // Laid out anew (on screen or for an export of another size): the legend's names refit.
+    connect(chart(), &QGraphicsWidget::geometryChanged, this, [this] {
+        const int tier = m_legendTier;
+        fitLegend();
+        if (tier != m_legendTier)
+            chart()->legend()->layout()->invalidate();
+    });
 
     QChart *c = chart();
     c->setTitle(tr("Data & fits"));
@@ -247,10 +256,12 @@ void DataChart::setDataset(const mdn::Dataset &data)
     m_dataLayer->setPoints(points);
 
     if (finite > std::size_t(points.size()))
-        m_data->setName(tr("data (%1 of %2 shown)")
-                            .arg(countText(points.size()), countText(qsizetype(finite))));
+        m_dataNames = QStringList{tr("data (%1 of %2 shown)").arg(countText(points.size()), countText(qsizetype(finite))),
+                                  tr("data (%1)").arg(countText(qsizetype(finite))), tr("data")};
     else
-        m_data->setName(tr("data (%1 points)").arg(countText(points.size())));
+        m_dataNames = QStringList{tr("data (%1 points)").arg(countText(points.size())),
+                                  tr("data (%1)").arg(countText(points.size())), tr("data")};
+    fitLegend();
 
     if (finite == 0) {
         xMin = yMin = -1.0;
@@ -400,6 +411,10 @@ void DataChart::resizeEvent(QResizeEvent *event)
     const QString title = height() < 330 ? QString() : tr("Data & fits");
     if (chart()->title() != title)
         chart()->setTitle(title);
+    const int tier = m_legendTier;
+    fitLegend();
+    if (tier != m_legendTier)
+        chart()->legend()->layout()->invalidate();
 }
 
 void DataChart::mousePressEvent(QMouseEvent *event)
@@ -455,10 +470,24 @@ void DataChart::updateLegendMarkers()
             m->setVisible(show);
         }
     }
+    const int tier = m_legendTier;
+    fitLegend();
     // Qt Charts 6.4 keeps the legend's old size when markers appear: without a new layout a
     // new entry shows as a swatch without its text.
-    if (changed)
+    if (changed || tier != m_legendTier)
         chart()->legend()->layout()->invalidate();
+}
+
+// As long a name for each entry as the chart's width lets every shown entry keep.
+void DataChart::fitLegend()
+{
+    m_legendTier = fitLegendNames(chart(), {{m_data, m_dataNames},
+                                            {m_samples, {tr("MDN samples"), tr("samples")}},
+                                            {m_mse, {tr("MSE net prediction"), tr("MSE net"), tr("MSE")}},
+                                            {m_mean, {tr("MDN mean E[y|x]"), tr("mean"), tr("mean")}},
+                                            {m_mode, {tr("MDN mode (approx.)"), tr("mode")}},
+                                            {m_bandsKey, {tr("component bands μ_k ± σ_k"), tr("bands μ_k ± σ_k"),
+                                                          tr("bands")}}});
 }
 
 } // namespace mdnviz

@@ -99,6 +99,9 @@ protected:
     void mouseMoveEvent(QMouseEvent *event) override;
 
 private:
+    void fitLegend();
+    QStringList m_dataNames{QStringLiteral("data")};
+    int m_legendTier = 0;
     void fitAxes();
     void updateLegendMarkers();
     void updateSliceLine();

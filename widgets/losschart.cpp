@@ -1,5 +1,7 @@
 #include "losschart.h"
 
+#include "legendfit.h"
+
 #include "axisformat.h"
 #include "cachedchartview.h"
 #include "datachart.h"
@@ -53,6 +55,11 @@ LossChart::LossChart(QWidget *parent)
 
     QChart *c = chart();
     c->setTitle(tr("Loss"));
+    // Laid out anew (on screen or for an export of another size): the legend's names refit.
+    connect(c, &QGraphicsWidget::geometryChanged, this, [this] {
+        if (fitLegend())
+            chart()->legend()->layout()->invalidate();
+    });
     c->legend()->setAlignment(Qt::AlignBottom);
     // Each entry drawn as a piece of its line: solid train, dashed validation.
     c->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries);
@@ -151,19 +158,33 @@ void LossChart::clear()
 void LossChart::resizeEvent(QResizeEvent *event)
 {
     QChartView::resizeEvent(event);
-    const bool narrow = width() < 560;
-    const QString names[5][2] = {{tr("MSE train"), tr("MSE")},
-                                 {tr("NLL train"), tr("NLL")},
-                                 {tr("MSE validation"), tr("MSE val.")},
-                                 {tr("NLL validation"), tr("NLL val.")},
-                                 {tr("Bayes NLL"), tr("Bayes")}};
-    QLineSeries *series[5] = {m_mse, m_nll, m_validationMse, m_validationNll, m_bayesLine};
-    for (int i = 0; i < 5; ++i)
-        if (series[i]->name() != names[i][narrow])
-            series[i]->setName(names[i][narrow]);
+    if (fitLegend())
+        chart()->legend()->layout()->invalidate();
     const QString title = height() < 200 ? QString() : tr("Loss");
     if (chart()->title() != title)
         chart()->setTitle(title);
+}
+
+// The longest names that let every shown entry fit; true when a name changed.
+bool LossChart::fitLegend()
+{
+    if (!m_bayesLine)
+        return false; // still being built
+    const bool noFloor = std::isinf(m_bayes) && m_bayes < 0.0;
+    QStringList before;
+    for (QLineSeries *s : {m_mse, m_nll, m_validationMse, m_validationNll, m_bayesLine})
+        before << s->name();
+    fitLegendNames(chart(), {{m_mse, {tr("MSE train"), tr("MSE")}},
+                             {m_nll, {tr("NLL train"), tr("NLL")}},
+                             {m_validationMse, {tr("MSE validation"), tr("MSE val."), tr("MSE v.")}},
+                             {m_validationNll, {tr("NLL validation"), tr("NLL val."), tr("NLL v.")}},
+                             {m_bayesLine, noFloor ? QStringList{tr("Bayes NLL: none (noise-free data)"),
+                                                                 tr("Bayes: none"), tr("no floor")}
+                                                   : QStringList{tr("Bayes NLL"), tr("Bayes")}}});
+    QStringList after;
+    for (QLineSeries *s : {m_mse, m_nll, m_validationMse, m_validationNll, m_bayesLine})
+        after << s->name();
+    return before != after;
 }
 
 void LossChart::setHistory(const History &h)
@@ -188,10 +209,7 @@ void LossChart::updateSeries()
     // Noise-free data have no finite floor: the legend says so, and no line is drawn.
     const bool noFloor = std::isinf(m_bayes) && m_bayes < 0.0;
     const bool bayes = (std::isfinite(m_bayes) || noFloor) && !m_nllTrace.points.isEmpty();
-    const QString bayesName = noFloor ? tr("Bayes NLL: none (noise-free data)") : tr("Bayes NLL");
-    bool changed = m_bayesLine->name() != bayesName;
-    if (changed)
-        m_bayesLine->setName(bayesName);
+    bool changed = false;
     for (QLineSeries *s : {m_mse, m_nll, m_validationMse, m_validationNll, m_bayesLine}) {
         const bool show = s == m_bayesLine ? bayes : s->count() > 0;
         const auto markers = chart()->legend()->markers(s);
@@ -200,6 +218,7 @@ void LossChart::updateSeries()
             m->setVisible(show);
         }
     }
+    changed = fitLegend() || changed;
     // Qt Charts 6.4 keeps the legend's old size when markers appear: a legend laid out empty
     // (after a reset) would stay a few pixels wide and show one marker without its text.
     if (changed)

@@ -69,6 +69,7 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
 
 private:
+    bool fitLegend();
     void updateSeries();
     void updateAxes();
 

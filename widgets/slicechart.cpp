@@ -1,5 +1,7 @@
 #include "slicechart.h"
 
+#include "legendfit.h"
+
 #include "axisformat.h"
 #include "colormap.h"
 #include "datachart.h"
@@ -36,7 +38,10 @@ SliceChart::SliceChart(QWidget *parent)
     QChart *c = chart();
     c->setAnimationOptions(QChart::NoAnimation);
     c->legend()->setAlignment(Qt::AlignBottom);
-    connect(c, &QGraphicsWidget::geometryChanged, this, &SliceChart::updateTitle);
+    connect(c, &QGraphicsWidget::geometryChanged, this, [this] {
+        updateTitle();
+        fitLegend();
+    });
 
     m_histogramLine = new QLineSeries(this);
     m_histogram = new QAreaSeries(m_histogramLine);
@@ -205,9 +210,6 @@ void SliceChart::updateData()
         steps.append(QPointF(hi, 0.0));
     }
     m_histogramLine->replace(steps);
-    const QString name = tr("data (%Ln)", nullptr, int(m_windowCount));
-    if (m_histogram->name() != name)
-        m_histogram->setName(name);
 
     // The true density: the generator's own, integrated over its hidden variable.
     QList<QPointF> truth;
@@ -266,8 +268,6 @@ void SliceChart::updateModel()
             s->clear();
     }
     m_mixture->replace(total);
-    if (!m_components.isEmpty() && m_components.first()->name().isEmpty())
-        m_components.first()->setName(tr("π_k N_k"));
     updateAxes();
     updateLegend();
 }
@@ -316,6 +316,18 @@ void SliceChart::updateLegend()
             show = m_windowCount > 0;
         m->setVisible(show); // also lays the legend out again after a name change
     }
+    fitLegend();
+}
+
+// As long a name for each entry as the chart's width lets every shown entry keep.
+void SliceChart::fitLegend()
+{
+    QList<LegendNames> entries{{m_histogram, {tr("data (%Ln)", nullptr, int(m_windowCount)), tr("data")}},
+                               {m_true, {tr("true")}},
+                               {m_mixture, {tr("MDN")}}};
+    if (!m_components.isEmpty())
+        entries.append({m_components.first(), {tr("π_k N_k"), tr("π_k")}});
+    fitLegendNames(chart(), entries);
 }
 
 } // namespace mdnviz

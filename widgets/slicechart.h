@@ -50,6 +50,7 @@ signals:
 
 private:
     void updateTitle();
+    void fitLegend();
     void updateData();
     void updateModel();
     void updateAxes();
