@@ -9,6 +9,7 @@
 #include "losschart.h"
 #include "losshistory.h"
 #include "mixturechart.h"
+#include "presetstore.h"
 #include "robotarm.h"
 #include "scale.h"
 #include "slicechart.h"
@@ -411,6 +412,15 @@ int runHeadless(const Options &o)
 
     QJsonObject report;
     report["epochs"] = qint64(o.epochs);
+    if (!o.presetName.isEmpty()) {
+        QJsonObject preset, values;
+        preset["name"] = o.presetName;
+        if (const std::optional<mdn::Preset> p = findPreset(o.presetName))
+            for (const auto &[key, value] : p->values)
+                values[QString::fromStdString(key)] = QString::fromStdString(value);
+        preset["values"] = values;
+        report["preset"] = preset;
+    }
     QJsonObject ds;
     ds["source"] = o.dataFile.isEmpty() ? QStringLiteral("generator") : o.dataFile;
     if (o.dataFile.isEmpty()) {

@@ -1,5 +1,7 @@
 #include "launchsettings.h"
 
+#include "presetstore.h"
+
 #include <QCommandLineParser>
 
 #include <algorithm>
@@ -8,6 +10,10 @@ namespace mdnviz {
 
 Settings withCommandLine(Settings s, const QCommandLineParser &p, const Options &o)
 {
+    // A preset first, then the options given explicitly on top (readOptions checked the name).
+    if (!o.presetName.isEmpty())
+        if (const std::optional<mdn::Preset> preset = findPreset(o.presetName))
+            s = mdn::applyPreset(s, *preset);
     const mdn::Generator storedGenerator = s.generator;
     const int storedPoints = s.points;
     // Each setting given on the command line, as readOptions read it (o.settings), kept within

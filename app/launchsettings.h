@@ -8,8 +8,8 @@ class QCommandLineParser;
 
 namespace mdnviz {
 
-// `base` with each setting that `parser` saw on the command line replaced by its value in
-// `options` (readOptions of the same parser). Options the window has no setting for (--model,
+// `base` with the --preset's values, then each setting that `parser` saw on the command line
+// replaced by its value in `options` (readOptions of the same parser). Options the window has no setting for (--model,
 // the headless outputs) leave it unchanged; --data is opened by the window itself.
 Settings withCommandLine(Settings base, const QCommandLineParser &parser, const Options &options);
 

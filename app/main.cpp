@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "launchsettings.h"
 #include "mainwindow.h"
+#include "presetstore.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -34,7 +35,8 @@ int main(int argc, char **argv)
 {
     const bool headless = hasArgument(argc, argv, "--headless");
     const bool informational = hasArgument(argc, argv, "--help") || hasArgument(argc, argv, "-h") ||
-                               hasArgument(argc, argv, "--version") || hasArgument(argc, argv, "-v");
+                               hasArgument(argc, argv, "--version") || hasArgument(argc, argv, "-v") ||
+                               hasArgument(argc, argv, "--list-presets");
     if (headless)
         mdnviz::catchInterrupts();
     if (headless || informational) {
@@ -55,6 +57,13 @@ int main(int argc, char **argv)
     QCommandLineParser parser;
     mdnviz::addOptions(parser);
     parser.process(app);
+    if (parser.isSet(QStringLiteral("list-presets"))) {
+        for (const mdn::Preset &p : mdn::builtInPresets())
+            std::printf("%s\t%s\n", p.name.c_str(), p.title.c_str());
+        for (const mdn::Preset &p : mdnviz::userPresets())
+            std::printf("%s\t%s\n", p.name.c_str(), p.title.c_str());
+        return 0;
+    }
     QString error;
     const auto options = mdnviz::readOptions(parser, error);
     if (!options) {

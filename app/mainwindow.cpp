@@ -14,6 +14,7 @@
 #include "helppanel.h"
 #include "losschart.h"
 #include "mixturechart.h"
+#include "presetstore.h"
 #include "settingsdock.h"
 #include "slicechart.h"
 #include "worker.h"
@@ -27,6 +28,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -43,6 +45,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <optional>
 
 namespace mdnviz {
@@ -203,6 +206,8 @@ void MainWindow::createActions()
     training->addAction(tr("&Reset"), QKeySequence(Qt::Key_F8), this, &MainWindow::resetModels);
     training->addAction(tr("Re&generate Data"), this, &MainWindow::regenerate);
 
+    createPresetsMenu();
+
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_dock->toggleViewAction());
 
@@ -210,6 +215,88 @@ void MainWindow::createActions()
     help->addAction(tr("&What Am I Looking At?"), QKeySequence::HelpContents, this, &MainWindow::showHelp);
     help->addAction(tr("&About mdnviz"), this, &MainWindow::about);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::createPresetsMenu()
+{
+    m_presetsMenu = menuBar()->addMenu(tr("&Presets"));
+    m_presetsMenu->setToolTipsVisible(true); // a preset's tooltip says where its values come from
+    fillPresetsMenu();
+}
+
+// The built-in presets, the saved ones, and the actions that save and delete; filled again when
+// a preset is saved or deleted.
+void MainWindow::fillPresetsMenu()
+{
+    m_presetsMenu->clear();
+    qDeleteAll(m_presetsMenu->findChildren<QMenu *>(Qt::FindDirectChildrenOnly));
+    const auto addPreset = [this](const mdn::Preset &preset) {
+        QAction *a = m_presetsMenu->addAction(QString::fromStdString(preset.title), this,
+                                              [this, preset] { applyPresetToWindow(preset); });
+        a->setObjectName(QStringLiteral("preset:") + QString::fromStdString(preset.name));
+        a->setToolTip(QString::fromStdString(preset.source));
+    };
+    for (const mdn::Preset &preset : mdn::builtInPresets())
+        addPreset(preset);
+    const std::vector<mdn::Preset> saved = userPresets();
+    m_presetsMenu->addSeparator();
+    for (const mdn::Preset &preset : saved)
+        addPreset(preset);
+    if (!saved.empty())
+        m_presetsMenu->addSeparator();
+    m_presetsMenu->addAction(tr("&Save Current Settings as Preset…"), this, &MainWindow::savePresetDialog);
+    QMenu *remove = m_presetsMenu->addMenu(tr("&Delete Preset"));
+    remove->setEnabled(!saved.empty());
+    for (const mdn::Preset &preset : saved) {
+        const QString name = QString::fromStdString(preset.name);
+        remove->addAction(name, this, [this, name] {
+            QString error;
+            if (!deleteUserPreset(name, error)) {
+                showError(tr("Delete Preset"), error);
+                return;
+            }
+            // Later, from the event loop: this action belongs to the menu being refilled.
+            QTimer::singleShot(0, this, &MainWindow::fillPresetsMenu);
+            showStatus(tr("Preset deleted: %1").arg(name), 8000);
+        });
+    }
+}
+
+void MainWindow::applyPresetToWindow(const mdn::Preset &preset)
+{
+    Settings s;
+    try {
+        s = mdn::applyPreset(m_settings, preset);
+    } catch (const std::invalid_argument &e) {
+        showError(tr("Preset"), QString::fromStdString(e.what()));
+        return;
+    }
+    // As a change in the dock: new data and models are made once, and the change can be undone.
+    m_dock->setSettings(s); // clamped into the controls' ranges
+    applySettings(m_dock->settings());
+    showStatus(tr("Preset: %1").arg(QString::fromStdString(preset.title)), 8000);
+}
+
+void MainWindow::savePresetDialog()
+{
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Save Preset"),
+                                               tr("Name of the preset (the data, the models and "
+                                                  "their training; a file's data are not kept):"),
+                                               QLineEdit::Normal, QString(), &ok)
+                             .trimmed();
+    if (!ok || name.isEmpty())
+        return;
+    if (presetNames().contains(name) && !mdn::builtInPreset(name.toStdString()) &&
+        QMessageBox::question(this, tr("Save Preset"), tr("Replace the preset %1?").arg(name)) != QMessageBox::Yes)
+        return;
+    QString error;
+    if (!saveUserPreset(name, m_settings, error)) {
+        showError(tr("Save Preset"), error);
+        return;
+    }
+    QTimer::singleShot(0, this, &MainWindow::fillPresetsMenu); // this action is the menu's
+    showStatus(tr("Preset saved: %1").arg(name), 8000);
 }
 
 void MainWindow::createWorker()

@@ -8,6 +8,7 @@
 #include "csv.h"
 #include "losschart.h"
 #include "dataset.h"
+#include "presets.h"
 #include "settings.h"
 #include "snapshot.h"
 #include "trainingrecorder.h"
@@ -22,6 +23,7 @@
 #include <optional>
 
 class QLabel;
+class QMenu;
 class QProgressDialog;
 class QTabWidget;
 
@@ -131,6 +133,10 @@ private:
     };
 
     void createActions();
+    void createPresetsMenu();
+    void fillPresetsMenu();
+    void applyPresetToWindow(const mdn::Preset &preset);
+    void savePresetDialog();
     void createWorker();
     void setDataset(mdn::Dataset data, const Settings &settings);
     void showDataset();
@@ -187,6 +193,7 @@ private:
     TrainingRecorder m_recorder{kDefaultAnimationFrames}; // for File ▸ Export Training Animation…
     std::optional<UndoRecord> m_undo;
     QAction *m_undoAction = nullptr;
+    QMenu *m_presetsMenu = nullptr;
     QPointer<QWidget> m_help;
     std::optional<Settings> m_launchSettings; // as the command line left them
     QString m_lastFolder; // of the file dialogs

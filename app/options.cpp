@@ -1,11 +1,13 @@
 #include "options.h"
 
 #include "figures.h"
+#include "presetstore.h"
 
 #include <QCommandLineParser>
 
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
 #include <type_traits>
 
 namespace mdnviz {
@@ -43,6 +45,9 @@ const OptionName kOptions[] = {
     {"target", "Data with several inputs: the input point the figures are drawn at (the workspace's "
                "target; the mixture parameters along the first input through it), one value per input, "
                "comma-separated (default: the data's medians).", "X1,X2,..."},
+    {"preset", "Start from the named preset's settings (see --list-presets); the options given "
+               "explicitly apply on top of it.", "NAME"},
+    {"list-presets", "Print each preset's name and title, tab-separated, and exit.", nullptr},
     {"max-rows", "Refuse CSV files with more than N data rows (default 50000000).", "N"},
 };
 
@@ -119,6 +124,23 @@ std::optional<Options> readOptions(const QCommandLineParser &p, QString &error)
     }
     // Every setting the window has, read by the one table: its range, its parsing, its default.
     mdn::Settings &settings = o.settings;
+    const bool preset = p.isSet(QStringLiteral("preset"));
+    if (preset) {
+        const QString name = p.value(QStringLiteral("preset"));
+        const std::optional<mdn::Preset> found = findPreset(name);
+        if (!found) {
+            error = QStringLiteral("--preset %1: no such preset; the presets are %2")
+                        .arg(name, presetNames().join(QStringLiteral(", ")));
+            return std::nullopt;
+        }
+        try {
+            settings = mdn::applyPreset(settings, *found);
+        } catch (const std::invalid_argument &e) {
+            error = QStringLiteral("--preset %1: %2").arg(name, QString::fromStdString(e.what()));
+            return std::nullopt;
+        }
+        o.presetName = name;
+    }
     for (const mdn::SettingSpec &spec : mdn::settingsTable()) {
         if (!spec.option || !p.isSet(QLatin1String(spec.option)))
             continue;
@@ -129,11 +151,13 @@ std::optional<Options> readOptions(const QCommandLineParser &p, QString &error)
             return std::nullopt;
         }
     }
-    // A generator brings its own noise unless --noise says otherwise (as choosing it in the dock).
-    if (!p.isSet(QStringLiteral("noise")))
+    // A generator brings its own noise unless --noise says otherwise (as choosing it in the dock);
+    // a preset's generator comes with the preset's noise and points.
+    const bool ownDefaults = !preset || p.isSet(QStringLiteral("dataset"));
+    if (ownDefaults && !p.isSet(QStringLiteral("noise")))
         settings.noise = mdn::defaultNoise(settings.generator);
     // And its own number of points unless --points says otherwise.
-    if (!p.isSet(QStringLiteral("points")))
+    if (ownDefaults && !p.isSet(QStringLiteral("points")))
         settings.points = int(mdn::defaultPoints(settings.generator));
     o.generator = settings.generatorSpec();
     o.mse = settings.modelConfig(mdn::ModelKind::Mse);

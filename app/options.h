@@ -25,6 +25,8 @@ struct Options {
     // The settings the window has too (mdn::settingsTable); the fields below that repeat them
     // (generator, models, epochs, validation, sampling) are derived from it by readOptions.
     mdn::Settings settings;
+    // --preset: its values were set before the options given explicitly (empty: none).
+    QString presetName;
     mdn::CsvColumns columns; // --inputs / --targets of the --data file (and --eval)
     mdn::GeneratorSpec generator = mdn::Settings().generatorSpec();
     QString dataFile;       // CSV instead of a generator
