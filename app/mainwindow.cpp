@@ -135,9 +135,14 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent, const LaunchSet
     addDockWidget(Qt::RightDockWidgetArea, m_dock);
 
     // Messages on the left, elided to the room the permanent figures leave them at any width.
+    // The figures on the right keep their whole width while there is room, and are cut with
+    // "…" (the whole line in their tooltip) when even they do not fit a small window.
     m_message = new ElidedLabel;
+    m_message->setObjectName(QStringLiteral("statusMessage"));
     statusBar()->addWidget(m_message, 1);
-    m_statusLabel = new QLabel;
+    m_statusLabel = new ElidedLabel;
+    m_statusLabel->setObjectName(QStringLiteral("statusFigures"));
+    m_statusLabel->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
     statusBar()->addPermanentWidget(m_statusLabel);
 
     if (loadStoredSettings) {

@@ -179,7 +179,7 @@ private:
     quint64 m_showGeneration = 0;           // bumped when the charts are cleared
     quint64 m_modelsRequested = 0, m_modelsBuilt = 0; // see replaceModels
     SettingsDock *m_dock = nullptr;
-    QLabel *m_statusLabel = nullptr;
+    ElidedLabel *m_statusLabel = nullptr;
     ElidedLabel *m_message = nullptr;
     QThread m_thread;
     TrainingWorker *m_worker = nullptr;

@@ -181,17 +181,11 @@ void TestMainWindow::statusMessageNeverRunsIntoTheFigures()
     QSignalSpy finished(&w, &MainWindow::loadFinished);
     w.openDataset(path);
     QTRY_COMPARE(finished.count(), 1);
-    auto *message = w.findChild<mdnviz::ElidedLabel *>();
-    QVERIFY(message);
+    auto *message = w.findChild<mdnviz::ElidedLabel *>(QStringLiteral("statusMessage"));
+    auto *figures = w.findChild<mdnviz::ElidedLabel *>(QStringLiteral("statusFigures"));
+    QVERIFY(message && figures);
     QVERIFY(message->text().contains("four"));
-    QLabel *figures = nullptr;
-    const auto findFigures = [&] {
-        for (QLabel *l : w.statusBar()->findChildren<QLabel *>())
-            if (l->isVisible() && !l->text().isEmpty())
-                figures = l;
-        return figures != nullptr;
-    };
-    QTRY_VERIFY(findFigures()); // "epoch 0 · untrained: ..." once the first snapshot is drawn
+    QTRY_VERIFY(!figures->text().isEmpty()); // "epoch 0 · untrained: ..." once the first snapshot is drawn
     for (const QSize size : {QSize(1600, 1000), QSize(900, 600), QSize(800, 600)}) {
         w.resize(size); // down to the window's minimum
         QTest::qWait(50);
@@ -201,6 +195,9 @@ void TestMainWindow::statusMessageNeverRunsIntoTheFigures()
                                 .arg(size.width()).arg(size.height()).arg(shown.right()).arg(figures->geometry().left())));
         const int textWidth = message->fontMetrics().horizontalAdvance(message->shownText());
         QVERIFY(textWidth <= shown.width());
+        // The figures stay inside the window, cut with "…" rather than clipped at its edge.
+        QVERIFY(figures->geometry().right() <= w.statusBar()->width());
+        QVERIFY(figures->fontMetrics().horizontalAdvance(figures->shownText()) <= figures->contentsRect().width());
         if (message->shownText() != message->text())
             QVERIFY(message->toolTip().contains("four"));
     }

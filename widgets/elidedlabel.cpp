@@ -22,6 +22,7 @@ void ElidedLabel::setText(const QString &text, int timeoutMs)
     else
         m_clear->stop();
     updateToolTip();
+    updateGeometry(); // a new width to ask the layout for
     update();
 }
 
