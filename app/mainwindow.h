@@ -21,7 +21,9 @@
 #include <memory>
 #include <optional>
 
+class QJsonObject;
 class QLabel;
+class QMenu;
 class QProgressDialog;
 class QTabWidget;
 
@@ -75,6 +77,18 @@ public:
     // reset), on failure the current dataset stays and the error is shown (and lastError() set).
     // Loads a CSV file on a pool thread; `columns` chooses the inputs and targets of a wider file.
     void openDataset(const QString &path, const mdn::CsvColumns &columns = {});
+    // Writes the whole session (data, settings, models with their training state, and the view:
+    // tab, target, slice) atomically (sessionfile.h). Its state is taken on the worker's thread
+    // between two training slices, so training may go on. False with a one-line reason.
+    bool saveSession(const QString &path, QString *error);
+    // Reads and checks a session file and makes it the window's: its data, settings, models,
+    // loss curves and view, paused at its epoch. A bad file: an error box with the reason, the
+    // current session kept, false.
+    bool openSession(const QString &path);
+    // File ▸ Recent: the newest first ("dataset:" or "session:" and the path).
+    QStringList recentFiles() const;
+    static constexpr int kMaxRecentFiles = 8;
+
     // Writes the dataset atomically. Returns false with *error set on failure.
     bool saveDataset(const QString &path, QString *error);
     // Renders the Data & fits chart at the size into a PNG, SVG or PDF file (by its suffix;
@@ -148,6 +162,14 @@ private:
     void onRunningChanged(bool running);
     void finishLoad();
     void openDatasetDialog();
+    void openDatasetAsking(const QString &path);
+    void openSessionDialog();
+    void saveSessionDialog();
+    QJsonObject viewState() const;
+    void restoreView(const QJsonObject &view);
+    void addRecent(const QString &kind, const QString &path);
+    void updateRecentMenu();
+    void openRecent(const QString &entry);
     void saveDatasetDialog();
     void exportChartDialog();
     void exportAllDialog();
@@ -190,6 +212,7 @@ private:
     QPointer<QWidget> m_help;
     std::optional<Settings> m_launchSettings; // as the command line left them
     QString m_lastFolder; // of the file dialogs
+    QMenu *m_recentMenu = nullptr;
     QStringList m_faultEvents; // of the models being trained, the newest last
 };
 
