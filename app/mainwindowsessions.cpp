@@ -1,0 +1,216 @@
+// The main window's session files (File ▸ Save Session…, Open Session…) and File ▸ Recent.
+
+#include "mainwindow.h"
+
+#include "armviews.h"
+#include "datachart.h"
+#include "elidedlabel.h"
+#include "losschart.h"
+#include "safewrite.h"
+#include "sessionfile.h"
+#include "settingsdock.h"
+#include "slicechart.h"
+#include "worker.h"
+
+#include <QAction>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QMenu>
+#include <QSettings>
+#include <QTabWidget>
+#include <QTimer>
+
+#include <cmath>
+
+namespace mdnviz {
+
+namespace {
+
+constexpr const char *kRecentKey = "window/recent";
+
+} // namespace
+
+QJsonObject MainWindow::viewState() const
+{
+    QJsonObject view;
+    view[QStringLiteral("tab")] = m_tabs->currentIndex();
+    const QPointF target = m_workspace->target();
+    view[QStringLiteral("target")] = QJsonArray{target.x(), target.y()};
+    view[QStringLiteral("sliceX")] = m_sliceChart->sliceX();
+    return view;
+}
+
+// The view a session file gives; what is missing or out of place (a hand-edited file, a tab that
+// these data do not have) is left as it is.
+void MainWindow::restoreView(const QJsonObject &view)
+{
+    const QJsonArray target = view.value(QStringLiteral("target")).toArray();
+    if (target.size() == 2 && target[0].isDouble() && target[1].isDouble() && std::isfinite(target[0].toDouble()) &&
+        std::isfinite(target[1].toDouble()) && m_tabs->isTabVisible(m_planesTab)) {
+        const QPointF p(target[0].toDouble(), target[1].toDouble());
+        m_workspace->setTarget(p);
+        onTargetChanged(m_workspace->target());
+    }
+    const QJsonValue slice = view.value(QStringLiteral("sliceX"));
+    if (slice.isDouble() && std::isfinite(slice.toDouble())) {
+        m_sliceChart->setSliceX(slice.toDouble());
+        m_dataChart->setSliceX(slice.toDouble());
+    }
+    const QJsonValue tab = view.value(QStringLiteral("tab"));
+    if (tab.isDouble()) {
+        const int index = tab.toInt(-1);
+        if (index >= 0 && index < m_tabs->count() && m_tabs->isTabVisible(index))
+            m_tabs->setCurrentIndex(index);
+    }
+}
+
+bool MainWindow::saveSession(const QString &path, QString *error)
+{
+    if (!m_worker) {
+        if (error)
+            *error = tr("%1: there is no session to save").arg(path);
+        return false;
+    }
+    // The state is encoded on the worker's thread, between two slices (never read here while
+    // it trains); the GUI waits that long, a few milliseconds for the usual sizes.
+    const QJsonObject view = viewState();
+    QByteArray bytes;
+    QString why;
+    TrainingWorker *w = m_worker;
+    QMetaObject::invokeMethod(m_worker, [w, &view, &bytes, &why] { bytes = w->encodeSession(view, &why); },
+                              Qt::BlockingQueuedConnection);
+    std::string e;
+    if (bytes.isEmpty()) {
+        e = QStringLiteral("%1: %2").arg(path, why).toStdString();
+    } else if (mdn::writeFileAtomically(QFile::encodeName(path).toStdString(),
+                                        std::string_view(bytes.constData(), std::size_t(bytes.size())), e)) {
+        return true;
+    }
+    if (error)
+        *error = QString::fromStdString(e);
+    return false;
+}
+
+bool MainWindow::openSession(const QString &path)
+{
+    if (!m_worker || m_loadJob) {
+        showError(tr("Open Session"), tr("%1: a dataset is still loading").arg(path));
+        return false;
+    }
+    // Read and checked whole before anything changes: a bad file leaves the session as it was.
+    QString error;
+    std::optional<SessionFile> file = readSessionFile(path, &error);
+    std::unique_ptr<mdn::Session> session;
+    if (file) {
+        session = makeSession(*file, &error);
+        if (!session)
+            error = QStringLiteral("%1: %2").arg(path, error);
+    }
+    if (!session) {
+        showError(tr("Open Session"), tr("Could not open the session; the current one is kept.\n%1").arg(error));
+        return false;
+    }
+    rememberForUndo();
+    m_settings = file->settings;
+    m_data = session->data();
+    dropQueuedSnapshots();
+    showDataset();
+    m_settings = m_dock->settings(); // as the dock holds them
+    m_charts.applyView(m_settings);
+    m_lossChart->clear();
+    const long epoch = session->epoch();
+    TrainingWorker *w = m_worker;
+    const Settings cs = m_settings;
+    auto holder = std::make_shared<std::unique_ptr<mdn::Session>>(std::move(session));
+    replaceModels([w, cs, holder] { w->adopt(cs, std::move(*holder)); });
+    restoreView(file->view);
+    addRecent(QStringLiteral("session"), path);
+    showStatus(tr("Opened the session %1 at epoch %L2 (paused)").arg(QDir::toNativeSeparators(path)).arg(epoch), 15000);
+    emit datasetChanged();
+    return true;
+}
+
+void MainWindow::openSessionDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Session"), m_lastFolder,
+                                                      tr("mdnviz sessions (*.mdnsession);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    rememberFolder(QFileInfo(path).absolutePath());
+    openSession(path);
+}
+
+void MainWindow::saveSessionDialog()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Session"),
+                                                      QDir(m_lastFolder).filePath(QStringLiteral("session.mdnsession")),
+                                                      tr("mdnviz sessions (*.mdnsession)"));
+    if (path.isEmpty())
+        return;
+    rememberFolder(QFileInfo(path).absolutePath());
+    QString error;
+    if (saveSession(path, &error)) {
+        addRecent(QStringLiteral("session"), path);
+        showStatus(tr("Saved the session to %1").arg(QDir::toNativeSeparators(path)), 8000);
+    } else {
+        showError(tr("Save Session"), tr("Could not save the session.\n%1").arg(error));
+    }
+}
+
+QStringList MainWindow::recentFiles() const
+{
+    return QSettings().value(QLatin1String(kRecentKey)).toStringList();
+}
+
+void MainWindow::addRecent(const QString &kind, const QString &path)
+{
+    const QString entry = kind + QLatin1Char(':') + QFileInfo(path).absoluteFilePath();
+    QStringList recent = recentFiles();
+    recent.removeAll(entry);
+    recent.prepend(entry);
+    while (recent.size() > kMaxRecentFiles)
+        recent.removeLast();
+    QSettings().setValue(QLatin1String(kRecentKey), recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = recentFiles();
+    for (const QString &entry : recent) {
+        const QString path = entry.section(QLatin1Char(':'), 1);
+        const bool session = entry.startsWith(QLatin1String("session:"));
+        QAction *a = m_recentMenu->addAction(
+            (session ? tr("Session: %1") : tr("Dataset: %1")).arg(QFileInfo(path).fileName()), this,
+            [this, entry] {
+                // Not from inside the action's signal: opening rebuilds the menu, action and all.
+                QTimer::singleShot(0, this, [this, entry] { openRecent(entry); });
+            });
+        a->setToolTip(QDir::toNativeSeparators(path));
+        a->setStatusTip(QDir::toNativeSeparators(path));
+    }
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::openRecent(const QString &entry)
+{
+    const QString path = entry.section(QLatin1Char(':'), 1);
+    if (!QFileInfo::exists(path)) {
+        QStringList recent = recentFiles();
+        recent.removeAll(entry);
+        QSettings().setValue(QLatin1String(kRecentKey), recent);
+        updateRecentMenu();
+        showStatus(tr("%1 is gone: removed from File ▸ Recent").arg(QDir::toNativeSeparators(path)), 10000);
+        return;
+    }
+    if (entry.startsWith(QLatin1String("session:")))
+        openSession(path);
+    else
+        openDatasetAsking(path);
+}
+
+} // namespace mdnviz
