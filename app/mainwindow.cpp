@@ -253,6 +253,7 @@ void MainWindow::shutdown()
     m_worker = nullptr; // deleted by the thread's finished signal
     if (m_loadJob)
         m_loadJob->watcher.waitForFinished();
+    waitForSessionJob();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -651,7 +652,7 @@ void MainWindow::showError(const QString &title, const QString &text)
 
 void MainWindow::openDataset(const QString &path, const mdn::CsvColumns &columns)
 {
-    if (m_loadJob) {
+    if (m_loadJob || m_sessionJob) {
         showError(tr("Open Dataset"), tr("%1: another file is still loading").arg(path));
         return;
     }

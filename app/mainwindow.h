@@ -70,7 +70,7 @@ public:
     JointView *jointView() const { return m_joint; }
     int planesTab() const { return m_planesTab; }
     SettingsDock *settingsDock() const { return m_dock; }
-    bool isLoading() const { return m_loadJob != nullptr; }
+    bool isLoading() const { return m_loadJob != nullptr || m_sessionJob != nullptr; }
     bool isWorkerThreadRunning() const { return m_thread.isRunning(); }
 
     // Starts loading a CSV file off the GUI thread; on success it becomes the dataset (the models
@@ -81,10 +81,10 @@ public:
     // tab, target, slice) atomically (sessionfile.h). Its state is taken on the worker's thread
     // between two training slices, so training may go on. False with a one-line reason.
     bool saveSession(const QString &path, QString *error);
-    // Reads and checks a session file and makes it the window's: its data, settings, models,
-    // loss curves and view, paused at its epoch. A bad file: an error box with the reason, the
-    // current session kept, false.
-    bool openSession(const QString &path);
+    // Reads and checks a session file on a pool thread, then makes it the window's: its data,
+    // settings, models, loss curves and view, paused at its epoch. A bad file: an error box with
+    // the reason (and lastError() set), the current session kept. sessionOpened tells which.
+    void openSession(const QString &path);
     // File ▸ Recent: the newest first ("dataset:" or "session:" and the path).
     QStringList recentFiles() const;
     static constexpr int kMaxRecentFiles = 8;
@@ -128,6 +128,7 @@ public slots:
 signals:
     void datasetChanged();
     void loadFinished(bool ok);
+    void sessionOpened(bool ok);
     void snapshotShown(long epoch);
 
 protected:
@@ -137,6 +138,7 @@ protected:
 
 private:
     struct LoadJob;
+    struct SessionJob;
     // What a destructive change replaced, on the window's side (the worker keeps the models).
     struct UndoRecord {
         Settings settings;
@@ -164,6 +166,8 @@ private:
     void openDatasetDialog();
     void openDatasetAsking(const QString &path);
     void openSessionDialog();
+    void finishSessionOpen();
+    void waitForSessionJob();
     void saveSessionDialog();
     QJsonObject viewState() const;
     void restoreView(const QJsonObject &view);
@@ -204,6 +208,7 @@ private:
     bool m_lastShownRunning = false;
     QString m_lastError;
     std::shared_ptr<LoadJob> m_loadJob;
+    std::shared_ptr<SessionJob> m_sessionJob;
     QPointer<QProgressDialog> m_loadProgress;
     QSize m_exportSize{1600, 1000};
     TrainingRecorder m_recorder{kDefaultAnimationFrames}; // for File ▸ Export Training Animation…

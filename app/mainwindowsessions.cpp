@@ -16,12 +16,14 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QMenu>
 #include <QSettings>
 #include <QTabWidget>
 #include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <cmath>
 
@@ -94,43 +96,79 @@ bool MainWindow::saveSession(const QString &path, QString *error)
     return false;
 }
 
-bool MainWindow::openSession(const QString &path)
-{
-    if (!m_worker || m_loadJob) {
-        showError(tr("Open Session"), tr("%1: a dataset is still loading").arg(path));
-        return false;
-    }
-    // Read and checked whole before anything changes: a bad file leaves the session as it was.
-    QString error;
-    std::optional<SessionFile> file = readSessionFile(path, &error);
+// A session file being read and checked on a pool thread.
+struct MainWindow::SessionJob {
+    QString path;
+    std::optional<SessionFile> file;
     std::unique_ptr<mdn::Session> session;
-    if (file) {
-        session = makeSession(*file, &error);
-        if (!session)
-            error = QStringLiteral("%1: %2").arg(path, error);
+    QString error;
+    QFutureWatcher<void> watcher;
+};
+
+void MainWindow::waitForSessionJob()
+{
+    if (m_sessionJob)
+        m_sessionJob->watcher.waitForFinished();
+}
+
+void MainWindow::openSession(const QString &path)
+{
+    if (!m_worker || m_loadJob || m_sessionJob) {
+        showError(tr("Open Session"), tr("%1: another file is still loading").arg(path));
+        emit sessionOpened(false);
+        return;
     }
-    if (!session) {
-        showError(tr("Open Session"), tr("Could not open the session; the current one is kept.\n%1").arg(error));
-        return false;
+    // Read, checked and rebuilt whole off the GUI thread (a session of a million points is tens
+    // of megabytes) before anything changes: a bad file leaves the session as it was.
+    auto job = std::make_shared<SessionJob>();
+    job->path = path;
+    m_sessionJob = job;
+    showStatus(tr("Opening %1…").arg(QDir::toNativeSeparators(path)));
+    SessionJob *raw = job.get();
+    connect(&job->watcher, &QFutureWatcher<void>::finished, this, &MainWindow::finishSessionOpen);
+    job->watcher.setFuture(QtConcurrent::run([raw] {
+        raw->file = readSessionFile(raw->path, &raw->error);
+        if (raw->file) {
+            raw->session = makeSession(*raw->file, &raw->error);
+            if (!raw->session)
+                raw->error = QStringLiteral("%1: %2").arg(raw->path, raw->error);
+        }
+    }));
+}
+
+void MainWindow::finishSessionOpen()
+{
+    std::shared_ptr<SessionJob> job = std::move(m_sessionJob);
+    m_sessionJob.reset();
+    // The job owns the watcher whose signal is running now: free it once control is back.
+    QTimer::singleShot(0, this, [job] {});
+    if (!m_worker)
+        return; // closing
+    if (!job->session) {
+        showError(tr("Open Session"),
+                  tr("Could not open the session; the current one is kept.\n%1").arg(job->error));
+        emit sessionOpened(false);
+        return;
     }
     rememberForUndo();
-    m_settings = file->settings;
-    m_data = session->data();
+    m_settings = job->file->settings;
+    m_data = job->session->data();
     dropQueuedSnapshots();
     showDataset();
     m_settings = m_dock->settings(); // as the dock holds them
     m_charts.applyView(m_settings);
     m_lossChart->clear();
-    const long epoch = session->epoch();
+    const long epoch = job->session->epoch();
     TrainingWorker *w = m_worker;
     const Settings cs = m_settings;
-    auto holder = std::make_shared<std::unique_ptr<mdn::Session>>(std::move(session));
+    auto holder = std::make_shared<std::unique_ptr<mdn::Session>>(std::move(job->session));
     replaceModels([w, cs, holder] { w->adopt(cs, std::move(*holder)); });
-    restoreView(file->view);
-    addRecent(QStringLiteral("session"), path);
-    showStatus(tr("Opened the session %1 at epoch %L2 (paused)").arg(QDir::toNativeSeparators(path)).arg(epoch), 15000);
+    restoreView(job->file->view);
+    addRecent(QStringLiteral("session"), job->path);
+    showStatus(tr("Opened the session %1 at epoch %L2 (paused)").arg(QDir::toNativeSeparators(job->path)).arg(epoch),
+               15000);
     emit datasetChanged();
-    return true;
+    emit sessionOpened(true);
 }
 
 void MainWindow::openSessionDialog()

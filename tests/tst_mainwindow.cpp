@@ -527,7 +527,10 @@ void TestMainWindow::aSavedSessionOpensWhereItStopped()
 
     MainWindow b(false); // the default generator and settings until the session opens
     QTRY_VERIFY(b.isIdle());
-    QVERIFY(b.openSession(saved));
+    QSignalSpy opened(&b, &MainWindow::sessionOpened);
+    b.openSession(saved);
+    QTRY_COMPARE(opened.count(), 1);
+    QVERIFY2(opened.at(0).at(0).toBool(), qPrintable(b.lastError()));
     QTRY_VERIFY(b.epoch() == 300 && b.isIdle());
     QVERIFY(b.dataset().x == a.dataset().x && b.dataset().y == a.dataset().y);
     QVERIFY(b.settings() == a.settings());
@@ -578,7 +581,10 @@ void TestMainWindow::aTruncatedSessionKeepsTheCurrentOne()
 
     const std::vector<double> before = w.dataset().x;
     const Settings settings = w.settings();
-    QVERIFY(!w.openSession(cut));
+    QSignalSpy opened(&w, &MainWindow::sessionOpened);
+    w.openSession(cut);
+    QTRY_COMPARE(opened.count(), 1);
+    QCOMPARE(opened.at(0).at(0).toBool(), false);
     QVERIFY2(w.lastError().contains("cut.mdnsession") && w.lastError().contains("current one is kept"),
              qPrintable(w.lastError()));
     QVERIFY(w.dataset().x == before);
@@ -601,8 +607,11 @@ void TestMainWindow::recentFilesOpenAgainAndForgetMissingOnes()
     const QString first = dir.filePath("first.mdnsession"), second = dir.filePath("second.mdnsession");
     QString error;
     QVERIFY2(w.saveSession(first, &error) && w.saveSession(second, &error), qPrintable(error));
-    QVERIFY(w.openSession(first));
-    QVERIFY(w.openSession(second));
+    QSignalSpy opened(&w, &MainWindow::sessionOpened);
+    w.openSession(first);
+    QTRY_COMPARE(opened.count(), 1);
+    w.openSession(second);
+    QTRY_COMPARE(opened.count(), 2);
     QCOMPARE(w.recentFiles(), (QStringList{"session:" + second, "session:" + first}));
 
     QMenu *recent = nullptr;
@@ -617,6 +626,8 @@ void TestMainWindow::recentFilesOpenAgainAndForgetMissingOnes()
     QCOMPARE(recent->actions().size(), 1);
     QVERIFY(w.statusBar()->findChild<ElidedLabel *>()->text().contains("first.mdnsession"));
     recent->actions().at(0)->trigger(); // opens again
+    QTRY_COMPARE(opened.count(), 3);
+    QVERIFY(opened.at(2).at(0).toBool());
     QTRY_VERIFY(w.epoch() == 20 && w.isIdle());
     QCOMPARE(w.recentFiles().size(), 1);
     QSettings().remove(QStringLiteral("window/recent"));
