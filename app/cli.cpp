@@ -423,7 +423,8 @@ void adoptSession(Options &o, const SessionFile &file, long epoch)
     }
     o.modelSelection = mse && mdnModel ? QStringLiteral("both") : mse ? QStringLiteral("mse") : QStringLiteral("mdn");
     o.epochs = o.epochsGiven ? o.epochs : 0;
-    o.settings.epochLimit = epoch + o.epochs;
+    // (Within the setting's range, so that the file saved reads back.)
+    o.settings.epochLimit = std::min(epoch + o.epochs, long(mdn::settingSpec("epochLimit").max));
     o.validationPercent = file.options.validationPercent;
     o.samplesPerX = file.settings.samplesPerX;
     o.piTemperature = file.settings.piTemperature;

@@ -231,6 +231,7 @@ void MainWindow::createWorker()
     connect(m_worker, &TrainingWorker::message, this,
             [this](const QString &text) { showStatus(text, 10000); });
     connect(m_worker, &TrainingWorker::undoAvailable, this, &MainWindow::onUndoAvailable);
+    connect(m_worker, &TrainingWorker::sessionEncoded, this, &MainWindow::writeEncodedSession);
     connect(m_worker, &TrainingWorker::fault, this, [this](const QString &text) {
         m_faultEvents.append(text);
         while (m_faultEvents.size() > 20)

@@ -81,6 +81,9 @@ public:
     // tab, target, slice) atomically (sessionfile.h). Its state is taken on the worker's thread
     // between two training slices, so training may go on. False with a one-line reason.
     bool saveSession(const QString &path, QString *error);
+    // As saveSession, without waiting: the worker encodes the session between two slices, the
+    // GUI writes it; sessionSaved says how it ended (with an error box on failure).
+    void saveSessionInBackground(const QString &path);
     // Reads and checks a session file on a pool thread, then makes it the window's: its data,
     // settings, models, loss curves and view, paused at its epoch. A bad file: an error box with
     // the reason (and lastError() set), the current session kept. sessionOpened tells which.
@@ -129,6 +132,7 @@ signals:
     void datasetChanged();
     void loadFinished(bool ok);
     void sessionOpened(bool ok);
+    void sessionSaved(bool ok, const QString &path);
     void snapshotShown(long epoch);
 
 protected:
@@ -168,6 +172,7 @@ private:
     void openSessionDialog();
     void finishSessionOpen();
     void waitForSessionJob();
+    void writeEncodedSession(const QString &path, const QByteArray &bytes, const QString &error);
     void saveSessionDialog();
     QJsonObject viewState() const;
     void restoreView(const QJsonObject &view);

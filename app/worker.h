@@ -77,6 +77,9 @@ public slots:
 signals:
     void progress(const mdn::Snapshot &snapshot);
     void runningChanged(bool running);
+    // The session file's bytes asked for by a queued call of encodeSession's (empty with a
+    // reason in `error`), for the window to write to `path`.
+    void sessionEncoded(const QString &path, const QByteArray &bytes, const QString &error);
     // One line for the status bar (faults, limits, resets).
     void message(const QString &text);
     // A numerical fault recovered (or not) during training, for the window's list of them.
