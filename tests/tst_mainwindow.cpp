@@ -615,6 +615,7 @@ void TestMainWindow::recentFilesOpenAgainAndForgetMissingOnes()
     QSignalSpy opened(&w, &MainWindow::sessionOpened);
     w.openSession(first);
     QTRY_COMPARE(opened.count(), 1);
+    QTRY_VERIFY(w.canUndo()); // the trained models the session replaced
     w.openSession(second);
     QTRY_COMPARE(opened.count(), 2);
     QCOMPARE(w.recentFiles(), (QStringList{"session:" + second, "session:" + first}));
