@@ -14,6 +14,7 @@
 #include "scale.h"
 #include "slicechart.h"
 #include "session.h"
+#include "sessionfile.h"
 #include "split.h"
 
 #include <QCommandLineParser>
@@ -157,6 +158,7 @@ QList<PathOption> outputPaths(const Options &o)
     add("--export-svg", o.exportSvg);
     add("--export-pdf", o.exportPdf);
     add("--export-animation", o.exportAnimation);
+    add("--save-session", o.saveSessionFile);
     if (!o.exportDir.isEmpty())
         for (ChartKind chart : kAllCharts)
             add("--export-dir", QDir(o.exportDir).filePath(chartFileName(chart, o.exportDirFormat)));
@@ -171,6 +173,8 @@ QList<PathOption> inputPaths(const Options &o)
     QList<PathOption> in;
     if (!o.dataFile.isEmpty())
         in.push_back({QStringLiteral("--data"), o.dataFile});
+    if (!o.sessionFile.isEmpty())
+        in.push_back({QStringLiteral("--session"), o.sessionFile});
     if (!o.evalFile.isEmpty())
         in.push_back({QStringLiteral("--eval"), o.evalFile});
     return in;
@@ -211,7 +215,8 @@ bool checkPaths(const Options &o, QString &error)
         const auto [at, added] = seen.emplace(id, out);
         if (!added) {
             const PathOption &other = at->second;
-            const bool isInput = other.option == QLatin1String("--data") || other.option == QLatin1String("--eval");
+            const bool isInput = other.option == QLatin1String("--data") || other.option == QLatin1String("--eval") ||
+                                 other.option == QLatin1String("--session");
             error = QStringLiteral("%1 %2 is the same file as %3 %4: %5")
                         .arg(out.option, out.path, other.option, other.path,
                              isInput ? QStringLiteral("writing it would destroy the input")
@@ -300,7 +305,7 @@ bool exportCharts(const Options &o, const mdn::Session &session, const HeadlessA
     SliceChart sliceChart;
     ChartSet charts{&dataChart, &lossChart, &mixtureChart, &sliceChart};
     charts.applyView(Settings());
-    charts.setDataset(data, o.dataFile.isEmpty() ? std::optional(o.generator.generator) : std::nullopt,
+    charts.setDataset(data, o.dataGenerated ? std::optional(o.generator.generator) : std::nullopt,
                       o.generator.noise);
     charts.showSnapshot(s);
     if (!exportFigures(o, charts, error) || !animation.write(dataChart.overlays(), error))
@@ -311,7 +316,7 @@ bool exportCharts(const Options &o, const mdn::Session &session, const HeadlessA
     // the arms the models give for it, and the joint-angle plane with the MDN's density there.
     WorkspaceView workspace;
     JointView joint;
-    const bool arm = o.dataFile.isEmpty() && o.generator.generator == mdn::Generator::RobotArm;
+    const bool arm = o.dataGenerated && o.generator.generator == mdn::Generator::RobotArm;
     workspace.setShowArms(arm);
     joint.setShowArms(arm);
     workspace.setData(data);
@@ -399,16 +404,65 @@ mdn::Dataset predictions(const mdn::Dataset &d, const mdn::Trainer *mse, const m
     return out;
 }
 
+// A --session run: the session's data, settings and models are the run's; --epochs (if given)
+// is how many more epochs to train. The settings saved again ask for the epoch reached.
+void adoptSession(Options &o, const SessionFile &file, long epoch)
+{
+    o.settings = file.settings;
+    o.dataGenerated = file.options.generator.has_value();
+    o.dataFile.clear();
+    o.generator = file.options.generator.value_or(file.settings.generatorSpec());
+    bool mse = false, mdnModel = false;
+    for (const mdn::TrainConfig &run : file.runs) {
+        if (run.kind == mdn::ModelKind::Mse && !mse) {
+            o.mse = run;
+            mse = true;
+        } else if (run.kind == mdn::ModelKind::Mdn && !mdnModel) {
+            o.mdn = run;
+            mdnModel = true;
+        }
+    }
+    o.modelSelection = mse && mdnModel ? QStringLiteral("both") : mse ? QStringLiteral("mse") : QStringLiteral("mdn");
+    o.epochs = o.epochsGiven ? o.epochs : 0;
+    // (Within the setting's range, so that the file saved reads back.)
+    o.settings.epochLimit = std::min(epoch + o.epochs, long(mdn::settingSpec("epochLimit").max));
+    o.validationPercent = file.options.validationPercent;
+    o.samplesPerX = file.settings.samplesPerX;
+    o.piTemperature = file.settings.piTemperature;
+    o.sigmaTemperature = file.settings.sigmaTemperature;
+}
+
 } // namespace
 
-int runHeadless(const Options &o)
+int runHeadless(const Options &given)
 {
     QString error;
     catchInterrupts();
-    if (!checkPaths(o, error)) {
+    if (!checkPaths(given, error)) {
         printError(error);
         return 1;
     }
+    // A saved session instead of data: read and checked whole before anything is written.
+    Options o = given;
+    std::unique_ptr<mdn::Session> restored;
+    if (!given.sessionFile.isEmpty()) {
+        const std::optional<SessionFile> file = readSessionFile(given.sessionFile, &error);
+        if (file) {
+            restored = makeSession(*file, &error);
+            if (!restored)
+                error = QStringLiteral("%1: %2").arg(given.sessionFile, error);
+        }
+        if (!restored) {
+            printError(error);
+            return 1;
+        }
+        adoptSession(o, *file, restored->epoch());
+        if (!checkPaths(o, error)) {
+            printError(error);
+            return 1;
+        }
+    }
+    const long startEpoch = restored ? restored->epoch() : 0;
 
     QJsonObject report;
     report["epochs"] = qint64(o.epochs);
@@ -422,8 +476,10 @@ int runHeadless(const Options &o)
         report["preset"] = preset;
     }
     QJsonObject ds;
-    ds["source"] = o.dataFile.isEmpty() ? QStringLiteral("generator") : o.dataFile;
-    if (o.dataFile.isEmpty()) {
+    ds["source"] = restored ? o.sessionFile : o.dataGenerated ? QStringLiteral("generator") : o.dataFile;
+    if (restored)
+        report["start_epoch"] = qint64(startEpoch);
+    if (o.dataGenerated) {
         ds["noise"] = o.generator.noise;
         ds["seed"] = qint64(o.generator.seed);
     }
@@ -432,8 +488,11 @@ int runHeadless(const Options &o)
     };
 
     mdn::Dataset data, evalData;
-    const bool loaded = o.dataFile.isEmpty() ? (data = mdn::generate(o.generator, &g_interrupted), true)
-                                             : loadCsv(o.dataFile, o.columns, data, error, o.maxRows, true);
+    const bool loaded = restored         ? true
+                        : o.dataGenerated ? (data = mdn::generate(o.generator, &g_interrupted), true)
+                                          : loadCsv(o.dataFile, o.columns, data, error, o.maxRows, true);
+    // The data trained on: the session's, or those just made.
+    const mdn::Dataset &known = restored ? restored->data() : data;
     if ((!loaded || (!o.evalFile.isEmpty() && !loadCsv(o.evalFile, o.columns, evalData, error, o.maxRows, false))) &&
         !g_interrupted.load()) {
         printError(error);
@@ -441,24 +500,24 @@ int runHeadless(const Options &o)
     }
     // The file to score must have the columns trained on.
     if (!o.evalFile.isEmpty() && !g_interrupted.load() &&
-        (evalData.inputDims != data.inputDims || evalData.targetDims != data.targetDims)) {
+        (evalData.inputDims != known.inputDims || evalData.targetDims != known.targetDims)) {
         printError(QStringLiteral("%1: has %2 input and %3 target columns; the data trained on has %4 and %5")
                        .arg(o.evalFile)
                        .arg(evalData.inputDims)
                        .arg(evalData.targetDims)
-                       .arg(data.inputDims)
-                       .arg(data.targetDims));
+                       .arg(known.inputDims)
+                       .arg(known.targetDims));
         return 1;
     }
-    if (!o.target.empty() && !g_interrupted.load() && o.target.size() != std::size_t(data.inputDims)) {
+    if (!o.target.empty() && !g_interrupted.load() && o.target.size() != std::size_t(known.inputDims)) {
         printError(QStringLiteral("--target: %1 values given; the data have %2 inputs")
                        .arg(o.target.size())
-                       .arg(data.inputDims));
+                       .arg(known.inputDims));
         return 1;
     }
     // Interrupted before any model exists: the report says how far the run got (`stage`), and
     // nothing else is written.
-    std::size_t points = data.size();
+    std::size_t points = known.size();
     const auto stopBeforeTraining = [&](const char *stage) {
         ds["points"] = qint64(points);
         report["dataset"] = ds;
@@ -472,23 +531,23 @@ int runHeadless(const Options &o)
                      o.reportFile.isEmpty() ? "nothing written" : "only the report written");
         return interruptedExitCode();
     };
-    points = data.size();
+    points = known.size();
     if (g_interrupted.load())
         return stopBeforeTraining("loading");
-    ds["name"] = QString::fromStdString(data.name);
-    ds["points"] = qint64(data.size());
-    if (!data.oneDimensional()) {
+    ds["name"] = QString::fromStdString(known.name);
+    ds["points"] = qint64(known.size());
+    if (!known.oneDimensional()) {
         QJsonArray inputs, targets;
-        for (int c = 0; c < data.inputDims; ++c)
-            inputs.append(QString::fromStdString(data.inputName(c)));
-        for (int c = 0; c < data.targetDims; ++c)
-            targets.append(QString::fromStdString(data.targetName(c)));
+        for (int c = 0; c < known.inputDims; ++c)
+            inputs.append(QString::fromStdString(known.inputName(c)));
+        for (int c = 0; c < known.targetDims; ++c)
+            targets.append(QString::fromStdString(known.targetName(c)));
         ds["inputs"] = inputs;
         ds["targets"] = targets;
     }
     if (!o.saveDataFile.isEmpty()) {
         std::string e;
-        if (!mdn::writeCsv(QFile::encodeName(o.saveDataFile).toStdString(), data, e)) {
+        if (!mdn::writeCsv(QFile::encodeName(o.saveDataFile).toStdString(), known, e)) {
             printError(QString::fromStdString(e));
             return 1;
         }
@@ -498,11 +557,11 @@ int runHeadless(const Options &o)
     // for a generator (a file's density is unknown; -infinity for a noiseless generator, which
     // has no floor) and the models. Each step takes up to a few tenths of a second at 5,000,000
     // points: an interrupt is looked for after it.
-    std::optional<mdn::Session> session;
+    std::unique_ptr<mdn::Session> session = std::move(restored);
     try {
-        if (!g_interrupted.load())
-            session.emplace(std::make_shared<const mdn::Dataset>(std::move(data)), sessionOptionsOf(o),
-                            runsOf(o), &g_interrupted);
+        if (!session && !g_interrupted.load())
+            session = std::make_unique<mdn::Session>(std::make_shared<const mdn::Dataset>(std::move(data)),
+                                                     sessionOptionsOf(o), runsOf(o), &g_interrupted);
     } catch (const std::exception &e) {
         printError(QString::fromUtf8(e.what()));
         return 1;
@@ -557,7 +616,7 @@ int runHeadless(const Options &o)
     };
 
     // The robot arm's inverse problem is judged, as Bishop did, by where the answer puts the hand.
-    const bool armInverse = o.dataFile.isEmpty() && o.generator.generator == mdn::Generator::RobotArm;
+    const bool armInverse = o.dataGenerated && o.generator.generator == mdn::Generator::RobotArm;
     // stdout may be a closed pipe: what is written there is best effort, the files are not.
     QTextStream out(stdout);
     if (mse) {
@@ -691,6 +750,15 @@ int runHeadless(const Options &o)
         }
     }
     if (keepLosses && !exportCharts(o, *session, animation, error)) {
+        printError(error);
+        return 1;
+    }
+    if (!o.dataGenerated && !restored) { // the settings say where the data came from
+        o.settings.fromFile = true;
+        o.settings.filePath = QFile::encodeName(QFileInfo(o.dataFile).absoluteFilePath()).toStdString();
+    }
+    // The whole session, to go on with later (an interrupted one too: it goes on from where it was).
+    if (!o.saveSessionFile.isEmpty() && !writeSessionFile(o.saveSessionFile, *session, o.settings, QJsonObject(), &error)) {
         printError(error);
         return 1;
     }

@@ -45,7 +45,7 @@ QStringList headlessOnlyOptions(const QCommandLineParser &p)
 {
     QStringList given;
     for (const char *name : {"model", "eval", "report", "save-data", "export-samples", "export-png",
-                             "export-dir", "size", "max-rows"})
+                             "export-dir", "size", "max-rows", "save-session"})
         if (p.isSet(QLatin1String(name)))
             given << QStringLiteral("--") + QLatin1String(name);
     return given;

@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 namespace {
 
@@ -49,14 +50,30 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    QApplication app(argc, argv);
+    // QGuiApplication takes "-session ID" (and "--session ID") for itself, X11 session
+    // management's restart id, and removes it from argv: the parser reads the arguments as given,
+    // and Qt gets them without it.
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    std::vector<char *> qtArgv;
+    for (int i = 0; i < argc; ++i) {
+        if ((std::strcmp(argv[i], "--session") == 0 || std::strcmp(argv[i], "-session") == 0) && i + 1 < argc) {
+            ++i;
+            continue;
+        }
+        qtArgv.push_back(argv[i]);
+    }
+    int qtArgc = int(qtArgv.size());
+    qtArgv.push_back(nullptr);
+    QApplication app(qtArgc, qtArgv.data());
     QApplication::setApplicationName(QStringLiteral("mdnviz"));
     QApplication::setOrganizationName(QStringLiteral("mdnviz"));
     QApplication::setApplicationVersion(QStringLiteral(MDNVIZ_VERSION));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/mdnviz/mdnviz.png")));
     QCommandLineParser parser;
     mdnviz::addOptions(parser);
-    parser.process(app);
+    parser.process(arguments);
     if (parser.isSet(QStringLiteral("list-presets"))) {
         for (const mdn::Preset &p : mdn::builtInPresets())
             std::printf("%s\t%s\n", p.name.c_str(), p.title.c_str());
@@ -81,7 +98,9 @@ int main(int argc, char **argv)
     QTimer::singleShot(0, &window, [&window, ignored = mdnviz::headlessOnlyOptions(parser)] {
         window.showIgnoredOptions(ignored);
     });
-    if (!options->dataFile.isEmpty())
+    if (!options->sessionFile.isEmpty())
+        window.openSession(options->sessionFile);
+    else if (!options->dataFile.isEmpty())
         window.openDataset(options->dataFile, options->columns);
     return app.exec();
 }

@@ -190,6 +190,14 @@ void MainWindow::createActions()
     QAction *save = file->addAction(tr("&Save Dataset As…"), this, &MainWindow::saveDatasetDialog);
     save->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_S));
     file->addSeparator();
+    // Ctrl+S saves the dataset already: the session's keys add Shift.
+    QAction *openSessionAction = file->addAction(tr("Open Sess&ion…"), this, &MainWindow::openSessionDialog);
+    openSessionAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    QAction *saveSessionAction = file->addAction(tr("Save Session&…"), this, &MainWindow::saveSessionDialog);
+    saveSessionAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    m_recentMenu = file->addMenu(tr("&Recent"));
+    updateRecentMenu();
+    file->addSeparator();
     QAction *exportChart = file->addAction(tr("&Export Chart…"), this, &MainWindow::exportChartDialog);
     exportChart->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     QAction *exportAll = file->addAction(tr("Export &All Charts…"), this, &MainWindow::exportAllDialog);
@@ -315,6 +323,7 @@ void MainWindow::createWorker()
     connect(m_worker, &TrainingWorker::message, this,
             [this](const QString &text) { showStatus(text, 10000); });
     connect(m_worker, &TrainingWorker::undoAvailable, this, &MainWindow::onUndoAvailable);
+    connect(m_worker, &TrainingWorker::sessionEncoded, this, &MainWindow::writeEncodedSession);
     connect(m_worker, &TrainingWorker::fault, this, [this](const QString &text) {
         m_faultEvents.append(text);
         while (m_faultEvents.size() > 20)
@@ -337,6 +346,7 @@ void MainWindow::shutdown()
     m_worker = nullptr; // deleted by the thread's finished signal
     if (m_loadJob)
         m_loadJob->watcher.waitForFinished();
+    waitForSessionJob();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -735,7 +745,7 @@ void MainWindow::showError(const QString &title, const QString &text)
 
 void MainWindow::openDataset(const QString &path, const mdn::CsvColumns &columns)
 {
-    if (m_loadJob) {
+    if (m_loadJob || m_sessionJob) {
         showError(tr("Open Dataset"), tr("%1: another file is still loading").arg(path));
         return;
     }
@@ -801,6 +811,7 @@ void MainWindow::finishLoad()
         shape = tr(": inputs %1, targets %2; the charts plot %3 against %4")
                     .arg(in.join(QStringLiteral(", ")), out.join(QStringLiteral(", ")), in.first(), out.first());
     }
+    addRecent(QStringLiteral("dataset"), job->path);
     showStatus(tr("Loaded %L1 points from %2%3").arg(m_data.size()).arg(QDir::toNativeSeparators(job->path), shape),
                15000);
     emit loadFinished(true);
@@ -843,6 +854,13 @@ void MainWindow::openDatasetDialog()
     if (path.isEmpty())
         return;
     rememberFolder(QFileInfo(path).absolutePath());
+    openDatasetAsking(path);
+}
+
+// Opens a CSV file, asking first which columns are the inputs and the targets when it has more
+// than two.
+void MainWindow::openDatasetAsking(const QString &path)
+{
     // A file of more than two columns: which are the inputs and which the targets?
     std::vector<std::string> names;
     mdn::CsvError error;

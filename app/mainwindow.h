@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 
+class QJsonObject;
 class QLabel;
 class QMenu;
 class QProgressDialog;
@@ -70,13 +71,28 @@ public:
     JointView *jointView() const { return m_joint; }
     int planesTab() const { return m_planesTab; }
     SettingsDock *settingsDock() const { return m_dock; }
-    bool isLoading() const { return m_loadJob != nullptr; }
+    bool isLoading() const { return m_loadJob != nullptr || m_sessionJob != nullptr; }
     bool isWorkerThreadRunning() const { return m_thread.isRunning(); }
 
     // Starts loading a CSV file off the GUI thread; on success it becomes the dataset (the models
     // reset), on failure the current dataset stays and the error is shown (and lastError() set).
     // Loads a CSV file on a pool thread; `columns` chooses the inputs and targets of a wider file.
     void openDataset(const QString &path, const mdn::CsvColumns &columns = {});
+    // Writes the whole session (data, settings, models with their training state, and the view:
+    // tab, target, slice) atomically (sessionfile.h). Its state is taken on the worker's thread
+    // between two training slices, so training may go on. False with a one-line reason.
+    bool saveSession(const QString &path, QString *error);
+    // As saveSession, without waiting: the worker encodes the session between two slices, the
+    // GUI writes it; sessionSaved says how it ended (with an error box on failure).
+    void saveSessionInBackground(const QString &path);
+    // Reads and checks a session file on a pool thread, then makes it the window's: its data,
+    // settings, models, loss curves and view, paused at its epoch. A bad file: an error box with
+    // the reason (and lastError() set), the current session kept. sessionOpened tells which.
+    void openSession(const QString &path);
+    // File ▸ Recent: the newest first ("dataset:" or "session:" and the path).
+    QStringList recentFiles() const;
+    static constexpr int kMaxRecentFiles = 8;
+
     // Writes the dataset atomically. Returns false with *error set on failure.
     bool saveDataset(const QString &path, QString *error);
     // Renders the Data & fits chart at the size into a PNG, SVG or PDF file (by its suffix;
@@ -116,6 +132,8 @@ public slots:
 signals:
     void datasetChanged();
     void loadFinished(bool ok);
+    void sessionOpened(bool ok);
+    void sessionSaved(bool ok, const QString &path);
     void snapshotShown(long epoch);
 
 protected:
@@ -125,6 +143,7 @@ protected:
 
 private:
     struct LoadJob;
+    struct SessionJob;
     // What a destructive change replaced, on the window's side (the worker keeps the models).
     struct UndoRecord {
         Settings settings;
@@ -154,6 +173,17 @@ private:
     void onRunningChanged(bool running);
     void finishLoad();
     void openDatasetDialog();
+    void openDatasetAsking(const QString &path);
+    void openSessionDialog();
+    void finishSessionOpen();
+    void waitForSessionJob();
+    void writeEncodedSession(const QString &path, const QByteArray &bytes, const QString &error);
+    void saveSessionDialog();
+    QJsonObject viewState() const;
+    void restoreView(const QJsonObject &view);
+    void addRecent(const QString &kind, const QString &path);
+    void updateRecentMenu();
+    void openRecent(const QString &entry);
     void saveDatasetDialog();
     void exportChartDialog();
     void exportAllDialog();
@@ -188,6 +218,7 @@ private:
     bool m_lastShownRunning = false;
     QString m_lastError;
     std::shared_ptr<LoadJob> m_loadJob;
+    std::shared_ptr<SessionJob> m_sessionJob;
     QPointer<QProgressDialog> m_loadProgress;
     QSize m_exportSize{1600, 1000};
     TrainingRecorder m_recorder{kDefaultAnimationFrames}; // for File ▸ Export Training Animation…
@@ -197,6 +228,7 @@ private:
     QPointer<QWidget> m_help;
     std::optional<Settings> m_launchSettings; // as the command line left them
     QString m_lastFolder; // of the file dialogs
+    QMenu *m_recentMenu = nullptr;
     QStringList m_faultEvents; // of the models being trained, the newest last
 };
 

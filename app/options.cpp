@@ -26,6 +26,12 @@ const OptionName kOptions[] = {
     {"headless", "Train without a window and exit (0 on success).", nullptr},
     {"data", "Load a CSV file instead of a built-in dataset: (x, y) pairs, or any numeric columns "
              "(see --inputs and --targets).", "file"},
+    {"session", "Open a saved session (data, settings and models) instead of --data or --dataset. "
+                "With --headless its settings are the run's and --epochs E trains E more epochs "
+                "(none without --epochs), bit for bit as if it had never stopped.", "file"},
+    {"save-session", "With --headless: after training, write the whole session (data, settings, "
+                     "models and their training state) to this file, for --session or "
+                     "File > Open Session.", "file"},
     {"inputs", "The input columns of a --data file: header names or 1-based numbers, comma-separated "
                "(default: every column but the last, or the columns --targets leaves).", "COLS"},
     {"targets", "The target columns of a --data file, as --inputs (default: the last column, or the "
@@ -168,6 +174,28 @@ std::optional<Options> readOptions(const QCommandLineParser &p, QString &error)
     o.piTemperature = settings.piTemperature;
     o.sigmaTemperature = settings.sigmaTemperature;
     o.dataFile = p.value(QStringLiteral("data"));
+    o.dataGenerated = o.dataFile.isEmpty();
+    o.sessionFile = p.value(QStringLiteral("session"));
+    o.saveSessionFile = p.value(QStringLiteral("save-session"));
+    o.epochsGiven = p.isSet(QStringLiteral("epochs"));
+    if (!o.sessionFile.isEmpty()) {
+        // A session brings its own data and settings: two sources would leave one ignored.
+        for (const char *name : {"data", "dataset", "inputs", "targets", "model"})
+            if (p.isSet(QLatin1String(name))) {
+                error = QStringLiteral("--%1 cannot be combined with --session: the session file holds "
+                                       "the data, the settings and the models")
+                            .arg(QLatin1String(name));
+                return std::nullopt;
+            }
+        if (o.headless)
+            for (const mdn::SettingSpec &spec : mdn::settingsTable())
+                if (spec.option && std::strcmp(spec.option, "epochs") != 0 && p.isSet(QLatin1String(spec.option))) {
+                    error = QStringLiteral("--%1 cannot be combined with --session: the session's settings are "
+                                           "the run's (only --epochs, the epochs to train on, is taken)")
+                                .arg(QLatin1String(spec.option));
+                    return std::nullopt;
+                }
+    }
     if (p.isSet(QStringLiteral("model"))) {
         o.modelSelection = p.value(QStringLiteral("model"));
         if (o.modelSelection != QLatin1String("mse") && o.modelSelection != QLatin1String("mdn") &&
@@ -240,7 +268,7 @@ mdn::SessionOptions sessionOptionsOf(const Options &o)
     mdn::SessionOptions s;
     s.validationPercent = o.validationPercent;
     s.splitSeed = o.generator.seed;
-    if (o.dataFile.isEmpty())
+    if (o.dataGenerated)
         s.generator = o.generator;
     return s;
 }

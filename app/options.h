@@ -30,11 +30,18 @@ struct Options {
     mdn::CsvColumns columns; // --inputs / --targets of the --data file (and --eval)
     mdn::GeneratorSpec generator = mdn::Settings().generatorSpec();
     QString dataFile;       // CSV instead of a generator
+    // --session: a saved session (sessionfile.h) instead of --data or a generator; its data,
+    // settings and models are the run's, and --epochs trains that many more epochs (none without).
+    QString sessionFile;
+    bool epochsGiven = false; // --epochs is on the command line
+    // The data come from a generator (not --data, not a session of a CSV file's data).
+    bool dataGenerated = true;
     QString modelSelection = QStringLiteral("both"); // mse | mdn | both
     long epochs = mdn::Settings().epochLimit;
     mdn::TrainConfig mse = mdn::Settings().modelConfig(mdn::ModelKind::Mse);
     mdn::TrainConfig mdn = mdn::Settings().modelConfig(mdn::ModelKind::Mdn);
     QString evalFile, reportFile, saveDataFile, exportSamplesFile, exportPng, exportDir;
+    QString saveSessionFile; // --save-session: the whole session after training (sessionfile.h)
     QString predictFile; // --predict: the models' answers at the --eval (else held-out) points
     std::vector<double> target; // --target: one value per input (empty: the data's medians)
     // Held out of training, drawn with the seed; 0 = none.

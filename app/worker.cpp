@@ -1,5 +1,7 @@
 #include "worker.h"
 
+#include "sessionfile.h"
+
 #include <QMetaObject>
 
 #include <cmath>
@@ -69,6 +71,46 @@ void TrainingWorker::configure(const Settings &settings, const mdn::Dataset &dat
     }
     emit undoAvailable(m_undo != nullptr, m_undo && m_undo->session ? m_undo->session->epoch() : 0);
     emitProgress();
+}
+
+void TrainingWorker::adopt(const Settings &settings, std::unique_ptr<mdn::Session> session)
+{
+    if (!session)
+        return;
+    setRunning(false);
+    if (m_session && m_session->epoch() > 0) {
+        m_undo = std::make_unique<Run>();
+        swapRun(*m_undo);
+    } else {
+        m_undo.reset();
+    }
+    m_settings = settings;
+    m_session = std::move(session);
+    m_data = m_session->sharedData();
+    // The faults of the restored runs were reported when they happened; only new ones are news.
+    m_faultsReported = 0;
+    for (std::size_t r = 0; r < m_session->runCount(); ++r)
+        m_faultsReported += m_session->trainer(r).faults().size();
+    m_epochsPerSecond = 0.0;
+    m_shownEpoch = -1; // the whole history goes out with the next progress
+    emit undoAvailable(m_undo != nullptr, m_undo && m_undo->session ? m_undo->session->epoch() : 0);
+    emitProgress();
+}
+
+QByteArray TrainingWorker::encodeSession(const QJsonObject &view, QString *error) const
+{
+    if (!m_session) {
+        if (error)
+            *error = tr("there is no session to save: the data were refused");
+        return {};
+    }
+    try {
+        return mdnviz::encodeSession(*m_session, m_settings, view);
+    } catch (const std::exception &e) {
+        if (error)
+            *error = QString::fromUtf8(e.what());
+        return {};
+    }
 }
 
 void TrainingWorker::undo()

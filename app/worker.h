@@ -10,7 +10,9 @@
 #include "snapshot.h"
 #include "trainer.h"
 
+#include <QByteArray>
 #include <QElapsedTimer>
+#include <QJsonObject>
 #include <QObject>
 
 #include <vector>
@@ -34,12 +36,23 @@ public:
     // for reading while the worker's thread is idle (paused, or before start).
     const mdn::Session *session() const { return m_session.get(); }
 
+    // The session file's bytes (sessionfile.h) of the session as it stands, with `view`; empty
+    // with a one-line reason in *error when there is no session or it cannot be stored. Runs on
+    // the worker's thread (the window calls it with a BlockingQueuedConnection): between two
+    // slices the session is whole, and training goes on after.
+    QByteArray encodeSession(const QJsonObject &view, QString *error) const;
+
     // The minimum interval between two progress signals.
     static constexpr int kProgressIntervalMs = 33;
     // See Settings::batchFor.
     static constexpr std::size_t kLargeData = Settings::kLargeData;
     static constexpr std::size_t kLargeDataBatch = Settings::kLargeDataBatch;
 
+    // A session restored from a file (makeSession) with its settings replaces the current one,
+    // paused, as configure does (undo() brings the replaced one back); the next progress
+    // carries the restored session's whole loss history.
+    // Call it on the worker's thread (in a lambda: the session is moved in).
+    void adopt(const mdnviz::Settings &settings, std::unique_ptr<mdn::Session> session);
 
 public slots:
     // New data and settings: the models are rebuilt from scratch (epoch 0). Trained models are
@@ -64,6 +77,9 @@ public slots:
 signals:
     void progress(const mdn::Snapshot &snapshot);
     void runningChanged(bool running);
+    // The session file's bytes asked for by a queued call of encodeSession's (empty with a
+    // reason in `error`), for the window to write to `path`.
+    void sessionEncoded(const QString &path, const QByteArray &bytes, const QString &error);
     // One line for the status bar (faults, limits, resets).
     void message(const QString &text);
     // A numerical fault recovered (or not) during training, for the window's list of them.

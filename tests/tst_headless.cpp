@@ -11,6 +11,7 @@
 #include "losschart.h"
 #include "rng.h"
 #include "scatterlayer.h"
+#include "sessionfile.h"
 #include "settings.h"
 #include "snapshot.h"
 #include "trainer.h"
@@ -27,6 +28,7 @@
 #include <QtTest/QTest>
 
 #include <csignal>
+#include <cstring>
 
 using namespace mdnviz;
 
@@ -120,6 +122,8 @@ private slots:
     void hostileTargetsKeepTheChartsFinite();
     void interruptStopsBothModelsAndWritesTheReport();
     void interruptWhileLoadingStopsTheRead();
+    void aSavedSessionTrainsOnAsOneRun();
+    void badSessionsAreRefusedInOneLine();
 
 private:
     QTemporaryDir m_dir;
@@ -491,6 +495,111 @@ void TestHeadless::interruptWhileLoadingStopsTheRead()
         QCOMPARE(r.exitCode, 130);
     else
         QVERIFY2(r.exitCode == 0 || r.exitCode == 130, qPrintable(r.describe()));
+}
+
+
+namespace {
+
+// What mdnviz itself printed on stderr (not Qt's notes about the environment).
+QList<QByteArray> errorLines(const QByteArray &err)
+{
+    QList<QByteArray> lines;
+    for (const QByteArray &line : err.split('\n'))
+        if (line.startsWith("mdnviz:"))
+            lines << line;
+    return lines;
+}
+
+bool sameFloats(const Eigen::VectorXf &a, const Eigen::VectorXf &b)
+{
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), std::size_t(a.size()) * sizeof(float)) == 0;
+}
+
+} // namespace
+
+// 1,000 epochs saved with --save-session, then --session with --epochs 2000 saved again: the
+// same losses and weights, bit for bit, as 3,000 epochs in one run.
+void TestHeadless::aSavedSessionTrainsOnAsOneRun()
+{
+    const QString first = m_dir.filePath("first.mdnsession"), resumed = m_dir.filePath("resumed.mdnsession");
+    const QString straight = m_dir.filePath("straight.mdnsession");
+    const QString resumedReport = m_dir.filePath("resumed.json"), straightReport = m_dir.filePath("straight.json");
+    const QStringList common = {"--headless", "--dataset", "inverse-sinusoid", "--points", "600", "--mixtures", "3"};
+    headless::Run r = headless::run(common + QStringList{"--epochs", "1000", "--save-session", first});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    r = headless::run({"--headless", "--session", first, "--epochs", "2000", "--save-session", resumed, "--report",
+                       resumedReport});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    r = headless::run(common + QStringList{"--epochs", "3000", "--save-session", straight, "--report", straightReport});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+
+    const QJsonObject a = QJsonDocument::fromJson(headless::readFile(resumedReport)).object();
+    const QJsonObject b = QJsonDocument::fromJson(headless::readFile(straightReport)).object();
+    QCOMPARE(a["start_epoch"].toInt(), 1000);
+    QCOMPARE(a["epochs"].toInt(), 2000);
+    for (const char *model : {"mse", "mdn"})
+        QCOMPARE(a[model].toObject()["epochs"].toInt(), 3000);
+    // JSON numbers come back exactly: equal text is equal bits.
+    for (const auto &[model, key] : {std::pair{"mse", "train_loss"}, {"mse", "validation_loss"},
+                                     {"mdn", "train_nll"}, {"mdn", "validation_nll"}}) {
+        const QJsonValue x = a[model].toObject()[key], y = b[model].toObject()[key];
+        QVERIFY2(x.isDouble() && x.toDouble() == y.toDouble(),
+                 qPrintable(QString("%1.%2: %3 resumed, %4 in one run")
+                                .arg(model, key)
+                                .arg(x.toDouble(), 0, 'g', 17)
+                                .arg(y.toDouble(), 0, 'g', 17)));
+    }
+
+    QString error;
+    const std::optional<SessionFile> x = readSessionFile(resumed, &error);
+    QVERIFY2(x, qPrintable(error));
+    const std::optional<SessionFile> y = readSessionFile(straight, &error);
+    QVERIFY2(y, qPrintable(error));
+    QCOMPARE(x->state.trainers.size(), std::size_t(2));
+    QCOMPARE(x->state.trainers.size(), y->state.trainers.size());
+    for (std::size_t i = 0; i < x->state.trainers.size(); ++i) {
+        QCOMPARE(x->state.trainers[i].epoch, 3000L);
+        QCOMPARE(y->state.trainers[i].epoch, 3000L);
+        QVERIFY(sameFloats(x->state.trainers[i].parameters, y->state.trainers[i].parameters));
+        QVERIFY(sameFloats(x->state.trainers[i].optimizer.m, y->state.trainers[i].optimizer.m));
+        QVERIFY(x->state.histories[i] == y->state.histories[i]);
+    }
+    QCOMPARE(x->settings, y->settings); // the epochs reached, as if asked for at once
+    QVERIFY(x->data->x == y->data->x && x->data->y == y->data->y);
+}
+
+// A damaged session file, or one combined with other data, ends the run at once with exit 1 and
+// one line that names the file or the options and says why; nothing is written.
+void TestHeadless::badSessionsAreRefusedInOneLine()
+{
+    const QString good = m_dir.filePath("good.mdnsession"), cut = m_dir.filePath("cut.mdnsession");
+    const QString report = m_dir.filePath("refused.json");
+    headless::Run r = headless::run({"--headless", "--points", "300", "--epochs", "20", "--save-session", good});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+    const QByteArray bytes = headless::readFile(good);
+    QVERIFY(headless::writeFile(cut, bytes.left(bytes.size() / 2)));
+
+    r = headless::run({"--headless", "--session", cut, "--epochs", "10", "--report", report});
+    QVERIFY2(r.endedCleanly() && r.exitCode == 1, qPrintable(r.describe()));
+    QVERIFY2(errorLines(r.err).size() == 1 && errorLines(r.err).front().contains(cut.toUtf8()) &&
+                 errorLines(r.err).front().contains("not valid JSON"),
+             r.err.constData());
+    QVERIFY(!QFile::exists(report));
+
+    r = headless::run({"--headless", "--session", m_dir.filePath("missing.mdnsession")});
+    QVERIFY2(r.exitCode == 1 && errorLines(r.err).size() == 1 && r.err.contains("missing.mdnsession"),
+             qPrintable(r.describe()));
+
+    for (const QStringList &extra : {QStringList{"--data", good}, QStringList{"--dataset", "bishop"},
+                                     QStringList{"--mixtures", "4"}}) {
+        r = headless::run(QStringList{"--headless", "--session", good} + extra);
+        QVERIFY2(r.exitCode == 1 && errorLines(r.err).size() == 1 &&
+                     r.err.contains(extra.first().toUtf8() + " cannot be combined with --session"),
+                 qPrintable(r.describe()));
+    }
+    // The session is an input: saving over it is refused before anything runs.
+    r = headless::run({"--headless", "--session", good, "--save-session", good});
+    QVERIFY2(r.exitCode == 1 && r.err.contains("is the same file as --session"), qPrintable(r.describe()));
 }
 
 QTEST_MAIN(TestHeadless)

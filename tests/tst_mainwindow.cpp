@@ -8,6 +8,9 @@
 #include "mixturechart.h"
 #include "launchsettings.h"
 #include "mainwindow.h"
+#include "sessionfile.h"
+#include "slicechart.h"
+#include "losschart.h"
 #include "settingsdock.h"
 
 #include <QCommandLineParser>
@@ -23,6 +26,9 @@
 #include <QDialogButtonBox>
 #include <QPushButton>
 #include <QTextBrowser>
+#include <QLineSeries>
+#include <QMenu>
+#include <QMenuBar>
 
 #include <QFile>
 #include <QImage>
@@ -31,6 +37,8 @@
 #include <QTemporaryDir>
 #include <QElapsedTimer>
 #include <QtTest/QTest>
+
+#include <cstring>
 
 using namespace mdnviz;
 
@@ -63,6 +71,9 @@ private slots:
     void helpPanelExplainsTheViews();
     void statusMessageNeverRunsIntoTheFigures();
     void robotArmTabFollowsTheDraggedTarget();
+    void aSavedSessionOpensWhereItStopped();
+    void aTruncatedSessionKeepsTheCurrentOne();
+    void recentFilesOpenAgainAndForgetMissingOnes();
 };
 
 void TestMainWindow::trainingUpdatesTheWindow()
@@ -445,6 +456,184 @@ void TestMainWindow::helpPanelExplainsTheViews()
     const QString text = help->findChild<QTextBrowser *>()->toPlainText();
     for (const char *term : {"mean squared error", "samples", "density", "mode", "gap", "Bishop", "Ha"})
         QVERIFY2(text.contains(QLatin1String(term), Qt::CaseInsensitive), term);
+}
+
+namespace {
+
+// A small session that trains quickly: the inverse sinusoid, 400 points, the epoch limit given.
+MainWindow::LaunchSettings smallSession(long epochs)
+{
+    return [epochs](const Settings &stored) {
+        Settings s = stored;
+        s.generator = mdn::Generator::InverseSinusoid;
+        s.points = 400;
+        s.epochLimit = epochs;
+        return s;
+    };
+}
+
+// Every run's weights and optimiser moments and its training losses, bit for bit (the held-out
+// evaluations may fall on other epochs: they follow the clock, and never change the weights).
+void compareSessionFiles(const QString &a, const QString &b)
+{
+    QString error;
+    const std::optional<SessionFile> x = readSessionFile(a, &error);
+    QVERIFY2(x, qPrintable(error));
+    const std::optional<SessionFile> y = readSessionFile(b, &error);
+    QVERIFY2(y, qPrintable(error));
+    QCOMPARE(x->state.trainers.size(), y->state.trainers.size());
+    QVERIFY(!x->state.trainers.empty());
+    const auto same = [](const Eigen::VectorXf &u, const Eigen::VectorXf &v) {
+        return u.size() == v.size() && std::memcmp(u.data(), v.data(), std::size_t(u.size()) * sizeof(float)) == 0;
+    };
+    for (std::size_t i = 0; i < x->state.trainers.size(); ++i) {
+        const mdn::TrainerState &u = x->state.trainers[i], &v = y->state.trainers[i];
+        QCOMPARE(u.epoch, v.epoch);
+        QVERIFY(same(u.parameters, v.parameters));
+        QVERIFY(same(u.optimizer.m, v.optimizer.m) && same(u.optimizer.v, v.optimizer.v));
+        QVERIFY(std::memcmp(&u.lastLoss, &v.lastLoss, sizeof(double)) == 0);
+    }
+    const std::unique_ptr<mdn::Session> sx = makeSession(*x, &error), sy = makeSession(*y, &error);
+    QVERIFY2(sx && sy, qPrintable(error));
+    const std::vector<mdn::LossPoint> lx = sx->lossPoints(-1), ly = sy->lossPoints(-1);
+    QCOMPARE(lx.size(), ly.size());
+    for (std::size_t i = 0; i < lx.size(); ++i) {
+        QCOMPARE(lx[i].epoch, ly[i].epoch);
+        QVERIFY(std::memcmp(&lx[i].mse, &ly[i].mse, sizeof(double)) == 0);
+        QVERIFY(std::memcmp(&lx[i].nll, &ly[i].nll, sizeof(double)) == 0);
+    }
+}
+
+} // namespace
+
+// Trained 300 epochs, saved, and opened in another window: the same epoch, data, settings,
+// weights, loss curves and view; 200 more epochs in both windows end bit-identically.
+void TestMainWindow::aSavedSessionOpensWhereItStopped()
+{
+    QTemporaryDir dir;
+    MainWindow a(false, nullptr, smallSession(300));
+    a.train();
+    QTRY_VERIFY_WITH_TIMEOUT(!a.isTraining() && a.epoch() == 300, 60000 * MDNVIZ_TIME_SCALE);
+    QTRY_VERIFY(a.isIdle());
+    a.tabs()->setCurrentIndex(1);
+    const double sliceX = a.dataset().x[7];
+    a.sliceChart()->setSliceX(sliceX);
+    const QString saved = dir.filePath("a.mdnsession");
+    QString error;
+    QVERIFY2(a.saveSession(saved, &error), qPrintable(error));
+
+    MainWindow b(false); // the default generator and settings until the session opens
+    QTRY_VERIFY(b.isIdle());
+    QSignalSpy opened(&b, &MainWindow::sessionOpened);
+    b.openSession(saved);
+    QTRY_COMPARE(opened.count(), 1);
+    QVERIFY2(opened.at(0).at(0).toBool(), qPrintable(b.lastError()));
+    QTRY_VERIFY(b.epoch() == 300 && b.isIdle());
+    QVERIFY(b.dataset().x == a.dataset().x && b.dataset().y == a.dataset().y);
+    QVERIFY(b.settings() == a.settings());
+    QCOMPARE(b.tabs()->currentIndex(), 1);
+    QCOMPARE(b.sliceChart()->sliceX(), a.sliceChart()->sliceX()); // on the slice grid
+    // The loss curves from the saved history, to the last epoch, ending where a's do.
+    const QList<QPointF> curveA = a.lossChart()->nllSeries()->points(), curveB = b.lossChart()->nllSeries()->points();
+    QVERIFY2(curveB.size() > 100, qPrintable(QString::number(curveB.size())));
+    QCOMPARE(curveB.back().x(), 300.0);
+    QVERIFY(curveB.back() == curveA.back());
+    // The menu's save, which does not wait for the worker.
+    const QString reopened = dir.filePath("b.mdnsession");
+    QSignalSpy savedSpy(&b, &MainWindow::sessionSaved);
+    b.saveSessionInBackground(reopened);
+    QTRY_COMPARE(savedSpy.count(), 1);
+    QVERIFY2(savedSpy.at(0).at(0).toBool(), qPrintable(b.lastError()));
+    QCOMPARE(savedSpy.at(0).at(1).toString(), reopened);
+    compareSessionFiles(saved, reopened);
+    if (QTest::currentTestFailed())
+        return;
+
+    // 200 more in both.
+    for (MainWindow *w : {&a, &b}) {
+        Settings s = w->settings();
+        s.epochLimit = 500;
+        w->applySettings(s);
+        w->train();
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(!a.isTraining() && a.epoch() == 500 && !b.isTraining() && b.epoch() == 500,
+                             60000 * MDNVIZ_TIME_SCALE);
+    QTRY_VERIFY(a.isIdle() && b.isIdle());
+    QVERIFY2(a.saveSession(saved, &error), qPrintable(error));
+    QVERIFY2(b.saveSession(reopened, &error), qPrintable(error));
+    compareSessionFiles(saved, reopened);
+}
+
+// A session file cut short is refused with its name and the reason; the window keeps its data,
+// settings and trained models.
+void TestMainWindow::aTruncatedSessionKeepsTheCurrentOne()
+{
+    QTemporaryDir dir;
+    MainWindow w(false, nullptr, smallSession(50));
+    w.train();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isTraining() && w.epoch() == 50, 60000 * MDNVIZ_TIME_SCALE);
+    QTRY_VERIFY(w.isIdle());
+    const QString good = dir.filePath("good.mdnsession"), cut = dir.filePath("cut.mdnsession");
+    QString error;
+    QVERIFY2(w.saveSession(good, &error), qPrintable(error));
+    QFile f(good);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray bytes = f.readAll();
+    writeFile(cut, bytes.left(bytes.size() - 100));
+
+    const std::vector<double> before = w.dataset().x;
+    const Settings settings = w.settings();
+    QSignalSpy opened(&w, &MainWindow::sessionOpened);
+    w.openSession(cut);
+    QTRY_COMPARE(opened.count(), 1);
+    QCOMPARE(opened.at(0).at(0).toBool(), false);
+    QVERIFY2(w.lastError().contains("cut.mdnsession") && w.lastError().contains("current one is kept"),
+             qPrintable(w.lastError()));
+    QVERIFY(w.dataset().x == before);
+    QVERIFY(w.settings() == settings);
+    QVERIFY(!w.canUndo());
+    // The models are the trained ones still: another epoch goes on from 50.
+    w.step();
+    QTRY_COMPARE(w.epoch(), 51L);
+}
+
+// File ▸ Recent lists the sessions (and datasets) opened, newest first; a file gone since is
+// dropped from the list with a message when chosen.
+void TestMainWindow::recentFilesOpenAgainAndForgetMissingOnes()
+{
+    QTemporaryDir dir;
+    QSettings().remove(QStringLiteral("window/recent"));
+    MainWindow w(false, nullptr, smallSession(20));
+    w.train();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isTraining() && w.epoch() == 20, 60000 * MDNVIZ_TIME_SCALE);
+    const QString first = dir.filePath("first.mdnsession"), second = dir.filePath("second.mdnsession");
+    QString error;
+    QVERIFY2(w.saveSession(first, &error) && w.saveSession(second, &error), qPrintable(error));
+    QSignalSpy opened(&w, &MainWindow::sessionOpened);
+    w.openSession(first);
+    QTRY_COMPARE(opened.count(), 1);
+    QTRY_VERIFY(w.canUndo()); // the trained models the session replaced
+    w.openSession(second);
+    QTRY_COMPARE(opened.count(), 2);
+    QCOMPARE(w.recentFiles(), (QStringList{"session:" + second, "session:" + first}));
+
+    QMenu *recent = nullptr;
+    for (QMenu *m : w.menuBar()->findChildren<QMenu *>())
+        if (m->title() == QLatin1String("&Recent"))
+            recent = m;
+    QVERIFY(recent);
+    QCOMPARE(recent->actions().size(), 2);
+    QVERIFY(QFile::remove(first));
+    recent->actions().at(1)->trigger();
+    QTRY_COMPARE(w.recentFiles(), QStringList{"session:" + second});
+    QCOMPARE(recent->actions().size(), 1);
+    QVERIFY(w.statusBar()->findChild<ElidedLabel *>()->text().contains("first.mdnsession"));
+    recent->actions().at(0)->trigger(); // opens again
+    QTRY_COMPARE(opened.count(), 3);
+    QVERIFY(opened.at(2).at(0).toBool());
+    QTRY_VERIFY(w.epoch() == 20 && w.isIdle());
+    QCOMPARE(w.recentFiles().size(), 1);
+    QSettings().remove(QStringLiteral("window/recent"));
 }
 
 QTEST_MAIN(TestMainWindow)
