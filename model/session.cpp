@@ -217,6 +217,12 @@ void Session::validate(Run &run, long epoch, const std::atomic<bool> *stop)
     if (stop && stop->load(std::memory_order_relaxed))
         return; // cut short: scored again when next due
     run.validationCostNs = nanosSince(start);
+    // Strictly lower: of equal losses the earliest weights are kept.
+    if (std::isfinite(v) && !(run.bestValidation <= v)) {
+        run.bestValidation = v;
+        run.bestEpoch = epoch;
+        run.bestParameters = run.trainer->parameters();
+    }
     std::vector<RunHistory::Point> &h = run.history.validation;
     if (!h.empty() && h.back().epoch == epoch)
         h.back().value = v;
@@ -275,7 +281,7 @@ long Session::train(long epochs, std::chrono::nanoseconds budget, const std::ato
                 trainRun(i, target, stop);
         };
         onThreads(threads, share);
-        return std::max(0L, epoch() - first);
+        return finishTrain(first, target, stop);
     }
     double slowest = 0.0;
     for (const Run &r : m_runs)
@@ -294,7 +300,7 @@ long Session::train(long epochs, std::chrono::nanoseconds budget, const std::ato
             }
         };
         onThreads(threads, share);
-        return std::max(0L, epoch() - first);
+        return finishTrain(first, target, stop);
     }
     // One epoch of each run in turn.
     while (epoch() < target && !failed() && !stopped() && !outOfTime()) {
@@ -302,6 +308,15 @@ long Session::train(long epochs, std::chrono::nanoseconds budget, const std::ato
         for (std::size_t i = 0; i < m_runs.size(); ++i)
             trainRun(i, e, stop);
     }
+    return finishTrain(first, target, stop);
+}
+
+// The last epoch of a train() call that reached its target is scored whatever the schedule says,
+// so that the best weights (and the last held-out loss) are never an epoch stride behind.
+long Session::finishTrain(long first, long target, const std::atomic<bool> *stop)
+{
+    if (epoch() == target && !(stop && stop->load(std::memory_order_relaxed)))
+        validateNow(stop);
     return std::max(0L, epoch() - first);
 }
 
@@ -320,7 +335,7 @@ void Session::validateNow(const std::atomic<bool> *stop)
 
 std::vector<LossPoint> Session::lossPoints(long afterEpoch) const
 {
-    const std::optional<std::size_t> mse = firstRun(ModelKind::Mse), mdn = firstRun(ModelKind::Mdn);
+    const std::optional<std::size_t> mse = shownRun(ModelKind::Mse), mdn = shownRun(ModelKind::Mdn);
     const long last = epoch();
     std::vector<LossPoint> out;
     if (last <= afterEpoch)
@@ -377,9 +392,42 @@ std::vector<LossPoint> Session::lossPoints(long afterEpoch) const
     return out;
 }
 
+Predictor Session::bestPredictor(std::size_t index) const
+{
+    const Run &run = m_runs[index];
+    if (run.bestEpoch < 0)
+        throw std::logic_error("run " + std::to_string(index) + " has no scored weights");
+    const Trainer &t = *run.trainer;
+    Trainer::Net net = t.net();
+    net.parameters() = run.bestParameters;
+    Predictor p(t.config().kind, t.config().mixtures, t.config().sigmaFloor, t.standardiser(), net);
+    p.epoch = run.bestEpoch;
+    return p;
+}
+
+bool Session::restoreBest(std::size_t index)
+{
+    Run &run = m_runs[index];
+    if (run.bestEpoch < 0)
+        return false;
+    run.trainer->restoreParameters(run.bestParameters);
+    return true;
+}
+
+std::optional<std::size_t> Session::shownRun(ModelKind kind) const
+{
+    const std::optional<std::size_t> &chosen = kind == ModelKind::Mse ? m_shownMse : m_shownMdn;
+    return chosen ? chosen : firstRun(kind);
+}
+
+void Session::showRun(std::size_t run)
+{
+    (m_runs.at(run).trainer->config().kind == ModelKind::Mse ? m_shownMse : m_shownMdn) = run;
+}
+
 double Session::latestValidation(ModelKind kind) const
 {
-    const std::optional<std::size_t> run = firstRun(kind);
+    const std::optional<std::size_t> run = shownRun(kind);
     if (!run || m_runs[*run].history.validation.empty())
         return std::numeric_limits<double>::quiet_NaN();
     return m_runs[*run].history.validation.back().value;
@@ -389,7 +437,7 @@ Snapshot Session::snapshot(const SnapshotRequest &request) const
 {
     Snapshot s;
     s.epoch = epoch();
-    const std::optional<std::size_t> mse = firstRun(ModelKind::Mse), mdn = firstRun(ModelKind::Mdn);
+    const std::optional<std::size_t> mse = shownRun(ModelKind::Mse), mdn = shownRun(ModelKind::Mdn);
     const Trainer *mseTrainer = mse ? m_runs[*mse].trainer.get() : nullptr;
     const Trainer *mdnTrainer = mdn ? m_runs[*mdn].trainer.get() : nullptr;
     if (mseTrainer) {
@@ -439,6 +487,10 @@ void Session::restore(const State &state)
     for (std::size_t i = 0; i < m_runs.size(); ++i) {
         m_runs[i].history = state.histories[i];
         m_runs[i].epochCostNs = m_runs[i].validationCostNs = 0.0;
+        // The best weights are not part of the state.
+        m_runs[i].bestParameters.resize(0);
+        m_runs[i].bestEpoch = -1;
+        m_runs[i].bestValidation = std::numeric_limits<double>::quiet_NaN();
     }
 }
 
