@@ -14,6 +14,7 @@
 #include "slicechart.h"
 #include "session.h"
 #include "split.h"
+#include "sweepcli.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -159,6 +160,9 @@ QList<PathOption> outputPaths(const Options &o)
     if (!o.exportDir.isEmpty())
         for (ChartKind chart : kAllCharts)
             add("--export-dir", QDir(o.exportDir).filePath(chartFileName(chart, o.exportDirFormat)));
+    add("--sweep-csv", o.sweepCsvFile);
+    if (!o.exportDir.isEmpty() && o.sweep)
+        add("--export-dir", QDir(o.exportDir).filePath(sweepChartFileName(o)));
     if (!o.exportDir.isEmpty()) // written for data of two inputs and two targets only
         for (int which : {0, 1})
             add("--export-dir", QDir(o.exportDir).filePath(planeFileName(which, o.exportDirFormat)));
@@ -502,10 +506,6 @@ int runHeadless(const Options &o)
     const mdn::Dataset &train = session->trainingData();
     const mdn::Dataset &validation = session->validationData();
     const double bayes = session->bayesNll();
-    const std::optional<std::size_t> mseRun = session->firstRun(mdn::ModelKind::Mse);
-    const std::optional<std::size_t> mdnRun = session->firstRun(mdn::ModelKind::Mdn);
-    const mdn::Trainer *mse = mseRun ? &session->trainer(*mseRun) : nullptr;
-    const mdn::Trainer *mdnModel = mdnRun ? &session->trainer(*mdnRun) : nullptr;
 
     // The models train side by side, each on a core of its own.
     const bool keepLosses = wantsFigures(o);
@@ -514,6 +514,16 @@ int runHeadless(const Options &o)
         animation.record(session->trainer(r));
     session->setEpochObserver([&animation](std::size_t, const mdn::Trainer &t) { animation.record(t); });
     session->train(o.epochs, std::chrono::nanoseconds(0), &g_interrupted);
+
+    // A sweep or --auto: the run the report, the figures and --predict describe is the one the
+    // held-out points chose (see sweepcli.h); otherwise the session's only run of each kind.
+    std::optional<SweepOutcome> sweep;
+    if (o.sweep || o.autoSearch)
+        sweep = finishSweep(o, *session);
+    const std::optional<std::size_t> mseRun = session->shownRun(mdn::ModelKind::Mse);
+    const std::optional<std::size_t> mdnRun = session->shownRun(mdn::ModelKind::Mdn);
+    const mdn::Trainer *mse = mseRun ? &session->trainer(*mseRun) : nullptr;
+    const mdn::Trainer *mdnModel = mdnRun ? &session->trainer(*mdnRun) : nullptr;
 
     ds["train_points"] = qint64(train.size());
     ds["validation_points"] = qint64(validation.size());
@@ -558,6 +568,8 @@ int runHeadless(const Options &o)
             m["validation_loss"] = finiteOrNull(mseValidation);
         if (armInverse && !validation.empty())
             m["position_rmse"] = finiteOrNull(positionRmseOf(*mse, validation));
+        m["best_epoch"] = session->bestEpoch(*mseRun) >= 0 ? QJsonValue(qint64(session->bestEpoch(*mseRun))) : QJsonValue();
+        m["best_validation_loss"] = finiteOrNull(session->bestValidation(*mseRun));
         report["mse"] = m;
         collectFaults(*mse);
         out << QStringLiteral("mse: %1 epochs in %2 s, train MSE %3\n")
@@ -581,6 +593,8 @@ int runHeadless(const Options &o)
         }
         if (armInverse && !validation.empty())
             m["position_rmse"] = finiteOrNull(positionRmseOf(*mdnModel, validation));
+        m["best_epoch"] = session->bestEpoch(*mdnRun) >= 0 ? QJsonValue(qint64(session->bestEpoch(*mdnRun))) : QJsonValue();
+        m["best_validation_nll"] = finiteOrNull(session->bestValidation(*mdnRun));
         report["mdn"] = m;
         collectFaults(*mdnModel);
         out << QStringLiteral("mdn: %1 epochs in %2 s (%3 epochs/s), train NLL %4 nats\n")
@@ -602,6 +616,10 @@ int runHeadless(const Options &o)
                 out << QStringLiteral(" (Bayes-optimal: none, the generator has no noise)");
         }
         out << "\n";
+    }
+    if (sweep) {
+        report[sweep->key] = sweep->json;
+        printSweep(out, o, *sweep);
     }
     QJsonObject faults;
     faults["count"] = events.size();
@@ -681,6 +699,10 @@ int runHeadless(const Options &o)
         }
     }
     if (keepLosses && !exportCharts(o, *session, animation, error)) {
+        printError(error);
+        return 1;
+    }
+    if (sweep && !writeSweepFiles(o, *session, *sweep, error)) {
         printError(error);
         return 1;
     }

@@ -1,6 +1,7 @@
 #include "options.h"
 
 #include "figures.h"
+#include "sweepcli.h"
 
 #include <QCommandLineParser>
 
@@ -96,6 +97,7 @@ void addOptions(QCommandLineParser &parser)
             parser.addOption(QCommandLineOption(QLatin1String(o.name), QLatin1String(o.help)));
     }
     parser.addOptions(figureOptions());
+    parser.addOptions(sweepOptions());
 }
 
 std::optional<Options> readOptions(const QCommandLineParser &p, QString &error)
@@ -208,6 +210,8 @@ std::optional<Options> readOptions(const QCommandLineParser &p, QString &error)
     }
     if (!readFigureOptions(p, o, error))
         return std::nullopt;
+    if (!readSweepOptions(p, o, error))
+        return std::nullopt;
     return o;
 }
 
@@ -223,6 +227,8 @@ mdn::SessionOptions sessionOptionsOf(const Options &o)
 
 std::vector<mdn::TrainConfig> runsOf(const Options &o)
 {
+    if (o.sweep || o.autoSearch)
+        return sweepSessionRuns(o);
     std::vector<mdn::TrainConfig> runs;
     if (o.trainsMse())
         runs.push_back(o.mse);
