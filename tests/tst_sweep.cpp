@@ -73,8 +73,7 @@ void TestSweep::runsDifferOnlyInTheSweptSetting_data()
     QTest::newRow("lr") << "lr=0.001,0.1" << QStringList{"lr"};
     QTest::newRow("batch") << "batch=0,64" << QStringList{"batch"};
     QTest::newRow("seed") << "seed=5,9" << QStringList{"seed"};
-    // Another optimiser comes with its own constants.
-    QTest::newRow("optimizer") << "optimizer=adam,sgd" << QStringList{"optimizer", "optimizer constants"};
+    QTest::newRow("optimizer") << "optimizer=adam,sgd" << QStringList{"optimizer"};
 }
 
 void TestSweep::runsDifferOnlyInTheSweptSetting()
@@ -101,6 +100,8 @@ void TestSweep::runsDifferOnlyInTheSweptSetting()
         QCOMPARE(r.config.seed, r.seed);
         QStringList d = differences(r.config, reference);
         d.removeAll(QStringLiteral("seed"));
+        if (spec.parameter == "optimizer") // another optimiser may come with its own constants
+            d.removeAll(QStringLiteral("optimizer constants"));
         QStringList expected = differs;
         expected.removeAll(QStringLiteral("seed"));
         // The first value may be the base's own (batch 0, adam): then nothing differs.
@@ -110,6 +111,8 @@ void TestSweep::runsDifferOnlyInTheSweptSetting()
     // Two values of a setting give two configs that differ in it alone.
     QStringList d = differences(runs.front().config, runs.back().config);
     d.removeAll(QStringLiteral("seed"));
+    if (spec.parameter == "optimizer")
+        d.removeAll(QStringLiteral("optimizer constants"));
     QStringList expected = differs;
     expected.removeAll(QStringLiteral("seed"));
     QCOMPARE(d, expected);
@@ -191,7 +194,8 @@ void TestSweep::headlessSweepReportsEveryRun()
     int lowestK = 0;
     for (qsizetype i = 0; i < runs.size(); ++i) {
         const QJsonObject run = runs[i].toObject();
-        QCOMPARE(run["value"].toInt(), QList<int>{1, 3, 5}[i / 2]);
+        const int expectedK[] = {1, 3, 5};
+        QCOMPARE(run["value"].toInt(), expectedK[i / 2]);
         QCOMPARE(run["seed"].toInt(), 1 + int(i % 2));
         QCOMPARE(run["epochs"].toInt(), 150);
         for (const char *key : {"train_nll", "validation_nll", "best_validation_nll", "seconds"})
@@ -237,7 +241,8 @@ void TestSweep::headlessBadSweepIsOneLine()
     QFETCH(QString, says);
     const headless::Run r = headless::run(QStringList{"--headless", "--epochs", "5"} + args);
     QCOMPARE(r.exitCode, 1);
-    QVERIFY2(r.err.count('\n') == 1, r.err.constData());
+    // One line of mdnviz's (the platform may add its own notes).
+    QVERIFY2(r.err.count("mdnviz:") == 1 && r.err.mid(r.err.indexOf("mdnviz:")).count('\n') == 1, r.err.constData());
     QVERIFY2(QString::fromUtf8(r.err).contains(says), r.err.constData());
     QVERIFY(r.out.isEmpty());
 }
