@@ -275,10 +275,19 @@ long Session::train(long epochs, std::chrono::nanoseconds budget, const std::ato
     const std::size_t threads = std::min(cores, m_runs.size());
     if (threads > 1 && budget.count() == 0 && target - first > 1) {
         // A fixed number of epochs (the command line): every run trains to the target on a
-        // thread of its own; an interrupt finds each where its thread got to.
-        const auto share = [&](std::size_t th) {
-            for (std::size_t i = th; i < m_runs.size(); i += threads)
-                trainRun(i, target, stop);
+        // thread of its own; an interrupt finds each where its thread got to. With more runs
+        // than threads (a sweep), a free thread takes the next run, the largest networks first,
+        // so that no core idles while the other trains a big run left for the end.
+        std::vector<std::size_t> order(m_runs.size());
+        for (std::size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
+            return m_runs[a].trainer->net().parameterCount() > m_runs[b].trainer->net().parameterCount();
+        });
+        std::atomic<std::size_t> next{0};
+        const auto share = [&](std::size_t) {
+            for (std::size_t k = next++; k < order.size(); k = next++)
+                trainRun(order[k], target, stop);
         };
         onThreads(threads, share);
         return finishTrain(first, target, stop);
