@@ -103,5 +103,16 @@ int main(int argc, char **argv)
     std::printf("one by one:    %.2f s (%.2f s of CPU)\n", serial, cpuSeconds() - cpu);
     std::printf("ratio %.3f (goal <= 0.60), load after %s; the runs' final weights %s\n", sweep / serial,
                 loadAverage().c_str(), same ? "are the same both ways" : "DIFFER");
+    // What two free cores would give: the runs' own training times in the session, the longest
+    // against half their sum (the session cannot finish before either).
+    double sum = 0.0, longest = 0.0;
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+        const double s = together.history(r).seconds;
+        std::printf("  run %zu (K = %d): %.2f s training\n", r, runs[r].mixtures, s);
+        sum += s;
+        longest = std::max(longest, s);
+    }
+    std::printf("bound on two idle cores: max(longest %.2f, half the sum %.2f) / sum = %.3f\n", longest, sum / 2,
+                std::max(longest, sum / 2) / sum);
     return 0;
 }
