@@ -306,7 +306,7 @@ bool writeSweepFiles(const Options &o, const mdn::Session &session, const SweepO
     QList<SweepChart::Value> values;
     for (const mdn::SweepSummary &s : outcome.summaries)
         values.append({QString::fromStdString(s.value), int(s.runs), s.meanValidation, s.minValidation,
-                       s.maxValidation, s.meanTrainLoss});
+                       s.maxValidation, s.meanTrainLoss, s.meanBestValidation});
     SweepChart chart;
     chart.chart()->setTitle(QStringLiteral("Held-out %1 against %2 (%3 epochs%4)")
                                 .arg(mse ? QStringLiteral("MSE") : QStringLiteral("NLL"),

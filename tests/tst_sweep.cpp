@@ -7,6 +7,11 @@
 #include "session.h"
 #include "settings.h"
 #include "sweep.h"
+#include "sweepchart.h"
+
+#include <QCategoryAxis>
+#include <QLineSeries>
+#include <QValueAxis>
 
 #include <QTemporaryDir>
 #include <QtTest/QTest>
@@ -61,6 +66,7 @@ private slots:
     void headlessBadSweepIsOneLine_data();
     void headlessBadSweepIsOneLine();
     void autoChoosesTheBestByValidation();
+    void chartDrawsEachValue();
 };
 
 void TestSweep::runsDifferOnlyInTheSweptSetting_data()
@@ -274,5 +280,33 @@ void TestSweep::autoChoosesTheBestByValidation()
     QVERIFY(headless::readFile(predict).startsWith("x,mse_y,mdn_y"));
 }
 
-QTEST_GUILESS_MAIN(TestSweep)
+// One point per value at its category, bars only for values trained with several seeds, NaN
+// left out, the Bayes line only when finite, and an axis that holds every point drawn.
+void TestSweep::chartDrawsEachValue()
+{
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    mdnviz::SweepChart chart;
+    chart.resize(800, 500);
+    chart.setValues(QStringLiteral("mixtures"), QStringLiteral("NLL (nats)"),
+                    {{QStringLiteral("1"), 3, 2.7, 2.6, 2.8, 2.75, 2.65},
+                     {QStringLiteral("5"), 1, 1.24, 1.24, 1.24, 1.3, 1.23},
+                     {QStringLiteral("24"), 3, nan, nan, nan, 1.27, 1.229}});
+    QCOMPARE(chart.validationSeries()->count(), 2);
+    QCOMPARE(chart.validationSeries()->at(1), QPointF(1.0, 1.24));
+    QCOMPARE(chart.trainSeries()->count(), 3);
+    QCOMPARE(chart.bestSeries()->count(), 3);
+    QCOMPARE(chart.errorBars().size(), 1);
+    QCOMPARE(chart.valueAxis()->categoriesLabels(), (QStringList{"1", "5", "24"}));
+    QVERIFY(!chart.bayesSeries()->isVisible());
+    chart.setBayesNll(1.19);
+    QVERIFY(chart.bayesSeries()->isVisible());
+    QVERIFY(chart.lossAxis()->min() <= 1.19 && chart.lossAxis()->max() >= 2.8);
+    // Values swept again replace the bars.
+    chart.setValues(QStringLiteral("lr"), QStringLiteral("NLL (nats)"), {{QStringLiteral("0.01"), 2, 1.5, 1.4, 1.6, 1.3, 1.35}});
+    QCOMPARE(chart.errorBars().size(), 1);
+    QCOMPARE(chart.valueAxis()->categoriesLabels(), QStringList{"0.01"});
+    QVERIFY(!mdnviz::renderFigure(chart.figure(), QSize(400, 250)).isNull());
+}
+
+QTEST_MAIN(TestSweep)
 #include "tst_sweep.moc"

@@ -39,12 +39,15 @@ SweepChart::SweepChart(QWidget *parent)
     c->setAnimationOptions(QChart::NoAnimation);
 
     m_validation = new QLineSeries;
-    m_validation->setName(tr("validation (mean over seeds)"));
+    m_validation->setName(tr("held-out, last epoch"));
     m_validation->setPen(QPen(DataChart::sampleColor().darker(130), 2.0));
     m_validationMarkers = new QScatterSeries;
     m_validationMarkers->setMarkerSize(9.0);
     m_validationMarkers->setColor(DataChart::sampleColor().darker(130));
     m_validationMarkers->setBorderColor(Qt::white);
+    m_best = new QLineSeries;
+    m_best->setName(tr("held-out, best epoch"));
+    m_best->setPen(QPen(DataChart::sampleColor().darker(130), 1.5, Qt::DotLine));
     m_train = new QLineSeries;
     m_train->setName(tr("train"));
     m_train->setPen(QPen(DataChart::sampleColor().lighter(125), 2.0, Qt::DashLine));
@@ -58,7 +61,7 @@ SweepChart::SweepChart(QWidget *parent)
     m_axisY = new QValueAxis;
     c->addAxis(m_axisX, Qt::AlignBottom);
     c->addAxis(m_axisY, Qt::AlignLeft);
-    for (QXYSeries *s : std::initializer_list<QXYSeries *>{m_train, m_validation, m_validationMarkers, m_bayesLine}) {
+    for (QXYSeries *s : std::initializer_list<QXYSeries *>{m_train, m_best, m_validation, m_validationMarkers, m_bayesLine}) {
         c->addSeries(s);
         s->attachAxis(m_axisX);
         s->attachAxis(m_axisY);
@@ -79,7 +82,7 @@ void SweepChart::setValues(const QString &parameter, const QString &loss, const 
         delete bar;
     }
     m_bars.clear();
-    QList<QPointF> validation, train;
+    QList<QPointF> validation, train, best;
     for (qsizetype i = 0; i < values.size(); ++i) {
         const Value &v = values[i];
         const double x = double(i);
@@ -87,6 +90,8 @@ void SweepChart::setValues(const QString &parameter, const QString &loss, const 
             validation.append({x, v.validation});
         if (std::isfinite(v.train))
             train.append({x, v.train});
+        if (std::isfinite(v.best))
+            best.append({x, v.best});
         if (v.runs > 1 && std::isfinite(v.validationMin) && std::isfinite(v.validationMax)) {
             auto *bar = new QLineSeries;
             bar->setPen(QPen(DataChart::sampleColor().darker(160), 1.5));
@@ -102,10 +107,11 @@ void SweepChart::setValues(const QString &parameter, const QString &loss, const 
     m_validation->replace(validation);
     m_validationMarkers->replace(validation);
     m_train->replace(train);
+    m_best->replace(best);
     if (!m_bars.isEmpty())
-        m_validation->setName(tr("validation (mean over seeds; bars: min to max)"));
+        m_validation->setName(tr("held-out, last epoch (mean; bars: min to max over seeds)"));
     else
-        m_validation->setName(tr("validation"));
+        m_validation->setName(tr("held-out, last epoch"));
 
     // The categories: one label per value at its position.
     for (const QString &label : m_axisX->categoriesLabels())
@@ -140,6 +146,7 @@ void SweepChart::updateAxes()
     for (const Value &v : m_values) {
         take(v.validation);
         take(v.train);
+        take(v.best);
         if (v.runs > 1) {
             take(v.validationMin);
             take(v.validationMax);
