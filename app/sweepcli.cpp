@@ -145,6 +145,10 @@ bool readSweepOptions(const QCommandLineParser &p, Options &o, QString &error)
                          o.modelSelection);
         return false;
     }
+    if (mse && !o.exportSamplesFile.isEmpty()) {
+        error = QStringLiteral("--export-samples needs the MDN; --sweep mse-hidden trains only the MSE net");
+        return false;
+    }
     o.sweep = spec;
     o.sweepCsvFile = p.value(QStringLiteral("sweep-csv"));
     if (p.isSet(QStringLiteral("sweep-csv")) && o.sweepCsvFile.isEmpty()) {

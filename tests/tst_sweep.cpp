@@ -238,6 +238,8 @@ void TestSweep::headlessBadSweepIsOneLine_data()
     QTest::newRow("seeds") << QStringList{"--sweep", "mixtures=2", "--sweep-seeds", "0"} << "--sweep-seeds 0";
     QTest::newRow("seeds alone") << QStringList{"--sweep-seeds", "3"} << "goes with --sweep";
     QTest::newRow("no mdn") << QStringList{"--sweep", "mixtures=2,3", "--model", "mse"} << "--model mse trains none";
+    QTest::newRow("samples without mdn") << QStringList{"--sweep", "mse-hidden=4,8", "--export-samples", "/tmp/x.csv"}
+                                         << "--export-samples needs the MDN";
     QTest::newRow("with auto") << QStringList{"--sweep", "mixtures=2,3", "--auto"} << "give one";
 }
 

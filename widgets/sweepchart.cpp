@@ -47,7 +47,7 @@ SweepChart::SweepChart(QWidget *parent)
     m_validationMarkers->setBorderColor(Qt::white);
     m_best = new QLineSeries;
     m_best->setName(tr("held-out, best epoch"));
-    m_best->setPen(QPen(DataChart::sampleColor().darker(130), 1.5, Qt::DotLine));
+    m_best->setPen(QPen(QColor(30, 130, 90), 2.0, Qt::DotLine));
     m_train = new QLineSeries;
     m_train->setName(tr("train"));
     m_train->setPen(QPen(DataChart::sampleColor().lighter(125), 2.0, Qt::DashLine));
