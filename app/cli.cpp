@@ -493,9 +493,12 @@ int runHeadless(const Options &o)
     // has no floor) and the models. Each step takes up to a few tenths of a second at 5,000,000
     // points: an interrupt is looked for after it.
     std::optional<mdn::Session> session;
+    mdn::SessionOptions sessionOptions = sessionOptionsOf(o);
+    // Compared runs keep best weights that do not depend on the machine's load.
+    sessionOptions.reproducibleSchedule = o.sweep || o.autoSearch;
     try {
         if (!g_interrupted.load())
-            session.emplace(std::make_shared<const mdn::Dataset>(std::move(data)), sessionOptionsOf(o),
+            session.emplace(std::make_shared<const mdn::Dataset>(std::move(data)), sessionOptions,
                             runsOf(o), &g_interrupted);
     } catch (const std::exception &e) {
         printError(QString::fromUtf8(e.what()));

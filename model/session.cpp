@@ -195,15 +195,21 @@ bool Session::failed() const
 // every one of the first kEveryEpochUntil epochs, where the losses move most, then every k-th
 // epoch, k the smallest power of two that keeps a run's evaluations to about a tenth of its
 // training time, but never more than a sixteenth of the epochs so far, so that a short run still
-// gets a curve (powers of two, so that the points stay evenly spaced as k grows).
+// gets a curve (powers of two, so that the points stay evenly spaced as k grows). With
+// reproducibleSchedule the ratio is estimated from the sizes instead of measured.
 bool Session::validationDue(const Run &run, long epoch) const
 {
     constexpr long kEveryEpochUntil = 16;
     if (m_validation.empty())
         return false;
-    if (epoch <= kEveryEpochUntil || run.epochCostNs <= 0.0 || run.validationCostNs <= 0.0)
+    // A reproducible schedule estimates the ratio from the sizes: a scoring is a forward pass
+    // over the held-out points, about a third of a training epoch's work per point.
+    constexpr double kForwardShare = 1.0 / 3.0;
+    const bool measured = !m_options.reproducibleSchedule;
+    if (epoch <= kEveryEpochUntil || (measured && (run.epochCostNs <= 0.0 || run.validationCostNs <= 0.0)))
         return true;
-    const double ratio = run.validationCostNs / run.epochCostNs;
+    const double ratio = measured ? run.validationCostNs / run.epochCostNs
+                                  : kForwardShare * double(m_validation.size()) / double(std::max<std::size_t>(m_train.size(), 1));
     long every = 1;
     while (ratio > 0.1 * double(every) && 2 * every <= epoch / kEveryEpochUntil)
         every *= 2;

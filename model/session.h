@@ -27,6 +27,11 @@ struct SessionOptions {
     // The generator of the data, when it is known: its density gives the lowest NLL any model can
     // reach on the held-out points (when the data have the generator's shape: fitsGenerator).
     std::optional<GeneratorSpec> generator;
+    // Score the held-out points on a schedule that depends on the data's sizes alone, not on
+    // measured times (see validationDue), so that the same run scores the same epochs, and so
+    // keeps the same best weights, on any machine and under any load. The comparisons of the
+    // command line (--sweep, --auto) use it.
+    bool reproducibleSchedule = false;
 };
 
 // What one run has done, in memory bounded however long it trains: the training loss of each of

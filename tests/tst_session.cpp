@@ -8,6 +8,7 @@
 
 #include <QtTest/QTest>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <thread>
@@ -59,6 +60,7 @@ private slots:
     void bestWeightsAreTheOnesScored();
     void theLastEpochIsScored();
     void runsInOneSessionShareTheSplit();
+    void aReproducibleScheduleScoresTheSameEpochs();
 };
 
 void TestSession::splitsAndScoresTheFloor()
@@ -443,6 +445,37 @@ void TestSession::runsInOneSessionShareTheSplit()
     s.showRun(2);
     QCOMPARE(s.shownRun(ModelKind::Mdn).value(), std::size_t(2));
     QCOMPARE(s.latestValidation(ModelKind::Mdn), s.history(2).validation.back().value);
+}
+
+// With the reproducible schedule, a run scores the same epochs, and keeps the same best
+// weights, alone or in company, on one thread or two.
+void TestSession::aReproducibleScheduleScoresTheSameEpochs()
+{
+    SessionOptions o = withGenerator(600);
+    o.reproducibleSchedule = true;
+    o.validationPercent = 50; // a scoring then costs about a third of an epoch: not every epoch
+    std::vector<TrainConfig> runs = bothModels();
+    runs[1].optimizer.learningRate = 0.03;
+    Session together(inverseData(600), o, runs);
+    together.train(700);
+    Session alone(inverseData(600), o, {runs[1]});
+    alone.train(300);
+    alone.train(400); // in two calls: the last epoch of each is scored, the rest as one call
+    const auto epochsOf = [](const RunHistory &h) {
+        std::vector<long> e;
+        for (const RunHistory::Point &p : h.validation)
+            e.push_back(p.epoch);
+        return e;
+    };
+    std::vector<long> a = epochsOf(together.history(1)), b = epochsOf(alone.history(0));
+    b.erase(std::remove(b.begin(), b.end(), 300L), b.end()); // the first call's end
+    a.erase(std::remove(a.begin(), a.end(), 300L), a.end());
+    QCOMPARE(a, b);
+    QVERIFY(a.size() > 17 && a.size() < 300 && a.back() == 700);
+    if (together.bestEpoch(1) != 300 && alone.bestEpoch(0) != 300) {
+        QCOMPARE(alone.bestEpoch(0), together.bestEpoch(1));
+        QCOMPARE(alone.bestValidation(0), together.bestValidation(1));
+    }
 }
 
 QTEST_APPLESS_MAIN(TestSession)
