@@ -16,6 +16,7 @@
 #include "session.h"
 #include "sessionfile.h"
 #include "split.h"
+#include "sweepcli.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -162,6 +163,9 @@ QList<PathOption> outputPaths(const Options &o)
     if (!o.exportDir.isEmpty())
         for (ChartKind chart : kAllCharts)
             add("--export-dir", QDir(o.exportDir).filePath(chartFileName(chart, o.exportDirFormat)));
+    add("--sweep-csv", o.sweepCsvFile);
+    if (!o.exportDir.isEmpty() && o.sweep)
+        add("--export-dir", QDir(o.exportDir).filePath(sweepChartFileName(o)));
     if (!o.exportDir.isEmpty()) // written for data of two inputs and two targets only
         for (int which : {0, 1})
             add("--export-dir", QDir(o.exportDir).filePath(planeFileName(which, o.exportDirFormat)));
@@ -558,10 +562,13 @@ int runHeadless(const Options &given)
     // has no floor) and the models. Each step takes up to a few tenths of a second at 5,000,000
     // points: an interrupt is looked for after it.
     std::unique_ptr<mdn::Session> session = std::move(restored);
+    mdn::SessionOptions sessionOptions = sessionOptionsOf(o);
+    // Compared runs keep best weights that do not depend on the machine's load.
+    sessionOptions.reproducibleSchedule = o.sweep || o.autoSearch;
     try {
         if (!session && !g_interrupted.load())
             session = std::make_unique<mdn::Session>(std::make_shared<const mdn::Dataset>(std::move(data)),
-                                                     sessionOptionsOf(o), runsOf(o), &g_interrupted);
+                                                     sessionOptions, runsOf(o), &g_interrupted);
     } catch (const std::exception &e) {
         printError(QString::fromUtf8(e.what()));
         return 1;
@@ -571,10 +578,6 @@ int runHeadless(const Options &given)
     const mdn::Dataset &train = session->trainingData();
     const mdn::Dataset &validation = session->validationData();
     const double bayes = session->bayesNll();
-    const std::optional<std::size_t> mseRun = session->firstRun(mdn::ModelKind::Mse);
-    const std::optional<std::size_t> mdnRun = session->firstRun(mdn::ModelKind::Mdn);
-    const mdn::Trainer *mse = mseRun ? &session->trainer(*mseRun) : nullptr;
-    const mdn::Trainer *mdnModel = mdnRun ? &session->trainer(*mdnRun) : nullptr;
 
     // The models train side by side, each on a core of its own.
     const bool keepLosses = wantsFigures(o);
@@ -583,6 +586,16 @@ int runHeadless(const Options &given)
         animation.record(session->trainer(r));
     session->setEpochObserver([&animation](std::size_t, const mdn::Trainer &t) { animation.record(t); });
     session->train(o.epochs, std::chrono::nanoseconds(0), &g_interrupted);
+
+    // A sweep or --auto: the run the report, the figures and --predict describe is the one the
+    // held-out points chose (see sweepcli.h); otherwise the session's only run of each kind.
+    std::optional<SweepOutcome> sweep;
+    if (o.sweep || o.autoSearch)
+        sweep = finishSweep(o, *session);
+    const std::optional<std::size_t> mseRun = session->shownRun(mdn::ModelKind::Mse);
+    const std::optional<std::size_t> mdnRun = session->shownRun(mdn::ModelKind::Mdn);
+    const mdn::Trainer *mse = mseRun ? &session->trainer(*mseRun) : nullptr;
+    const mdn::Trainer *mdnModel = mdnRun ? &session->trainer(*mdnRun) : nullptr;
 
     ds["train_points"] = qint64(train.size());
     ds["validation_points"] = qint64(validation.size());
@@ -627,6 +640,8 @@ int runHeadless(const Options &given)
             m["validation_loss"] = finiteOrNull(mseValidation);
         if (armInverse && !validation.empty())
             m["position_rmse"] = finiteOrNull(positionRmseOf(*mse, validation));
+        m["best_epoch"] = session->bestEpoch(*mseRun) >= 0 ? QJsonValue(qint64(session->bestEpoch(*mseRun))) : QJsonValue();
+        m["best_validation_loss"] = finiteOrNull(session->bestValidation(*mseRun));
         report["mse"] = m;
         collectFaults(*mse);
         out << QStringLiteral("mse: %1 epochs in %2 s, train MSE %3\n")
@@ -650,6 +665,8 @@ int runHeadless(const Options &given)
         }
         if (armInverse && !validation.empty())
             m["position_rmse"] = finiteOrNull(positionRmseOf(*mdnModel, validation));
+        m["best_epoch"] = session->bestEpoch(*mdnRun) >= 0 ? QJsonValue(qint64(session->bestEpoch(*mdnRun))) : QJsonValue();
+        m["best_validation_nll"] = finiteOrNull(session->bestValidation(*mdnRun));
         report["mdn"] = m;
         collectFaults(*mdnModel);
         out << QStringLiteral("mdn: %1 epochs in %2 s (%3 epochs/s), train NLL %4 nats\n")
@@ -671,6 +688,10 @@ int runHeadless(const Options &given)
                 out << QStringLiteral(" (Bayes-optimal: none, the generator has no noise)");
         }
         out << "\n";
+    }
+    if (sweep) {
+        report[sweep->key] = sweep->json;
+        printSweep(out, o, *sweep);
     }
     QJsonObject faults;
     faults["count"] = events.size();
@@ -750,6 +771,10 @@ int runHeadless(const Options &given)
         }
     }
     if (keepLosses && !exportCharts(o, *session, animation, error)) {
+        printError(error);
+        return 1;
+    }
+    if (sweep && !writeSweepFiles(o, *session, *sweep, error)) {
         printError(error);
         return 1;
     }

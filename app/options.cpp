@@ -2,6 +2,7 @@
 
 #include "figures.h"
 #include "presetstore.h"
+#include "sweepcli.h"
 
 #include <QCommandLineParser>
 
@@ -107,6 +108,7 @@ void addOptions(QCommandLineParser &parser)
             parser.addOption(QCommandLineOption(QLatin1String(o.name), QLatin1String(o.help)));
     }
     parser.addOptions(figureOptions());
+    parser.addOptions(sweepOptions());
 }
 
 std::optional<Options> readOptions(const QCommandLineParser &p, QString &error)
@@ -180,7 +182,7 @@ std::optional<Options> readOptions(const QCommandLineParser &p, QString &error)
     o.epochsGiven = p.isSet(QStringLiteral("epochs"));
     if (!o.sessionFile.isEmpty()) {
         // A session brings its own data and settings: two sources would leave one ignored.
-        for (const char *name : {"data", "dataset", "inputs", "targets", "model"})
+        for (const char *name : {"data", "dataset", "inputs", "targets", "model", "sweep", "auto"})
             if (p.isSet(QLatin1String(name))) {
                 error = QStringLiteral("--%1 cannot be combined with --session: the session file holds "
                                        "the data, the settings and the models")
@@ -260,6 +262,8 @@ std::optional<Options> readOptions(const QCommandLineParser &p, QString &error)
     }
     if (!readFigureOptions(p, o, error))
         return std::nullopt;
+    if (!readSweepOptions(p, o, error))
+        return std::nullopt;
     return o;
 }
 
@@ -275,6 +279,8 @@ mdn::SessionOptions sessionOptionsOf(const Options &o)
 
 std::vector<mdn::TrainConfig> runsOf(const Options &o)
 {
+    if (o.sweep || o.autoSearch)
+        return sweepSessionRuns(o);
     std::vector<mdn::TrainConfig> runs;
     if (o.trainsMse())
         runs.push_back(o.mse);

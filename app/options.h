@@ -8,6 +8,7 @@
 #include "dataset.h"
 #include "session.h"
 #include "settings.h"
+#include "sweep.h"
 #include "trainer.h"
 
 #include <QSize>
@@ -55,13 +56,18 @@ struct Options {
     int animationFrames = kDefaultAnimationFrames, animationFps = kDefaultAnimationFps;
     QSize animationSize = kDefaultAnimationSize;
     std::size_t maxRows = 50'000'000; // CsvLimits::maxRows of every CSV file read
+    // Comparing models (app/sweepcli.h): --sweep NAME=V1,... with --sweep-seeds, its table as
+    // CSV, or --auto (the MDN's size chosen by the held-out points).
+    std::optional<mdn::SweepSpec> sweep;
+    QString sweepCsvFile;
+    bool autoSearch = false;
 
     bool trainsMse() const { return modelSelection != QLatin1String("mdn"); }
     bool trainsMdn() const { return modelSelection != QLatin1String("mse"); }
 };
 
 // The session a headless run trains: its options (split, generator) and its runs (the MSE net
-// and/or the MDN, in that order).
+// and/or the MDN, in that order; for a sweep or --auto, those of sweepSessionRuns).
 mdn::SessionOptions sessionOptionsOf(const Options &options);
 std::vector<mdn::TrainConfig> runsOf(const Options &options);
 

@@ -195,15 +195,21 @@ bool Session::failed() const
 // every one of the first kEveryEpochUntil epochs, where the losses move most, then every k-th
 // epoch, k the smallest power of two that keeps a run's evaluations to about a tenth of its
 // training time, but never more than a sixteenth of the epochs so far, so that a short run still
-// gets a curve (powers of two, so that the points stay evenly spaced as k grows).
+// gets a curve (powers of two, so that the points stay evenly spaced as k grows). With
+// reproducibleSchedule the ratio is estimated from the sizes instead of measured.
 bool Session::validationDue(const Run &run, long epoch) const
 {
     constexpr long kEveryEpochUntil = 16;
     if (m_validation.empty())
         return false;
-    if (epoch <= kEveryEpochUntil || run.epochCostNs <= 0.0 || run.validationCostNs <= 0.0)
+    // A reproducible schedule estimates the ratio from the sizes: a scoring is a forward pass
+    // over the held-out points, about a third of a training epoch's work per point.
+    constexpr double kForwardShare = 1.0 / 3.0;
+    const bool measured = !m_options.reproducibleSchedule;
+    if (epoch <= kEveryEpochUntil || (measured && (run.epochCostNs <= 0.0 || run.validationCostNs <= 0.0)))
         return true;
-    const double ratio = run.validationCostNs / run.epochCostNs;
+    const double ratio = measured ? run.validationCostNs / run.epochCostNs
+                                  : kForwardShare * double(m_validation.size()) / double(std::max<std::size_t>(m_train.size(), 1));
     long every = 1;
     while (ratio > 0.1 * double(every) && 2 * every <= epoch / kEveryEpochUntil)
         every *= 2;
@@ -217,6 +223,12 @@ void Session::validate(Run &run, long epoch, const std::atomic<bool> *stop)
     if (stop && stop->load(std::memory_order_relaxed))
         return; // cut short: scored again when next due
     run.validationCostNs = nanosSince(start);
+    // Strictly lower: of equal losses the earliest weights are kept.
+    if (std::isfinite(v) && !(run.bestValidation <= v)) {
+        run.bestValidation = v;
+        run.bestEpoch = epoch;
+        run.bestParameters = run.trainer->parameters();
+    }
     std::vector<RunHistory::Point> &h = run.history.validation;
     if (!h.empty() && h.back().epoch == epoch)
         h.back().value = v;
@@ -269,13 +281,22 @@ long Session::train(long epochs, std::chrono::nanoseconds budget, const std::ato
     const std::size_t threads = std::min(cores, m_runs.size());
     if (threads > 1 && budget.count() == 0 && target - first > 1) {
         // A fixed number of epochs (the command line): every run trains to the target on a
-        // thread of its own; an interrupt finds each where its thread got to.
-        const auto share = [&](std::size_t th) {
-            for (std::size_t i = th; i < m_runs.size(); i += threads)
-                trainRun(i, target, stop);
+        // thread of its own; an interrupt finds each where its thread got to. With more runs
+        // than threads (a sweep), a free thread takes the next run, the largest networks first,
+        // so that no core idles while the other trains a big run left for the end.
+        std::vector<std::size_t> order(m_runs.size());
+        for (std::size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
+            return m_runs[a].trainer->net().parameterCount() > m_runs[b].trainer->net().parameterCount();
+        });
+        std::atomic<std::size_t> next{0};
+        const auto share = [&](std::size_t) {
+            for (std::size_t k = next++; k < order.size(); k = next++)
+                trainRun(order[k], target, stop);
         };
         onThreads(threads, share);
-        return std::max(0L, epoch() - first);
+        return finishTrain(first, target, stop);
     }
     double slowest = 0.0;
     for (const Run &r : m_runs)
@@ -294,7 +315,7 @@ long Session::train(long epochs, std::chrono::nanoseconds budget, const std::ato
             }
         };
         onThreads(threads, share);
-        return std::max(0L, epoch() - first);
+        return finishTrain(first, target, stop);
     }
     // One epoch of each run in turn.
     while (epoch() < target && !failed() && !stopped() && !outOfTime()) {
@@ -302,6 +323,15 @@ long Session::train(long epochs, std::chrono::nanoseconds budget, const std::ato
         for (std::size_t i = 0; i < m_runs.size(); ++i)
             trainRun(i, e, stop);
     }
+    return finishTrain(first, target, stop);
+}
+
+// The last epoch of a train() call that reached its target is scored whatever the schedule says,
+// so that the best weights (and the last held-out loss) are never an epoch stride behind.
+long Session::finishTrain(long first, long target, const std::atomic<bool> *stop)
+{
+    if (epoch() == target && !(stop && stop->load(std::memory_order_relaxed)))
+        validateNow(stop);
     return std::max(0L, epoch() - first);
 }
 
@@ -320,7 +350,7 @@ void Session::validateNow(const std::atomic<bool> *stop)
 
 std::vector<LossPoint> Session::lossPoints(long afterEpoch) const
 {
-    const std::optional<std::size_t> mse = firstRun(ModelKind::Mse), mdn = firstRun(ModelKind::Mdn);
+    const std::optional<std::size_t> mse = shownRun(ModelKind::Mse), mdn = shownRun(ModelKind::Mdn);
     const long last = epoch();
     std::vector<LossPoint> out;
     if (last <= afterEpoch)
@@ -377,9 +407,42 @@ std::vector<LossPoint> Session::lossPoints(long afterEpoch) const
     return out;
 }
 
+Predictor Session::bestPredictor(std::size_t index) const
+{
+    const Run &run = m_runs[index];
+    if (run.bestEpoch < 0)
+        throw std::logic_error("run " + std::to_string(index) + " has no scored weights");
+    const Trainer &t = *run.trainer;
+    Trainer::Net net = t.net();
+    net.parameters() = run.bestParameters;
+    Predictor p(t.config().kind, t.config().mixtures, t.config().sigmaFloor, t.standardiser(), net);
+    p.epoch = run.bestEpoch;
+    return p;
+}
+
+bool Session::restoreBest(std::size_t index)
+{
+    Run &run = m_runs[index];
+    if (run.bestEpoch < 0)
+        return false;
+    run.trainer->restoreParameters(run.bestParameters);
+    return true;
+}
+
+std::optional<std::size_t> Session::shownRun(ModelKind kind) const
+{
+    const std::optional<std::size_t> &chosen = kind == ModelKind::Mse ? m_shownMse : m_shownMdn;
+    return chosen ? chosen : firstRun(kind);
+}
+
+void Session::showRun(std::size_t run)
+{
+    (m_runs.at(run).trainer->config().kind == ModelKind::Mse ? m_shownMse : m_shownMdn) = run;
+}
+
 double Session::latestValidation(ModelKind kind) const
 {
-    const std::optional<std::size_t> run = firstRun(kind);
+    const std::optional<std::size_t> run = shownRun(kind);
     if (!run || m_runs[*run].history.validation.empty())
         return std::numeric_limits<double>::quiet_NaN();
     return m_runs[*run].history.validation.back().value;
@@ -389,7 +452,7 @@ Snapshot Session::snapshot(const SnapshotRequest &request) const
 {
     Snapshot s;
     s.epoch = epoch();
-    const std::optional<std::size_t> mse = firstRun(ModelKind::Mse), mdn = firstRun(ModelKind::Mdn);
+    const std::optional<std::size_t> mse = shownRun(ModelKind::Mse), mdn = shownRun(ModelKind::Mdn);
     const Trainer *mseTrainer = mse ? m_runs[*mse].trainer.get() : nullptr;
     const Trainer *mdnTrainer = mdn ? m_runs[*mdn].trainer.get() : nullptr;
     if (mseTrainer) {
@@ -439,6 +502,10 @@ void Session::restore(const State &state)
     for (std::size_t i = 0; i < m_runs.size(); ++i) {
         m_runs[i].history = state.histories[i];
         m_runs[i].epochCostNs = m_runs[i].validationCostNs = 0.0;
+        // The best weights are not part of the state.
+        m_runs[i].bestParameters.resize(0);
+        m_runs[i].bestEpoch = -1;
+        m_runs[i].bestValidation = std::numeric_limits<double>::quiet_NaN();
     }
 }
 

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,11 @@ struct SessionOptions {
     // The generator of the data, when it is known: its density gives the lowest NLL any model can
     // reach on the held-out points (when the data have the generator's shape: fitsGenerator).
     std::optional<GeneratorSpec> generator;
+    // Score the held-out points on a schedule that depends on the data's sizes alone, not on
+    // measured times (see validationDue), so that the same run scores the same epochs, and so
+    // keeps the same best weights, on any machine and under any load. The comparisons of the
+    // command line (--sweep, --auto) use it.
+    bool reproducibleSchedule = false;
 };
 
 // What one run has done, in memory bounded however long it trains: the training loss of each of
@@ -139,14 +145,32 @@ public:
     void validateNow(const std::atomic<bool> *stop = nullptr);
 
     // The epochs after `afterEpoch` up to epoch() whose losses are kept, with the losses of the
-    // first MSE and the first MDN run, and their held-out losses where they were scored: every
+    // shown MSE and MDN runs (see shownRun), and their held-out losses where they were scored: every
     // epoch of the recent ones (see RunHistory), the overview's stride before them.
     std::vector<LossPoint> lossPoints(long afterEpoch) const;
 
-    // The latest held-out losses of the first MSE and MDN runs (NaN where none).
+    // The latest held-out losses of the shown MSE and MDN runs (NaN where none).
     double latestValidation(ModelKind kind) const;
 
-    // What the views draw: the first MSE and MDN runs' curves, samples, mixture and health over
+    // Each run keeps the weights it had at its lowest held-out loss (NLL for an MDN, MSE for the
+    // MSE net) among the scorings so far (see validationDue; a train() call that reaches its
+    // target also scores its last epoch): the epoch (-1 when no scoring gave a finite loss),
+    // the loss, and the model with those weights. bestPredictor throws std::logic_error when
+    // there is none. A restored session knows no best weights until it is scored again.
+    long bestEpoch(std::size_t run) const { return m_runs[run].bestEpoch; }
+    double bestValidation(std::size_t run) const { return m_runs[run].bestValidation; }
+    Predictor bestPredictor(std::size_t run) const;
+    // Puts the run's best weights back into its trainer (early stopping after the fact): its
+    // answers, loss() and predictor() are then those of the best epoch; its epoch, last training
+    // loss and optimiser stay. False when there are none.
+    bool restoreBest(std::size_t run);
+
+    // The run of each kind that snapshot(), lossPoints() and latestValidation() describe: the
+    // first of its kind unless showRun chose another.
+    std::optional<std::size_t> shownRun(ModelKind kind) const;
+    void showRun(std::size_t run);
+
+    // What the views draw: the shown MSE and MDN runs' curves, samples, mixture and health over
     // the data's x range (one input and one target; otherwise only the figures), the latest
     // losses and held-out losses. `losses` is left empty: see lossPoints.
     Snapshot snapshot(const SnapshotRequest &request) const;
@@ -168,10 +192,15 @@ private:
         RunHistory history;
         double epochCostNs = 0.0;      // smoothed cost of one epoch
         double validationCostNs = 0.0; // of the last evaluation
+        // The weights at the lowest held-out loss scored so far.
+        Eigen::VectorXf bestParameters;
+        long bestEpoch = -1;
+        double bestValidation = std::numeric_limits<double>::quiet_NaN();
     };
     bool validationDue(const Run &run, long epoch) const;
     void trainRun(std::size_t index, long target, const std::atomic<bool> *stop);
     void validate(Run &run, long epoch, const std::atomic<bool> *stop);
+    long finishTrain(long first, long target, const std::atomic<bool> *stop);
 
     std::shared_ptr<const Dataset> m_data;
     SessionOptions m_options;
@@ -179,6 +208,7 @@ private:
     double m_bayes;
     std::vector<Run> m_runs;
     EpochObserver m_observer;
+    std::optional<std::size_t> m_shownMse, m_shownMdn;
 };
 
 } // namespace mdn

@@ -374,6 +374,14 @@ void Trainer::restore(const TrainerState &s)
         copyInOrder(); // the permuted copy of the epoch in progress, rebuilt from its order
 }
 
+void Trainer::restoreParameters(const Eigen::VectorXf &parameters)
+{
+    if (parameters.size() != m_net.parameterCount())
+        throw std::invalid_argument("the weights do not fit this model: " + std::to_string(parameters.size()) +
+                                    " values for " + std::to_string(m_net.parameterCount()) + " parameters");
+    m_net.parameters() = parameters;
+}
+
 Predictor Trainer::predictor() const
 {
     Predictor p(m_config.kind, m_config.mixtures, m_config.sigmaFloor, m_std, m_net);

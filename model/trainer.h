@@ -133,6 +133,12 @@ public:
     // config (throws std::invalid_argument when the sizes do not fit).
     TrainerState state() const;
     void restore(const TrainerState &state);
+    // The network's weights (standardised units), and setting them alone: the model then answers
+    // with them, the epoch and the optimiser's moments stay as they were (for a model kept at
+    // earlier weights after training; training on from there is not what the moments expect).
+    // Throws std::invalid_argument for a vector of another length.
+    const Eigen::VectorXf &parameters() const { return m_net.parameters(); }
+    void restoreParameters(const Eigen::VectorXf &parameters);
 
     // The model as it is now, frozen for questions from any thread (see Predictor).
     Predictor predictor() const;

@@ -8,7 +8,9 @@
 
 #include <QtTest/QTest>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <thread>
 
 using namespace mdn;
@@ -55,6 +57,10 @@ private slots:
     void aSavedHistoryGoesOnExactly();
     void impossibleSavedHistoriesAreRefused_data();
     void impossibleSavedHistoriesAreRefused();
+    void bestWeightsAreTheOnesScored();
+    void theLastEpochIsScored();
+    void runsInOneSessionShareTheSplit();
+    void aReproducibleScheduleScoresTheSameEpochs();
 };
 
 void TestSession::splitsAndScoresTheFloor()
@@ -352,6 +358,123 @@ void TestSession::impossibleSavedHistoriesAreRefused()
         QFAIL("accepted");
     } catch (const std::invalid_argument &e) {
         QVERIFY2(QString(e.what()).contains(reason), e.what());
+    }
+}
+
+// The weights kept at the lowest held-out NLL are those that scored it: scored again, in the
+// trainer (restoreBest) and as a predictor's mixture, they give the same loss exactly.
+void TestSession::bestWeightsAreTheOnesScored()
+{
+    std::vector<TrainConfig> runs = bothModels();
+    runs[1].optimizer.learningRate = 0.03; // overfits 200 points: the best epoch is not the last
+    Session s(inverseData(250), withGenerator(250), runs);
+    s.train(1500);
+    for (std::size_t r = 0; r < s.runCount(); ++r) {
+        const long best = s.bestEpoch(r);
+        QVERIFY(best >= 0 && best <= s.epoch());
+        // The recorded held-out loss at the best epoch is the lowest recorded.
+        double lowest = std::numeric_limits<double>::infinity();
+        bool found = false;
+        for (const RunHistory::Point &p : s.history(r).validation) {
+            lowest = std::min(lowest, p.value);
+            if (p.epoch == best) {
+                QCOMPARE(p.value, s.bestValidation(r));
+                found = true;
+            }
+        }
+        QVERIFY(found);
+        QCOMPARE(s.bestValidation(r), lowest);
+        QCOMPARE(s.bestPredictor(r).epoch, best);
+    }
+    // The MDN's best epoch came before the end and its weights differ from the last ones.
+    const double last = s.trainer(1).loss(s.validationData());
+    QVERIFY2(s.bestEpoch(1) < s.epoch(), qPrintable(QString::number(s.bestEpoch(1))));
+    QVERIFY(s.bestValidation(1) < last);
+    // Re-scored with the best weights put back: the same figure, bit for bit.
+    const long epoch = s.trainer(1).epoch();
+    QVERIFY(s.restoreBest(1));
+    QCOMPARE(s.trainer(1).loss(s.validationData()), s.bestValidation(1));
+    QCOMPARE(s.trainer(1).epoch(), epoch);
+    const Eigen::MatrixXd X = Eigen::RowVectorXd::LinSpaced(50, -1.0, 11.0);
+    QVERIFY(s.trainer(1).predictAt(X) == s.bestPredictor(1).predictAt(X));
+}
+
+// The held-out points are scored at the end of a train() call whatever the schedule, so that
+// the best weights are never a stride behind; a restored session knows no best weights.
+void TestSession::theLastEpochIsScored()
+{
+    Session s(inverseData(500), withGenerator(500), bothModels());
+    for (long epochs : {37L, 301L, 1L}) {
+        s.train(epochs);
+        for (std::size_t r = 0; r < s.runCount(); ++r)
+            QCOMPARE(s.history(r).validation.back().epoch, s.epoch());
+    }
+    Session copy(inverseData(500), withGenerator(500), bothModels());
+    copy.restore(s.state());
+    QCOMPARE(copy.bestEpoch(1), -1L);
+    QVERIFY(std::isnan(copy.bestValidation(1)));
+    QVERIFY_THROWS_EXCEPTION(std::logic_error, copy.bestPredictor(1));
+    QVERIFY(!copy.restoreBest(1));
+    copy.train(1);
+    QCOMPARE(copy.bestEpoch(1) >= 0, true);
+}
+
+// Every run of a session trains and is scored on the same points, whatever its config; the
+// shown run (snapshot, lossPoints) follows showRun.
+void TestSession::runsInOneSessionShareTheSplit()
+{
+    std::vector<TrainConfig> runs;
+    for (int k : {1, 3, 5}) {
+        TrainConfig c = defaultConfig(ModelKind::Mdn);
+        c.mixtures = k;
+        c.seed = std::uint64_t(k);
+        runs.push_back(c);
+    }
+    Session s(inverseData(400), withGenerator(400), runs);
+    s.train(50);
+    for (std::size_t r = 0; r < s.runCount(); ++r)
+        QCOMPARE(s.trainer(r).standardiser().xMean, s.trainer(0).standardiser().xMean);
+    Session alone(inverseData(400), withGenerator(400), {runs[2]});
+    QCOMPARE(alone.trainingData().x, s.trainingData().x);
+    QCOMPARE(alone.validationData().y, s.validationData().y);
+    alone.train(50);
+    // A run trains the same in company as alone: same data, same split, same weights.
+    QVERIFY(alone.trainer(0).parameters() == s.trainer(2).parameters());
+    QCOMPARE(alone.bestValidation(0), s.bestValidation(2));
+    QCOMPARE(s.shownRun(ModelKind::Mdn).value(), std::size_t(0));
+    s.showRun(2);
+    QCOMPARE(s.shownRun(ModelKind::Mdn).value(), std::size_t(2));
+    QCOMPARE(s.latestValidation(ModelKind::Mdn), s.history(2).validation.back().value);
+}
+
+// With the reproducible schedule, a run scores the same epochs, and keeps the same best
+// weights, alone or in company, on one thread or two.
+void TestSession::aReproducibleScheduleScoresTheSameEpochs()
+{
+    SessionOptions o = withGenerator(600);
+    o.reproducibleSchedule = true;
+    o.validationPercent = 50; // a scoring then costs about a third of an epoch: not every epoch
+    std::vector<TrainConfig> runs = bothModels();
+    runs[1].optimizer.learningRate = 0.03;
+    Session together(inverseData(600), o, runs);
+    together.train(700);
+    Session alone(inverseData(600), o, {runs[1]});
+    alone.train(300);
+    alone.train(400); // in two calls: the last epoch of each is scored, the rest as one call
+    const auto epochsOf = [](const RunHistory &h) {
+        std::vector<long> e;
+        for (const RunHistory::Point &p : h.validation)
+            e.push_back(p.epoch);
+        return e;
+    };
+    std::vector<long> a = epochsOf(together.history(1)), b = epochsOf(alone.history(0));
+    b.erase(std::remove(b.begin(), b.end(), 300L), b.end()); // the first call's end
+    a.erase(std::remove(a.begin(), a.end(), 300L), a.end());
+    QCOMPARE(a, b);
+    QVERIFY(a.size() > 17 && a.size() < 300 && a.back() == 700);
+    if (together.bestEpoch(1) != 300 && alone.bestEpoch(0) != 300) {
+        QCOMPARE(alone.bestEpoch(0), together.bestEpoch(1));
+        QCOMPARE(alone.bestValidation(0), together.bestValidation(1));
     }
 }
 
