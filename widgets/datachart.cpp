@@ -264,8 +264,11 @@ void DataChart::setDataset(const mdn::Dataset &data)
     fitLegend();
 
     if (finite == 0) {
-        xMin = yMin = -1.0;
-        xMax = yMax = 1.0;
+        // No points (cleared to be drawn afresh): the plane stays as it was.
+        xMin = m_xMin;
+        xMax = m_xMax;
+        yMin = m_yMin;
+        yMax = m_yMax;
     }
     m_xMin = xMin;
     m_xMax = xMax;
@@ -417,8 +420,50 @@ void DataChart::resizeEvent(QResizeEvent *event)
         chart()->legend()->layout()->invalidate();
 }
 
+QPointF DataChart::valueAtViewportPos(const QPoint &pos) const
+{
+    const QPointF chartPos = chart()->mapFromScene(mapToScene(pos));
+    if (!chart()->plotArea().contains(chartPos))
+        return QPointF(qQNaN(), qQNaN());
+    return chart()->mapToValue(chartPos, m_data);
+}
+
+QPoint DataChart::viewportPosOf(QPointF value) const
+{
+    return mapFromScene(chart()->mapToScene(chart()->mapToPosition(value, m_data)));
+}
+
+void DataChart::setDrawMode(bool on)
+{
+    m_drawMode = on;
+    viewport()->setCursor(on ? Qt::CrossCursor : Qt::ArrowCursor);
+    if (!on && m_stroking) {
+        m_stroking = false;
+        emit strokeFinished();
+    }
+}
+
+void DataChart::showDrawnPoints(const QList<QPointF> &points)
+{
+    m_dataLayer->setPoints(points.size() > maxShownPoints ? points.first(maxShownPoints) : points);
+}
+
 void DataChart::mousePressEvent(QMouseEvent *event)
 {
+    if (m_drawMode) {
+        const QPoint pos = event->position().toPoint();
+        const QPointF value = valueAtViewportPos(pos);
+        const bool erase = event->button() == Qt::RightButton ||
+                           (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ShiftModifier));
+        if ((event->button() == Qt::LeftButton || erase) && std::isfinite(value.x())) {
+            m_stroking = true;
+            m_erasing = erase;
+            m_lastBrushPos = pos;
+            emit brushAt(value, erase);
+        }
+        event->accept();
+        return;
+    }
     QChartView::mousePressEvent(event);
     if (event->button() == Qt::LeftButton) {
         const double x = xAtViewportPos(event->position().toPoint());
@@ -429,12 +474,44 @@ void DataChart::mousePressEvent(QMouseEvent *event)
 
 void DataChart::mouseMoveEvent(QMouseEvent *event)
 {
+    if (m_drawMode) {
+        event->accept();
+        if (!m_stroking)
+            return;
+        // A fast drag moves many pixels between two events: the brush goes down at even steps
+        // along the way, so a stroke's points follow its length, not the rate of mouse events.
+        const QPoint pos = event->position().toPoint();
+        const QPointF from = m_lastBrushPos, to = pos;
+        const double length = std::hypot(to.x() - from.x(), to.y() - from.y());
+        const int steps = int(length / kBrushStepPx);
+        for (int i = 1; i <= steps; ++i) {
+            const QPointF p = from + (to - from) * (double(i * kBrushStepPx) / length);
+            const QPointF value = valueAtViewportPos(p.toPoint());
+            if (std::isfinite(value.x()))
+                emit brushAt(value, m_erasing);
+            m_lastBrushPos = p.toPoint();
+        }
+        return;
+    }
     QChartView::mouseMoveEvent(event);
     if (event->buttons() & Qt::LeftButton) {
         const double x = xAtViewportPos(event->position().toPoint());
         if (std::isfinite(x))
             emit sliceRequested(x);
     }
+}
+
+void DataChart::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (m_drawMode) {
+        event->accept();
+        if (m_stroking) {
+            m_stroking = false;
+            emit strokeFinished();
+        }
+        return;
+    }
+    QChartView::mouseReleaseEvent(event);
 }
 
 void DataChart::fitAxes()
