@@ -711,9 +711,13 @@ void TestMainWindow::aStrokeAddsPointsAlongIt()
     const double rx = w.brushRadiusFraction() * (chart->axisX()->max() - chart->axisX()->min());
     const double ry = w.brushRadiusFraction() * (chart->axisY()->max() - chart->axisY()->min());
     const QPointF from = atFraction(chart, 0.2, 0.3), to = atFraction(chart, 0.7, 0.6);
+    const double xLo = chart->axisX()->min(), xHi = chart->axisX()->max();
     QSignalSpy changed(&w, &MainWindow::datasetChanged);
     drawStroke(chart, from, to);
     QCOMPARE(changed.count(), 1); // one new dataset for the whole stroke
+    // The plane stays where the stroke was drawn.
+    QCOMPARE(chart->axisX()->min(), xLo);
+    QCOMPARE(chart->axisX()->max(), xHi);
     const mdn::Dataset &after = w.dataset();
     const std::size_t added = after.size() - before.size();
     QVERIFY2(added >= 20 && added <= 80, qPrintable(QString::number(added)));

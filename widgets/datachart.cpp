@@ -263,12 +263,13 @@ void DataChart::setDataset(const mdn::Dataset &data)
                                   tr("data (%1)").arg(countText(points.size())), tr("data")};
     fitLegend();
 
-    if (finite == 0) {
-        // No points (cleared to be drawn afresh): the plane stays as it was.
-        xMin = m_xMin;
-        xMax = m_xMax;
-        yMin = m_yMin;
-        yMax = m_yMax;
+    if (finite == 0 || m_drawMode) {
+        // While drawing, the plane stays where the strokes were drawn (growing only to take in
+        // points drawn at its edge); without points (cleared to be drawn afresh) it stays too.
+        xMin = std::min(xMin, m_xMin);
+        xMax = std::max(xMax, m_xMax);
+        yMin = std::min(yMin, m_yMin);
+        yMax = std::max(yMax, m_yMax);
     }
     m_xMin = xMin;
     m_xMax = xMax;

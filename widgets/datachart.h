@@ -64,7 +64,7 @@ public:
 
     // Draw mode: a left press or drag in the plot is a brush stroke (brushAt at every
     // kBrushStepPx of the way, then strokeFinished), a right or Shift+left one an eraser stroke;
-    // the slice cursor stays where it is.
+    // the slice cursor stays where it is, and new data only widen the axes.
     void setDrawMode(bool on);
     bool drawMode() const { return m_drawMode; }
     // A stroke's points as they are drawn, before the data are replaced (the axes stay).
