@@ -343,8 +343,13 @@ void MainWindow::createWorker()
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &TrainingWorker::progress, this, &MainWindow::queueSnapshot);
     connect(m_worker, &TrainingWorker::runningChanged, this, &MainWindow::onRunningChanged);
-    connect(m_worker, &TrainingWorker::message, this,
-            [this](const QString &text) { showStatus(text, 10000); });
+    connect(m_worker, &TrainingWorker::message, this, [this](const QString &text) {
+        // Drawn data too few to train on are a stage of drawing, not a fault of the data.
+        if (m_settings.fromFile && m_settings.filePath.empty() && m_data.size() < 2)
+            showStatus(tr("%L1 points drawn: training waits for at least two").arg(m_data.size()), 10000);
+        else
+            showStatus(text, 10000);
+    });
     connect(m_worker, &TrainingWorker::undoAvailable, this, &MainWindow::onUndoAvailable);
     connect(m_worker, &TrainingWorker::sessionEncoded, this, &MainWindow::writeEncodedSession);
     connect(m_worker, &TrainingWorker::fault, this, [this](const QString &text) {

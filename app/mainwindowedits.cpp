@@ -259,7 +259,9 @@ void MainWindow::finishStroke()
     s.filePath.clear();
     editData(m_strokeErases ? tr("Erase") : tr("Stroke"), std::move(data), s);
     if (m_data.size() < 2)
-        showStatus(tr("%L1 point drawn: training waits for at least two").arg(m_data.size()), 10000);
+        showStatus(tr("%L1 points drawn: training waits for at least two").arg(m_data.size()), 10000);
+    else
+        showStatus(tr("%L1 points drawn: the models start afresh on them").arg(m_data.size()), 8000);
 }
 
 } // namespace mdnviz

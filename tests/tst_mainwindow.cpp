@@ -83,6 +83,7 @@ private slots:
     void undoAndRedoRestoreEachDataEdit();
     void trainingAfterAStrokeUsesTheDrawnPoints();
     void drawingIsOffForDataOfTwoInputs();
+    void undoingAStrokeBringsBackTheTrainedModels();
 };
 
 void TestMainWindow::trainingUpdatesTheWindow()
@@ -852,9 +853,12 @@ void TestMainWindow::trainingAfterAStrokeUsesTheDrawnPoints()
     w.clearData();
     QVERIFY(w.isDrawing());
     QVERIFY(w.dataset().empty());
-    w.train(); // nothing to train on: it waits
+    w.train(); // nothing to train on: it waits, and says so
     QTest::qWait(100);
     QVERIFY(!w.isTraining());
+    const auto *message = w.statusBar()->findChild<ElidedLabel *>(QStringLiteral("statusMessage"));
+    QVERIFY(message);
+    QVERIFY2(message->text().contains("training waits for at least two"), qPrintable(message->text()));
     DataChart *chart = w.dataChart();
     QSignalSpy changed(&w, &MainWindow::datasetChanged);
     drawStroke(chart, atFraction(chart, 0.1, 0.2), atFraction(chart, 0.5, 0.8));
@@ -908,6 +912,45 @@ void TestMainWindow::drawingIsOffForDataOfTwoInputs()
     w.applySettings(s);
     QTRY_VERIFY(w.dataset().oneDimensional());
     QVERIFY(w.drawAction()->isEnabled());
+}
+
+// A stroke over trained models replaces them; undoing it straight away brings them back with
+// their data, where they were; undone after a later change, its data come back with new models.
+void TestMainWindow::undoingAStrokeBringsBackTheTrainedModels()
+{
+    MainWindow w(false, nullptr, smallSession(40));
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.train();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isTraining() && w.epoch() == 40, 60000 * MDNVIZ_TIME_SCALE);
+    QTRY_VERIFY(w.isIdle());
+    const mdn::Dataset trained = w.dataset();
+    const int lossPoints = int(w.lossChart()->nllSeries()->count());
+    w.setDrawing(true);
+    DataChart *chart = w.dataChart();
+    drawStroke(chart, atFraction(chart, 0.2, 0.2), atFraction(chart, 0.6, 0.3));
+    QTRY_VERIFY(w.epoch() == 0 && w.isIdle());
+    const mdn::Dataset drawn = w.dataset();
+    w.undo();
+    QTRY_COMPARE(w.epoch(), 40L);
+    QVERIFY(sameData(w.dataset(), trained));
+    QCOMPARE(int(w.lossChart()->nllSeries()->count()), lossPoints);
+    w.step(); // the models go on from where they were
+    QTRY_COMPARE(w.epoch(), 41L);
+
+    w.redo();
+    QVERIFY(sameData(w.dataset(), drawn));
+    QTRY_VERIFY(w.epoch() == 0 && w.isIdle());
+    w.resetModels(); // untrained models: nothing of them to undo, and no step for it
+    QTRY_VERIFY(w.isIdle());
+    QCOMPARE(w.undoStack()->undoText(), QStringLiteral("Stroke"));
+    drawStroke(chart, atFraction(chart, 0.5, 0.7), atFraction(chart, 0.8, 0.8));
+    w.undo();
+    QVERIFY(sameData(w.dataset(), drawn));
+    w.undo(); // the worker no longer holds the models of 41 epochs: the data come back alone
+    QVERIFY(sameData(w.dataset(), trained));
+    QTRY_VERIFY(w.epoch() == 0 && w.isIdle());
 }
 
 QTEST_MAIN(TestMainWindow)
