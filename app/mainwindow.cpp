@@ -172,6 +172,8 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent, const LaunchSet
     }
 
     m_undoStack = new QUndoStack(this);
+    // Each step holds the data before and after: twenty steps of a million points are ~640 MB.
+    m_undoStack->setUndoLimit(20);
     createActions();
     createWorker();
 

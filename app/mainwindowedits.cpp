@@ -154,6 +154,7 @@ void MainWindow::setBrush(double radiusFraction, int pointsPerStep)
 {
     m_brushRadius = std::clamp(radiusFraction, 0.001, 0.5);
     m_brushRate = std::clamp(pointsPerStep, 1, 50);
+    m_dataChart->setBrushRadius(m_brushRadius);
 }
 
 QWidget *MainWindow::createDrawBar()

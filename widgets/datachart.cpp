@@ -9,6 +9,7 @@
 #include "scatterlayer.h"
 
 #include <QChart>
+#include <QGraphicsEllipseItem>
 #include <QGraphicsLayout>
 #include <QGraphicsSimpleTextItem>
 #include <QImage>
@@ -434,9 +435,39 @@ QPoint DataChart::viewportPosOf(QPointF value) const
     return mapFromScene(chart()->mapToScene(chart()->mapToPosition(value, m_data)));
 }
 
+void DataChart::setBrushRadius(double fraction) { m_brushRadius = fraction; }
+
+// The brush's outline around the cursor: an ellipse of the brush's radii in the plot's pixels.
+void DataChart::moveBrushOutline(const QPoint &pos)
+{
+    if (!m_brushOutline) {
+        m_brushOutline = new QGraphicsEllipseItem(chart());
+        m_brushOutline->setPen(QPen(QColor(20, 20, 20, 220), 1.5, Qt::DashLine));
+        m_brushOutline->setZValue(100);
+    }
+    const QPointF at = chart()->mapFromScene(mapToScene(pos));
+    const QRectF area = chart()->plotArea();
+    const bool show = m_drawMode && area.contains(at);
+    m_brushOutline->setVisible(show);
+    if (!show)
+        return;
+    const double rx = m_brushRadius * area.width(), ry = m_brushRadius * area.height();
+    m_brushOutline->setRect(QRectF(at.x() - rx, at.y() - ry, 2 * rx, 2 * ry));
+}
+
+void DataChart::leaveEvent(QEvent *event)
+{
+    if (m_brushOutline)
+        m_brushOutline->setVisible(false);
+    QChartView::leaveEvent(event);
+}
+
 void DataChart::setDrawMode(bool on)
 {
     m_drawMode = on;
+    viewport()->setMouseTracking(on); // the brush's outline follows the cursor
+    if (!on && m_brushOutline)
+        m_brushOutline->setVisible(false);
     viewport()->setCursor(on ? Qt::CrossCursor : Qt::ArrowCursor);
     if (!on && m_stroking) {
         m_stroking = false;
@@ -477,6 +508,7 @@ void DataChart::mouseMoveEvent(QMouseEvent *event)
 {
     if (m_drawMode) {
         event->accept();
+        moveBrushOutline(event->position().toPoint());
         if (!m_stroking)
             return;
         // A fast drag moves many pixels between two events: the brush goes down at even steps

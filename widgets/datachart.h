@@ -12,6 +12,7 @@
 #include <QPointF>
 
 QT_BEGIN_NAMESPACE
+class QGraphicsEllipseItem;
 class QGraphicsSimpleTextItem;
 class QLineSeries;
 class QScatterSeries;
@@ -67,6 +68,9 @@ public:
     // the slice cursor stays where it is, and new data only widen the axes.
     void setDrawMode(bool on);
     bool drawMode() const { return m_drawMode; }
+    // The outline of the brush that follows the cursor in draw mode: its radius as a fraction
+    // of each axis's range (MainWindow::setBrush).
+    void setBrushRadius(double fraction);
     // A stroke's points as they are drawn, before the data are replaced (the axes stay).
     void showDrawnPoints(const QList<QPointF> &points);
     static constexpr int kBrushStepPx = 12;
@@ -113,6 +117,7 @@ protected:
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
+    void leaveEvent(QEvent *event) override;
 
 private:
     void fitLegend();
@@ -144,6 +149,9 @@ private:
     bool m_drawMode = false;
     bool m_stroking = false, m_erasing = false;
     QPoint m_lastBrushPos; // where the stroke last put the brush, in viewport pixels
+    double m_brushRadius = 0.04;
+    QGraphicsEllipseItem *m_brushOutline = nullptr;
+    void moveBrushOutline(const QPoint &pos);
     QValueAxis *m_axisX = nullptr;
     QValueAxis *m_axisY = nullptr;
 };
