@@ -39,6 +39,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
+#include <QUndoStack>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -100,7 +101,12 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent, const LaunchSet
     bottom->setStretchFactor(0, 1);
     bottom->setStretchFactor(1, 1);
     auto *splitter = new QSplitter(Qt::Vertical);
-    splitter->addWidget(m_dataChart);
+    auto *dataPane = new QWidget; // the data chart, with the drawing bar above it
+    auto *dataPaneLayout = new QVBoxLayout(dataPane);
+    dataPaneLayout->setContentsMargins(0, 0, 0, 0);
+    dataPaneLayout->setSpacing(0);
+    dataPaneLayout->addWidget(m_dataChart, 1);
+    splitter->addWidget(dataPane);
     splitter->addWidget(bottom);
     splitter->setStretchFactor(0, 4);
     splitter->setStretchFactor(1, 3);
@@ -165,8 +171,15 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent, const LaunchSet
         m_dock->setSettings(m_settings);
     }
 
+    m_undoStack = new QUndoStack(this);
+    // Each step holds the data before and after: twenty steps of a million points are ~640 MB.
+    m_undoStack->setUndoLimit(20);
     createActions();
     createWorker();
+
+    dataPaneLayout->insertWidget(0, createDrawBar()); // of the actions' buttons
+    connect(m_dataChart, &DataChart::brushAt, this, &MainWindow::onBrushAt);
+    connect(m_dataChart, &DataChart::strokeFinished, this, &MainWindow::finishStroke);
 
     connect(m_dock, &SettingsDock::settingsChanged, this, &MainWindow::applySettings);
     connect(m_dock, &SettingsDock::regenerateRequested, this, &MainWindow::regenerate);
@@ -208,9 +221,21 @@ void MainWindow::createActions()
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
-    m_undoAction = edit->addAction(tr("&Undo Reset"), this, &MainWindow::undo);
+    m_undoAction = m_undoStack->createUndoAction(this, tr("&Undo"));
     m_undoAction->setShortcut(QKeySequence::Undo);
-    m_undoAction->setEnabled(false);
+    edit->addAction(m_undoAction);
+    m_redoAction = m_undoStack->createRedoAction(this, tr("&Redo"));
+    m_redoAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
+    edit->addAction(m_redoAction);
+    edit->addSeparator();
+    m_drawAction = edit->addAction(tr("&Draw Data"));
+    m_drawAction->setObjectName(QStringLiteral("drawData"));
+    m_drawAction->setCheckable(true);
+    m_drawAction->setShortcut(QKeySequence(Qt::Key_D));
+    m_drawAction->setIcon(QIcon::fromTheme(QStringLiteral("draw-freehand")));
+    connect(m_drawAction, &QAction::toggled, this, &MainWindow::setDrawing);
+    m_clearAction = edit->addAction(tr("&Clear Data"), this, &MainWindow::clearData);
+    m_clearAction->setObjectName(QStringLiteral("clearData"));
 
     QMenu *training = menuBar()->addMenu(tr("&Training"));
     training->addAction(tr("&Train"), QKeySequence(Qt::Key_F5), this, &MainWindow::train);
@@ -320,8 +345,13 @@ void MainWindow::createWorker()
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &TrainingWorker::progress, this, &MainWindow::queueSnapshot);
     connect(m_worker, &TrainingWorker::runningChanged, this, &MainWindow::onRunningChanged);
-    connect(m_worker, &TrainingWorker::message, this,
-            [this](const QString &text) { showStatus(text, 10000); });
+    connect(m_worker, &TrainingWorker::message, this, [this](const QString &text) {
+        // Drawn data too few to train on are a stage of drawing, not a fault of the data.
+        if (m_settings.fromFile && m_settings.filePath.empty() && m_data.size() < 2)
+            showStatus(tr("%L1 points drawn: training waits for at least two").arg(m_data.size()), 10000);
+        else
+            showStatus(text, 10000);
+    });
     connect(m_worker, &TrainingWorker::undoAvailable, this, &MainWindow::onUndoAvailable);
     connect(m_worker, &TrainingWorker::sessionEncoded, this, &MainWindow::writeEncodedSession);
     connect(m_worker, &TrainingWorker::fault, this, [this](const QString &text) {
@@ -384,51 +414,10 @@ void MainWindow::resetModels()
 {
     if (!m_worker)
         return;
-    rememberForUndo();
+    rememberForUndo(tr("Reset"));
     m_lossChart->clear();
     TrainingWorker *w = m_worker;
     replaceModels([w] { w->reset(); });
-}
-
-void MainWindow::rememberForUndo()
-{
-    m_undo = UndoRecord{m_settings, m_data, m_lossChart->history()};
-    m_undoAction->setEnabled(false); // until the worker says it kept the models
-}
-
-// The worker answers each reset with whether it kept trained models; only then is there
-// something to undo, and the reset is announced.
-void MainWindow::onUndoAvailable(bool available, long epoch)
-{
-    if (!available)
-        m_undo.reset();
-    m_undoAction->setEnabled(m_undo.has_value());
-    if (canUndo())
-        showStatus(tr("Models reset (they had trained %L1 epochs): Edit ▸ Undo (%2) brings them back")
-                       .arg(epoch)
-                       .arg(m_undoAction->shortcut().toString(QKeySequence::NativeText)),
-                   15000);
-}
-
-bool MainWindow::canUndo() const { return m_undoAction->isEnabled(); }
-
-void MainWindow::undo()
-{
-    if (!m_undo || !m_worker || m_loadJob)
-        return;
-    UndoRecord r = std::move(*m_undo);
-    m_undo.reset();
-    m_undoAction->setEnabled(false);
-    m_settings = r.settings;
-    m_data = std::move(r.data);
-    dropQueuedSnapshots();
-    showDataset();
-    m_charts.applyView(m_settings);
-    m_lossChart->setHistory(r.losses);
-    TrainingWorker *w = m_worker;
-    replaceModels([w] { w->undo(); });
-    showStatus(tr("Undone: the models, their data and settings are back (paused)"), 8000);
-    emit datasetChanged();
 }
 
 // Snapshots the worker sent before it rebuilt the models are still on their way when new models
@@ -450,25 +439,34 @@ void MainWindow::replaceModels(std::function<void()> onWorker)
     }, Qt::QueuedConnection);
 }
 
-void MainWindow::regenerate()
-{
-    if (m_settings.fromFile) {
-        showStatus(tr("The data come from a file: choose a generator to regenerate"), 8000);
-        return;
-    }
-    rememberForUndo();
-    regenerateWith(m_settings);
-}
+namespace {
 
-void MainWindow::regenerateWith(const Settings &settings)
+mdn::Dataset generateFor(const Settings &settings)
 {
     mdn::GeneratorSpec spec;
     spec.generator = settings.generator;
     spec.points = std::size_t(settings.points);
     spec.noise = settings.noise;
     spec.seed = settings.seed;
-    setDataset(mdn::generate(spec), settings);
+    return mdn::generate(spec);
 }
+
+} // namespace
+
+void MainWindow::regenerate()
+{
+    // Drawn data (a file without a path) give way to the generator's again.
+    const bool drawn = m_settings.fromFile && m_settings.filePath.empty();
+    if (m_settings.fromFile && !drawn) {
+        showStatus(tr("The data come from a file: choose a generator to regenerate"), 8000);
+        return;
+    }
+    Settings s = m_settings;
+    s.fromFile = false;
+    editData(tr("Regenerate"), generateFor(s), s);
+}
+
+void MainWindow::regenerateWith(const Settings &settings) { setDataset(generateFor(settings), settings); }
 
 void MainWindow::applyLaunchSettings(const Settings &settings, const QStringList &ignoredOptions)
 {
@@ -476,7 +474,7 @@ void MainWindow::applyLaunchSettings(const Settings &settings, const QStringList
     applySettings(m_dock->settings());
     m_launchSettings = m_settings;
     m_undo.reset();
-    m_undoAction->setEnabled(false);
+    m_undoStack->clear();
     showIgnoredOptions(ignoredOptions);
 }
 
@@ -496,7 +494,7 @@ void MainWindow::applySettings(const Settings &s)
         return;
     }
     if (s.needsModelReset(before))
-        rememberForUndo();
+        rememberForUndo(tr("Settings"));
     m_settings = s;
     if (s.needsNewData(before) && !s.fromFile) {
         regenerateWith(s);
@@ -553,12 +551,16 @@ void MainWindow::setDataset(mdn::Dataset data, const Settings &settings)
 void MainWindow::showDataset()
 {
     m_dock->setSettings(m_settings);
-    m_dock->setDataFileName(m_settings.fromFile ? QFileInfo(QFile::decodeName(m_settings.filePath.c_str())).fileName()
-                                                : QString());
+    if (m_settings.fromFile && m_settings.filePath.empty())
+        m_dock->setDataFileName(tr("drawn"));
+    else
+        m_dock->setDataFileName(m_settings.fromFile ? QFileInfo(QFile::decodeName(m_settings.filePath.c_str())).fileName()
+                                                    : QString());
     m_charts.setDataset(m_data, m_settings.fromFile ? std::nullopt : std::optional(m_settings.generator),
                         m_settings.noise);
     m_health->clear();
     showPlanes();
+    updateDrawAvailability();
 }
 
 namespace {
@@ -795,12 +797,11 @@ void MainWindow::finishLoad()
         emit loadFinished(false);
         return;
     }
-    rememberForUndo();
     Settings s = m_settings;
     s.fromFile = true;
     s.filePath = QFile::encodeName(job->path).toStdString();
     s.points = int(std::min<std::size_t>(job->data.size(), 1'000'000));
-    setDataset(std::move(job->data), s);
+    editData(tr("Open %1").arg(QFileInfo(job->path).fileName()), std::move(job->data), s);
     QString shape;
     if (!m_data.oneDimensional()) {
         QStringList in, out;

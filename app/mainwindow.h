@@ -9,6 +9,7 @@
 #include "losschart.h"
 #include "dataset.h"
 #include "presets.h"
+#include "rng.h"
 #include "settings.h"
 #include "snapshot.h"
 #include "trainingrecorder.h"
@@ -27,6 +28,7 @@ class QLabel;
 class QMenu;
 class QProgressDialog;
 class QTabWidget;
+class QUndoStack;
 
 namespace mdnviz {
 
@@ -113,8 +115,24 @@ public:
     // Says which command-line options the window does not act on.
     void showIgnoredOptions(const QStringList &ignoredOptions);
     void applyLaunchSettings(const Settings &settings, const QStringList &ignoredOptions = {});
-    // Whether Edit > Undo would bring back models that a reset or a new setting replaced.
+    // Whether Edit ▸ Undo has something to undo: a data edit (a stroke, Clear, Regenerate, an
+    // opened file), or models that a reset or a new setting replaced.
     bool canUndo() const;
+    QUndoStack *undoStack() const { return m_undoStack; }
+
+    // Edit ▸ Draw Data: strokes in the data chart add points (left button) or erase them (right
+    // button, or Shift); each stroke is one data edit, trained on when it ends. One input and one
+    // target only: the action is disabled for other data.
+    QAction *drawAction() const { return m_drawAction; }
+    bool isDrawing() const;
+    // The brush: its radius as a fraction of each axis's range (the points scatter with half of
+    // it as standard deviation), and the points it adds at each step of a stroke
+    // (DataChart::kBrushStepPx).
+    void setBrush(double radiusFraction, int pointsPerStep);
+    double brushRadiusFraction() const { return m_brushRadius; }
+    int brushPointsPerStep() const { return m_brushRate; }
+    static constexpr double kDefaultBrushRadius = 0.04;
+    static constexpr int kDefaultBrushRate = 2;
 
     // Stops training and joins the worker thread (idempotent).
     void shutdown();
@@ -124,9 +142,15 @@ public slots:
     void pause();
     void step();
     void resetModels();
+    // New data from the generator (for drawn data: the generator's data again).
     void regenerate();
-    // Brings back the models, data, losses and settings before the last reset (see canUndo).
+    // Empties the data (one input and one target only), to draw afresh.
+    void clearData();
+    void setDrawing(bool on);
+    // Edit ▸ Undo and Redo (see canUndo). Undoing a change that replaced trained models brings
+    // them back, paused, while the worker still holds them (until the next change of models).
     void undo();
+    void redo();
     void showHelp();
 
 signals:
@@ -149,7 +173,10 @@ private:
         Settings settings;
         mdn::Dataset data;
         LossChart::History losses;
+        quint64 ticket = 0; // of the models' replacement (replaceModels) this undoes
+        QString what;       // the change, for Edit ▸ Undo's text
     };
+    class EditCommand;
 
     void createActions();
     void createPresetsMenu();
@@ -160,8 +187,19 @@ private:
     void setDataset(mdn::Dataset data, const Settings &settings);
     void showDataset();
     void regenerateWith(const Settings &settings);
-    void rememberForUndo();
+    void rememberForUndo(const QString &what);
     void onUndoAvailable(bool available, long epoch);
+    // Replaces the data (and settings) as one step of Edit ▸ Undo named `what`.
+    void editData(const QString &what, mdn::Dataset data, const Settings &settings);
+    // The edit commands' two directions: back to `before` (with its trained models when the
+    // worker still has them for `ticket`), and forward again to `after` (new models); the
+    // latter returns the replacement's ticket.
+    void restoreEdit(const UndoRecord &before, quint64 ticket);
+    quint64 reapplyEdit(const UndoRecord &after);
+    QWidget *createDrawBar();
+    void updateDrawAvailability();
+    void onBrushAt(QPointF value, bool erase);
+    void finishStroke();
     void queueSnapshot(const mdn::Snapshot &s);
     void replaceModels(std::function<void()> onWorker);
     void showPendingSnapshot();
@@ -222,8 +260,19 @@ private:
     QPointer<QProgressDialog> m_loadProgress;
     QSize m_exportSize{1600, 1000};
     TrainingRecorder m_recorder{kDefaultAnimationFrames}; // for File ▸ Export Training Animation…
-    std::optional<UndoRecord> m_undo;
+    std::optional<UndoRecord> m_undo; // a model reset waiting for the worker to say it kept them
+    quint64 m_workerUndoTicket = 0;   // the replacement whose previous models the worker keeps
+    QUndoStack *m_undoStack = nullptr;
     QAction *m_undoAction = nullptr;
+    QAction *m_redoAction = nullptr;
+    QAction *m_drawAction = nullptr;
+    QAction *m_clearAction = nullptr;
+    QWidget *m_drawBar = nullptr;
+    std::optional<mdn::Dataset> m_stroke; // the data as the stroke being drawn leaves them
+    bool m_strokeErases = false;
+    double m_brushRadius = kDefaultBrushRadius;
+    int m_brushRate = kDefaultBrushRate;
+    mdn::Rng m_brushRng{20260101};
     QMenu *m_presetsMenu = nullptr;
     QPointer<QWidget> m_help;
     std::optional<Settings> m_launchSettings; // as the command line left them

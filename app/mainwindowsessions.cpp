@@ -152,7 +152,7 @@ void MainWindow::finishSessionOpen()
         emit sessionOpened(false);
         return;
     }
-    rememberForUndo();
+    rememberForUndo(tr("Open Session"));
     m_settings = job->file->settings;
     m_data = job->session->data();
     dropQueuedSnapshots();

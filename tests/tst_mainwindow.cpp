@@ -37,7 +37,11 @@
 #include <QTemporaryDir>
 #include <QElapsedTimer>
 #include <QtTest/QTest>
+#include <QUndoStack>
+#include <QValueAxis>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 using namespace mdnviz;
@@ -74,6 +78,12 @@ private slots:
     void aSavedSessionOpensWhereItStopped();
     void aTruncatedSessionKeepsTheCurrentOne();
     void recentFilesOpenAgainAndForgetMissingOnes();
+    void aStrokeAddsPointsAlongIt();
+    void theEraserRemovesThePointsUnderIt();
+    void undoAndRedoRestoreEachDataEdit();
+    void trainingAfterAStrokeUsesTheDrawnPoints();
+    void drawingIsOffForDataOfTwoInputs();
+    void undoingAStrokeBringsBackTheTrainedModels();
 };
 
 void TestMainWindow::trainingUpdatesTheWindow()
@@ -634,6 +644,313 @@ void TestMainWindow::recentFilesOpenAgainAndForgetMissingOnes()
     QTRY_VERIFY(w.epoch() == 20 && w.isIdle());
     QCOMPARE(w.recentFiles().size(), 1);
     QSettings().remove(QStringLiteral("window/recent"));
+}
+
+namespace {
+
+// A window of 400 generated points, shown, with drawing on.
+MainWindow::LaunchSettings drawingSession()
+{
+    return [](const Settings &stored) {
+        Settings s = stored;
+        s.generator = mdn::Generator::InverseSinusoid;
+        s.points = 400;
+        s.epochLimit = 0;
+        return s;
+    };
+}
+
+// A point of the data chart's plot at fractions (fx, fy) of its axes' ranges.
+QPointF atFraction(const DataChart *chart, double fx, double fy)
+{
+    return QPointF(chart->axisX()->min() + fx * (chart->axisX()->max() - chart->axisX()->min()),
+                   chart->axisY()->min() + fy * (chart->axisY()->max() - chart->axisY()->min()));
+}
+
+// A stroke in the data chart from `from` to `to` (data coordinates), in ten moves.
+void drawStroke(DataChart *chart, QPointF from, QPointF to, Qt::MouseButton button = Qt::LeftButton,
+                Qt::KeyboardModifiers modifiers = {})
+{
+    const QPoint a = chart->viewportPosOf(from), b = chart->viewportPosOf(to);
+    QTest::mousePress(chart->viewport(), button, modifiers, a);
+    for (int i = 1; i <= 10; ++i)
+        QTest::mouseMove(chart->viewport(), a + (b - a) * i / 10);
+    QTest::mouseRelease(chart->viewport(), button, modifiers, b);
+}
+
+// The distance of p from the segment ab, in units of the brush's radii (rx, ry).
+double brushDistance(QPointF p, QPointF a, QPointF b, double rx, double ry)
+{
+    const QPointF pn(p.x() / rx, p.y() / ry), an(a.x() / rx, a.y() / ry), bn(b.x() / rx, b.y() / ry);
+    const QPointF ab = bn - an;
+    const double len2 = QPointF::dotProduct(ab, ab);
+    const double t = len2 > 0 ? std::clamp(QPointF::dotProduct(pn - an, ab) / len2, 0.0, 1.0) : 0.0;
+    const QPointF d = pn - (an + t * ab);
+    return std::hypot(d.x(), d.y());
+}
+
+bool sameData(const mdn::Dataset &a, const mdn::Dataset &b) { return a.x == b.x && a.y == b.y; }
+
+} // namespace
+
+// Draw mode: a drag across the data chart adds a few dozen points around its path, as one new
+// dataset ("drawn", like a file's data: no generator), at once on the chart; the slice cursor
+// stays where it was.
+void TestMainWindow::aStrokeAddsPointsAlongIt()
+{
+    MainWindow w(false, nullptr, drawingSession());
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.drawAction()->isEnabled());
+    w.dataChart()->setFocus();
+    QTest::keyClick(&w, Qt::Key_D);
+    QVERIFY(w.isDrawing() && w.dataChart()->drawMode());
+    DataChart *chart = w.dataChart();
+    const mdn::Dataset before = w.dataset();
+    const double slice = chart->sliceX();
+    const double rx = w.brushRadiusFraction() * (chart->axisX()->max() - chart->axisX()->min());
+    const double ry = w.brushRadiusFraction() * (chart->axisY()->max() - chart->axisY()->min());
+    const QPointF from = atFraction(chart, 0.2, 0.3), to = atFraction(chart, 0.7, 0.6);
+    const double xLo = chart->axisX()->min(), xHi = chart->axisX()->max();
+    QSignalSpy changed(&w, &MainWindow::datasetChanged);
+    drawStroke(chart, from, to);
+    QCOMPARE(changed.count(), 1); // one new dataset for the whole stroke
+    // The plane stays where the stroke was drawn.
+    QCOMPARE(chart->axisX()->min(), xLo);
+    QCOMPARE(chart->axisX()->max(), xHi);
+    const mdn::Dataset &after = w.dataset();
+    const std::size_t added = after.size() - before.size();
+    QVERIFY2(added >= 20 && added <= 80, qPrintable(QString::number(added)));
+    QVERIFY(std::equal(before.x.begin(), before.x.end(), after.x.begin()));
+    // The brush scatters with half its radius as standard deviation: 4 radii is 8 of them.
+    for (std::size_t i = before.size(); i < after.size(); ++i)
+        QVERIFY2(brushDistance(QPointF(after.x[i], after.y[i]), from, to, rx, ry) < 4.0,
+                 qPrintable(QString("%1, %2").arg(after.x[i]).arg(after.y[i])));
+    QCOMPARE(chart->dataPoints().size(), qsizetype(after.size()));
+    QCOMPARE(chart->sliceX(), slice);
+    QVERIFY(w.settings().fromFile && w.settings().filePath.empty());
+    QCOMPARE(after.name, std::string("drawn"));
+    QVERIFY(w.canUndo());
+    QCOMPARE(w.undoStack()->undoText(), QStringLiteral("Stroke"));
+    // Out of draw mode a click moves the slice again.
+    QTest::keyClick(&w, Qt::Key_D);
+    QVERIFY(!chart->drawMode());
+    QTest::mouseClick(chart->viewport(), Qt::LeftButton, {}, chart->viewportPosOf(atFraction(chart, 0.8, 0.5)));
+    QVERIFY(chart->sliceX() != slice);
+}
+
+// A right drag (or a Shift+left one) takes the points within the brush's radius of its path and
+// leaves the others as they were, in their order.
+void TestMainWindow::theEraserRemovesThePointsUnderIt()
+{
+    MainWindow w(false, nullptr, drawingSession());
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.setDrawing(true);
+    DataChart *chart = w.dataChart();
+    for (const bool shift : {false, true}) {
+        const mdn::Dataset before = w.dataset();
+        const double rx = w.brushRadiusFraction() * (chart->axisX()->max() - chart->axisX()->min());
+        const double ry = w.brushRadiusFraction() * (chart->axisY()->max() - chart->axisY()->min());
+        const QPointF from = atFraction(chart, 0.1, shift ? 0.2 : 0.5), to = atFraction(chart, 0.9, shift ? 0.3 : 0.5);
+        drawStroke(chart, from, to, shift ? Qt::LeftButton : Qt::RightButton,
+                   shift ? Qt::ShiftModifier : Qt::NoModifier);
+        const mdn::Dataset &after = w.dataset();
+        QVERIFY2(after.size() < before.size(), qPrintable(QString::number(after.size())));
+        // The brush stopped every 12 pixels along the way: whatever lay within 0.9 radii of the
+        // path is gone, whatever lay beyond 1.1 is kept, in order.
+        std::vector<double> keptX, keptY;
+        for (std::size_t i = 0; i < before.size(); ++i) {
+            const double d = brushDistance(QPointF(before.x[i], before.y[i]), from, to, rx, ry);
+            if (d > 1.1) {
+                keptX.push_back(before.x[i]);
+                keptY.push_back(before.y[i]);
+            }
+        }
+        std::size_t k = 0;
+        for (std::size_t i = 0; i < after.size(); ++i) {
+            const double d = brushDistance(QPointF(after.x[i], after.y[i]), from, to, rx, ry);
+            QVERIFY2(d >= 0.9, qPrintable(QString::number(d)));
+            if (d > 1.1) {
+                QVERIFY(k < keptX.size());
+                QCOMPARE(after.x[i], keptX[k]);
+                QCOMPARE(after.y[i], keptY[k]);
+                ++k;
+            }
+        }
+        QCOMPARE(k, keptX.size());
+        QCOMPARE(w.undoStack()->undoText(), QStringLiteral("Erase"));
+    }
+}
+
+// Each data edit (a stroke, an eraser stroke, Clear, Regenerate, an opened file) is one step of
+// Edit ▸ Undo that brings back the data exactly, and Redo does it again.
+void TestMainWindow::undoAndRedoRestoreEachDataEdit()
+{
+    QTemporaryDir dir;
+    const QString csv = dir.filePath("pairs.csv");
+    writeFile(csv, "x,y\n0,1\n1,3\n2,5.5\n3,7\n4,9.25\n");
+    MainWindow w(false, nullptr, drawingSession());
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.setDrawing(true);
+    DataChart *chart = w.dataChart();
+    std::vector<mdn::Dataset> states{w.dataset()};
+    std::vector<Settings> settings{w.settings()};
+    const auto remember = [&] {
+        states.push_back(w.dataset());
+        settings.push_back(w.settings());
+        QVERIFY(!sameData(states[states.size() - 2], states.back()));
+    };
+    drawStroke(chart, atFraction(chart, 0.2, 0.8), atFraction(chart, 0.5, 0.9));
+    remember();
+    drawStroke(chart, atFraction(chart, 0.1, 0.5), atFraction(chart, 0.9, 0.5), Qt::RightButton);
+    remember();
+    w.clearData();
+    QVERIFY(w.dataset().empty());
+    remember();
+    drawStroke(chart, atFraction(chart, 0.3, 0.3), atFraction(chart, 0.6, 0.4));
+    remember();
+    w.regenerate(); // drawn data give way to the generator's
+    QVERIFY(!w.settings().fromFile);
+    remember();
+    QCOMPARE(w.dataset().size(), std::size_t(400));
+    QSignalSpy loaded(&w, &MainWindow::loadFinished);
+    w.openDataset(csv);
+    QTRY_COMPARE(loaded.count(), 1);
+    QVERIFY(loaded.at(0).at(0).toBool());
+    remember();
+    QCOMPARE(w.dataset().size(), std::size_t(5));
+    const QStringList texts{"Stroke", "Erase", "Clear", "Stroke", "Regenerate", "Open pairs.csv"};
+    for (int i = int(states.size()) - 1; i > 0; --i) {
+        QCOMPARE(w.undoStack()->undoText(), texts.at(i - 1));
+        w.undo();
+        QVERIFY2(sameData(w.dataset(), states[std::size_t(i - 1)]), qPrintable(QString::number(i)));
+        QCOMPARE(w.settings(), settings[std::size_t(i - 1)]);
+        QCOMPARE(chart->dataPoints().size(), qsizetype(std::min<std::size_t>(w.dataset().size(), DataChart::maxShownPoints)));
+    }
+    QVERIFY(!w.canUndo());
+    for (std::size_t i = 1; i < states.size(); ++i) {
+        w.redo();
+        QVERIFY2(sameData(w.dataset(), states[i]), qPrintable(QString::number(i)));
+        QCOMPARE(w.settings(), settings[i]);
+    }
+    QVERIFY(!w.undoStack()->canRedo());
+}
+
+// Training after a stroke trains on the data as drawn: from an empty chart (nothing to train
+// on, and training waits) to the stroke's points.
+void TestMainWindow::trainingAfterAStrokeUsesTheDrawnPoints()
+{
+    QTemporaryDir dir;
+    MainWindow w(false, nullptr, drawingSession());
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.clearData();
+    QVERIFY(w.isDrawing());
+    QVERIFY(w.dataset().empty());
+    w.train(); // nothing to train on: it waits, and says so
+    QTest::qWait(100);
+    QVERIFY(!w.isTraining());
+    const auto *message = w.statusBar()->findChild<ElidedLabel *>(QStringLiteral("statusMessage"));
+    QVERIFY(message);
+    QVERIFY2(message->text().contains("training waits for at least two"), qPrintable(message->text()));
+    DataChart *chart = w.dataChart();
+    QSignalSpy changed(&w, &MainWindow::datasetChanged);
+    drawStroke(chart, atFraction(chart, 0.1, 0.2), atFraction(chart, 0.5, 0.8));
+    drawStroke(chart, atFraction(chart, 0.5, 0.8), atFraction(chart, 0.9, 0.3));
+    QCOMPARE(changed.count(), 2);
+    QVERIFY(w.dataset().size() >= 40);
+    Settings limit = w.settings();
+    limit.epochLimit = 30;
+    w.applySettings(limit);
+    w.train();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isTraining() && w.epoch() == 30, 60000 * MDNVIZ_TIME_SCALE);
+    QTRY_VERIFY(w.isIdle());
+    const QString path = dir.filePath("drawn.mdnsession");
+    QString error;
+    QVERIFY2(w.saveSession(path, &error), qPrintable(error));
+    const std::optional<SessionFile> file = readSessionFile(path, &error);
+    QVERIFY2(file, qPrintable(error));
+    QVERIFY(sameData(*file->data, w.dataset()));
+    // Saved as a dataset, the drawn points read back as they are.
+    const QString csv = dir.filePath("drawn.csv");
+    QVERIFY2(w.saveDataset(csv, &error), qPrintable(error));
+    mdn::Dataset read;
+    mdn::CsvError csvError;
+    QVERIFY(mdn::readCsv(csv.toStdString(), read, csvError));
+    QCOMPARE(read.size(), w.dataset().size());
+}
+
+// Data of two inputs and two targets cannot be drawn on the chart's plane: Draw and Clear are
+// off, and say why.
+void TestMainWindow::drawingIsOffForDataOfTwoInputs()
+{
+    MainWindow w(false, nullptr, [](const Settings &stored) {
+        Settings s = stored;
+        s.generator = mdn::Generator::RobotArm;
+        s.points = 500;
+        return s;
+    });
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(!w.drawAction()->isEnabled());
+    QVERIFY2(w.drawAction()->toolTip().contains("drawing needs one input and one target"),
+             qPrintable(w.drawAction()->toolTip()));
+    QTest::keyClick(&w, Qt::Key_D);
+    QVERIFY(!w.isDrawing() && !w.dataChart()->drawMode());
+    const mdn::Dataset before = w.dataset();
+    w.clearData();
+    QVERIFY(sameData(w.dataset(), before));
+    // Back to data of one input: drawing is on offer again.
+    Settings s = w.settings();
+    s.generator = mdn::Generator::Bishop;
+    w.applySettings(s);
+    QTRY_VERIFY(w.dataset().oneDimensional());
+    QVERIFY(w.drawAction()->isEnabled());
+}
+
+// A stroke over trained models replaces them; undoing it straight away brings them back with
+// their data, where they were; undone after a later change, its data come back with new models.
+void TestMainWindow::undoingAStrokeBringsBackTheTrainedModels()
+{
+    MainWindow w(false, nullptr, smallSession(40));
+    w.resize(1280, 800);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.train();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isTraining() && w.epoch() == 40, 60000 * MDNVIZ_TIME_SCALE);
+    QTRY_VERIFY(w.isIdle());
+    const mdn::Dataset trained = w.dataset();
+    const int lossPoints = int(w.lossChart()->nllSeries()->count());
+    w.setDrawing(true);
+    DataChart *chart = w.dataChart();
+    drawStroke(chart, atFraction(chart, 0.2, 0.2), atFraction(chart, 0.6, 0.3));
+    QTRY_VERIFY(w.epoch() == 0 && w.isIdle());
+    const mdn::Dataset drawn = w.dataset();
+    w.undo();
+    QTRY_COMPARE(w.epoch(), 40L);
+    QVERIFY(sameData(w.dataset(), trained));
+    QCOMPARE(int(w.lossChart()->nllSeries()->count()), lossPoints);
+    w.step(); // the models go on from where they were
+    QTRY_COMPARE(w.epoch(), 41L);
+
+    w.redo();
+    QVERIFY(sameData(w.dataset(), drawn));
+    QTRY_VERIFY(w.epoch() == 0 && w.isIdle());
+    w.resetModels(); // untrained models: nothing of them to undo, and no step for it
+    QTRY_VERIFY(w.isIdle());
+    QCOMPARE(w.undoStack()->undoText(), QStringLiteral("Stroke"));
+    drawStroke(chart, atFraction(chart, 0.5, 0.7), atFraction(chart, 0.8, 0.8));
+    w.undo();
+    QVERIFY(sameData(w.dataset(), drawn));
+    w.undo(); // the worker no longer holds the models of 41 epochs: the data come back alone
+    QVERIFY(sameData(w.dataset(), trained));
+    QTRY_VERIFY(w.epoch() == 0 && w.isIdle());
 }
 
 QTEST_MAIN(TestMainWindow)

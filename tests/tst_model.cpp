@@ -1,6 +1,7 @@
 // The datasets, the trainer and what the trained models must achieve.
 
 #include "dataset.h"
+#include "drawing.h"
 #include "fuzzy.h"
 #include "losshistory.h"
 #include "mdn.h"
@@ -93,6 +94,8 @@ private slots:
     void lossHistoryDropsUndoneEpochs();
     void columnMomentsAtTheEndsOfTheRange_data();
     void columnMomentsAtTheEndsOfTheRange();
+    void theBrushSpraysAroundItsCentre();
+    void theEraserTakesExactlyThePointsInsideIt();
 };
 
 void TestModel::generatorsFollowTheirDefinition_data()
@@ -812,6 +815,49 @@ void TestModel::trainsSeveralInputsAndTargets()
     // A 1-D query on a 2-input model is refused, as is data of another shape.
     QVERIFY_THROWS_EXCEPTION(std::logic_error, mdnModel.predict(std::vector<double>{0.5}));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, mdnModel.loss(inverseData(10, 1)));
+}
+
+// The brush's points scatter with half its radii as standard deviations, on each axis apart.
+void TestModel::theBrushSpraysAroundItsCentre()
+{
+    mdn::Dataset d;
+    mdn::Rng rng(3);
+    const mdn::Brush brush{2.0, -1.0, 0.5, 4.0};
+    mdn::sprayPoints(d, brush, 20000, rng);
+    QCOMPARE(d.size(), std::size_t(20000));
+    double sx = 0, sy = 0, sxx = 0, syy = 0;
+    for (std::size_t i = 0; i < d.size(); ++i) {
+        sx += d.x[i];
+        sy += d.y[i];
+        sxx += d.x[i] * d.x[i];
+        syy += d.y[i] * d.y[i];
+    }
+    const double n = double(d.size());
+    MDN_COMPARE_NEAR(sx / n, 2.0, 0.01, 0.0);
+    MDN_COMPARE_NEAR(sy / n, -1.0, 0.05, 0.0);
+    MDN_COMPARE_NEAR(std::sqrt(sxx / n - (sx / n) * (sx / n)), 0.25, 0.01, 0.0);
+    MDN_COMPARE_NEAR(std::sqrt(syy / n - (sy / n) * (sy / n)), 2.0, 0.05, 0.0);
+    // Data of two inputs are not on the chart's plane, and a brush without a radius draws nothing.
+    mdn::Dataset arm;
+    arm.inputDims = arm.targetDims = 2;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, mdn::sprayPoints(arm, brush, 1, rng));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, mdn::sprayPoints(d, mdn::Brush{0, 0, 0, 1}, 1, rng));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, mdn::erasePoints(d, mdn::Brush{std::nan(""), 0, 1, 1}));
+}
+
+// The eraser's ellipse: on its edge a point goes, just outside it stays; the rest keep their order.
+void TestModel::theEraserTakesExactlyThePointsInsideIt()
+{
+    mdn::Dataset d;
+    const double xs[] = {0.0, 1.0, 1.01, 0.0, 0.0, 5.0, -0.5};
+    const double ys[] = {0.0, 0.0, 0.0, 2.0, 2.02, 5.0, 1.0};
+    for (int i = 0; i < 7; ++i)
+        d.addPoint(&xs[i], &ys[i]);
+    QCOMPARE(mdn::erasePoints(d, mdn::Brush{0.0, 0.0, 1.0, 2.0}), std::size_t(4));
+    QCOMPARE(d.x, (std::vector<double>{1.01, 0.0, 5.0}));
+    QCOMPARE(d.y, (std::vector<double>{0.0, 2.02, 5.0}));
+    QCOMPARE(mdn::erasePoints(d, mdn::Brush{-3.0, -3.0, 1.0, 1.0}), std::size_t(0));
+    QCOMPARE(d.size(), std::size_t(3));
 }
 
 QTEST_APPLESS_MAIN(TestModel)

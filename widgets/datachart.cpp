@@ -9,6 +9,7 @@
 #include "scatterlayer.h"
 
 #include <QChart>
+#include <QGraphicsEllipseItem>
 #include <QGraphicsLayout>
 #include <QGraphicsSimpleTextItem>
 #include <QImage>
@@ -263,9 +264,13 @@ void DataChart::setDataset(const mdn::Dataset &data)
                                   tr("data (%1)").arg(countText(points.size())), tr("data")};
     fitLegend();
 
-    if (finite == 0) {
-        xMin = yMin = -1.0;
-        xMax = yMax = 1.0;
+    if (finite == 0 || m_drawMode) {
+        // While drawing, the plane stays where the strokes were drawn (growing only to take in
+        // points drawn at its edge); without points (cleared to be drawn afresh) it stays too.
+        xMin = std::min(xMin, m_xMin);
+        xMax = std::max(xMax, m_xMax);
+        yMin = std::min(yMin, m_yMin);
+        yMax = std::max(yMax, m_yMax);
     }
     m_xMin = xMin;
     m_xMax = xMax;
@@ -417,8 +422,80 @@ void DataChart::resizeEvent(QResizeEvent *event)
         chart()->legend()->layout()->invalidate();
 }
 
+QPointF DataChart::valueAtViewportPos(const QPoint &pos) const
+{
+    const QPointF chartPos = chart()->mapFromScene(mapToScene(pos));
+    if (!chart()->plotArea().contains(chartPos))
+        return QPointF(qQNaN(), qQNaN());
+    return chart()->mapToValue(chartPos, m_data);
+}
+
+QPoint DataChart::viewportPosOf(QPointF value) const
+{
+    return mapFromScene(chart()->mapToScene(chart()->mapToPosition(value, m_data)));
+}
+
+void DataChart::setBrushRadius(double fraction) { m_brushRadius = fraction; }
+
+// The brush's outline around the cursor: an ellipse of the brush's radii in the plot's pixels.
+void DataChart::moveBrushOutline(const QPoint &pos)
+{
+    if (!m_brushOutline) {
+        m_brushOutline = new QGraphicsEllipseItem(chart());
+        m_brushOutline->setPen(QPen(QColor(20, 20, 20, 220), 1.5, Qt::DashLine));
+        m_brushOutline->setZValue(100);
+    }
+    const QPointF at = chart()->mapFromScene(mapToScene(pos));
+    const QRectF area = chart()->plotArea();
+    const bool show = m_drawMode && area.contains(at);
+    m_brushOutline->setVisible(show);
+    if (!show)
+        return;
+    const double rx = m_brushRadius * area.width(), ry = m_brushRadius * area.height();
+    m_brushOutline->setRect(QRectF(at.x() - rx, at.y() - ry, 2 * rx, 2 * ry));
+}
+
+void DataChart::leaveEvent(QEvent *event)
+{
+    if (m_brushOutline)
+        m_brushOutline->setVisible(false);
+    QChartView::leaveEvent(event);
+}
+
+void DataChart::setDrawMode(bool on)
+{
+    m_drawMode = on;
+    viewport()->setMouseTracking(on); // the brush's outline follows the cursor
+    if (!on && m_brushOutline)
+        m_brushOutline->setVisible(false);
+    viewport()->setCursor(on ? Qt::CrossCursor : Qt::ArrowCursor);
+    if (!on && m_stroking) {
+        m_stroking = false;
+        emit strokeFinished();
+    }
+}
+
+void DataChart::showDrawnPoints(const QList<QPointF> &points)
+{
+    m_dataLayer->setPoints(points.size() > maxShownPoints ? points.first(maxShownPoints) : points);
+}
+
 void DataChart::mousePressEvent(QMouseEvent *event)
 {
+    if (m_drawMode) {
+        const QPoint pos = event->position().toPoint();
+        const QPointF value = valueAtViewportPos(pos);
+        const bool erase = event->button() == Qt::RightButton ||
+                           (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ShiftModifier));
+        if ((event->button() == Qt::LeftButton || erase) && std::isfinite(value.x())) {
+            m_stroking = true;
+            m_erasing = erase;
+            m_lastBrushPos = pos;
+            emit brushAt(value, erase);
+        }
+        event->accept();
+        return;
+    }
     QChartView::mousePressEvent(event);
     if (event->button() == Qt::LeftButton) {
         const double x = xAtViewportPos(event->position().toPoint());
@@ -429,12 +506,45 @@ void DataChart::mousePressEvent(QMouseEvent *event)
 
 void DataChart::mouseMoveEvent(QMouseEvent *event)
 {
+    if (m_drawMode) {
+        event->accept();
+        moveBrushOutline(event->position().toPoint());
+        if (!m_stroking)
+            return;
+        // A fast drag moves many pixels between two events: the brush goes down at even steps
+        // along the way, so a stroke's points follow its length, not the rate of mouse events.
+        const QPoint pos = event->position().toPoint();
+        const QPointF from = m_lastBrushPos, to = pos;
+        const double length = std::hypot(to.x() - from.x(), to.y() - from.y());
+        const int steps = int(length / kBrushStepPx);
+        for (int i = 1; i <= steps; ++i) {
+            const QPointF p = from + (to - from) * (double(i * kBrushStepPx) / length);
+            const QPointF value = valueAtViewportPos(p.toPoint());
+            if (std::isfinite(value.x()))
+                emit brushAt(value, m_erasing);
+            m_lastBrushPos = p.toPoint();
+        }
+        return;
+    }
     QChartView::mouseMoveEvent(event);
     if (event->buttons() & Qt::LeftButton) {
         const double x = xAtViewportPos(event->position().toPoint());
         if (std::isfinite(x))
             emit sliceRequested(x);
     }
+}
+
+void DataChart::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (m_drawMode) {
+        event->accept();
+        if (m_stroking) {
+            m_stroking = false;
+            emit strokeFinished();
+        }
+        return;
+    }
+    QChartView::mouseReleaseEvent(event);
 }
 
 void DataChart::fitAxes()

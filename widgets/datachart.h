@@ -12,6 +12,7 @@
 #include <QPointF>
 
 QT_BEGIN_NAMESPACE
+class QGraphicsEllipseItem;
 class QGraphicsSimpleTextItem;
 class QLineSeries;
 class QScatterSeries;
@@ -58,6 +59,21 @@ public:
     double sliceX() const { return m_sliceX; }
     // The data x at a point of this view's viewport (NaN outside the plot area).
     double xAtViewportPos(const QPoint &pos) const;
+    // The data (x, y) at a point of the viewport, and back.
+    QPointF valueAtViewportPos(const QPoint &pos) const;
+    QPoint viewportPosOf(QPointF value) const;
+
+    // Draw mode: a left press or drag in the plot is a brush stroke (brushAt at every
+    // kBrushStepPx of the way, then strokeFinished), a right or Shift+left one an eraser stroke;
+    // the slice cursor stays where it is, and new data only widen the axes.
+    void setDrawMode(bool on);
+    bool drawMode() const { return m_drawMode; }
+    // The outline of the brush that follows the cursor in draw mode: its radius as a fraction
+    // of each axis's range (MainWindow::setBrush).
+    void setBrushRadius(double fraction);
+    // A stroke's points as they are drawn, before the data are replaced (the axes stay).
+    void showDrawnPoints(const QList<QPointF> &points);
+    static constexpr int kBrushStepPx = 12;
 
     QValueAxis *axisX() const { return m_axisX; }
     QValueAxis *axisY() const { return m_axisY; }
@@ -92,11 +108,16 @@ public:
 signals:
     // The user clicked or dragged in the plot at data x.
     void sliceRequested(double x);
+    // Draw mode: the brush (or eraser) at data (x, y), and the stroke's end.
+    void brushAt(QPointF value, bool erase);
+    void strokeFinished();
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void leaveEvent(QEvent *event) override;
 
 private:
     void fitLegend();
@@ -125,6 +146,12 @@ private:
     Overlays m_overlays;
     QList<QPointF> m_meanPoints, m_modePoints; // kept while an overlay is off
     double m_sliceX;
+    bool m_drawMode = false;
+    bool m_stroking = false, m_erasing = false;
+    QPoint m_lastBrushPos; // where the stroke last put the brush, in viewport pixels
+    double m_brushRadius = 0.04;
+    QGraphicsEllipseItem *m_brushOutline = nullptr;
+    void moveBrushOutline(const QPoint &pos);
     QValueAxis *m_axisX = nullptr;
     QValueAxis *m_axisY = nullptr;
 };
