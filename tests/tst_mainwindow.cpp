@@ -207,6 +207,10 @@ void TestMainWindow::statusMessageNeverRunsIntoTheFigures()
     QVERIFY(message && figures);
     QVERIFY(message->text().contains("four"));
     QTRY_VERIFY(!figures->text().isEmpty()); // "epoch 0 · untrained: ..." once the first snapshot is drawn
+    // Wide, the figures are shown whole.
+    w.resize(1600, 1000);
+    QTest::qWait(50);
+    QTRY_COMPARE(figures->shownText(), figures->text());
     for (const QSize size : {QSize(1600, 1000), QSize(900, 600), QSize(800, 600)}) {
         w.resize(size); // down to the window's minimum
         QTest::qWait(50);

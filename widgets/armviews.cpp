@@ -172,7 +172,7 @@ struct WorkspaceView::Layout {
 
 WorkspaceView::WorkspaceView(QWidget *parent) : QWidget(parent), m_target(kNoPoint)
 {
-    setMinimumSize(320, 240);
+    setMinimumSize(240, 220);
     setFocusPolicy(Qt::StrongFocus);
     setMouseTracking(true); // the cursor tells where a press moves the target
     setAttribute(Qt::WA_OpaquePaintEvent);

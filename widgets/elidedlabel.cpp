@@ -1,9 +1,12 @@
 #include "elidedlabel.h"
 
+#include <QFontMetricsF>
 #include <QPainter>
 #include <QStyle>
 #include <QStyleOption>
 #include <QTimer>
+
+#include <cmath>
 
 namespace mdnviz {
 
@@ -33,7 +36,10 @@ QString ElidedLabel::shownText() const
 
 QSize ElidedLabel::sizeHint() const
 {
-    return QSize(fontMetrics().horizontalAdvance(m_text), fontMetrics().height());
+    // The exact width rounded up, and a pixel to spare: eliding measures in fractions of a
+    // pixel, and a text given its rounded width would lose its last character to "…".
+    const double width = QFontMetricsF(font()).horizontalAdvance(m_text);
+    return QSize(m_text.isEmpty() ? 0 : int(std::ceil(width)) + 2, fontMetrics().height());
 }
 
 QSize ElidedLabel::minimumSizeHint() const { return QSize(0, fontMetrics().height()); }

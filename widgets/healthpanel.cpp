@@ -61,8 +61,12 @@ void HealthPanel::setSnapshot(const mdn::Snapshot &s, double ySpan)
                                          : QString());
     const QString used = std::isfinite(s.effectiveComponents) ? QString::number(s.effectiveComponents, 'f', 1)
                                                               : QStringLiteral("–");
-    m_texts[1] = {tr("components in use %1 of %2").arg(used).arg(s.mixture.components()),
-                  tr("in use %1/%2").arg(used).arg(s.mixture.components())};
+    // No mixture yet (untrained, or no MDN): nothing to count, not "of 0".
+    const int k = s.mixture.components();
+    if (k > 0)
+        m_texts[1] = {tr("components in use %1 of %2").arg(used).arg(k), tr("in use %1/%2").arg(used).arg(k)};
+    else
+        m_texts[1] = {tr("components in use –"), tr("in use –")};
     const QString gradient = number(s.gradientNorm);
     m_texts[2] = {tr("gradient norm %1").arg(gradient), tr("|∇| %1").arg(gradient)};
     m_texts[3] = {tr("faults recovered %1 (MDN) · %2 (MSE)").arg(s.mdnFaults).arg(s.mseFaults),

@@ -51,7 +51,7 @@ struct JointView::Layout {
 
 JointView::JointView(QWidget *parent) : QWidget(parent), m_target(kNoPoint)
 {
-    setMinimumSize(320, 240);
+    setMinimumSize(240, 220);
     setAttribute(Qt::WA_OpaquePaintEvent);
     m_scatter.setColour(DataChart::dataColor());
 }

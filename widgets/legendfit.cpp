@@ -2,9 +2,11 @@
 
 #include <QAbstractSeries>
 #include <QChart>
+#include <QFont>
 #include <QFontMetricsF>
 #include <QLegend>
 #include <QLegendMarker>
+#include <QVariant>
 
 #include <algorithm>
 
@@ -44,15 +46,35 @@ int fitLegendNames(QChart *chart, const QList<LegendNames> &entries)
     const auto nameAt = [](const LegendNames &e, int tier) {
         return e.names.isEmpty() ? QString() : e.names[std::min(tier, int(e.names.size()) - 1)];
     };
-    int tier = 0;
-    // A chart not laid out yet has no width to fit: the full names until it has.
-    for (; room > 0.0 && tier + 1 < tiers; ++tier) {
+    // The legend's own font, kept the first time: the last resort below shrinks it.
+    QLegend *legend = chart->legend();
+    QVariant base = legend->property("mdnvizBaseFont");
+    if (!base.isValid()) {
+        base = QVariant::fromValue(legend->font());
+        legend->setProperty("mdnvizBaseFont", base);
+    }
+    const QFont baseFont = base.value<QFont>();
+    if (legend->font() != baseFont)
+        legend->setFont(baseFont);
+    const auto labelsAt = [&](int tier) {
         QStringList labels;
         for (const LegendNames &e : entries)
             if (e.series && markerShown(chart, e.series))
                 labels << nameAt(e, tier);
-        if (legendWidth(chart, labels) <= room)
+        return labels;
+    };
+    int tier = 0;
+    // A chart not laid out yet has no width to fit: the full names until it has.
+    for (; room > 0.0 && tier + 1 < tiers; ++tier)
+        if (legendWidth(chart, labelsAt(tier)) <= room)
             break;
+    // Even the shortest names too wide: a smaller font, down to 80 %, before Qt cuts them.
+    if (room > 0.0 && baseFont.pointSizeF() > 0.0) {
+        for (double scale = 0.95; scale >= 0.8 && legendWidth(chart, labelsAt(tier)) > room; scale -= 0.05) {
+            QFont smaller = baseFont;
+            smaller.setPointSizeF(baseFont.pointSizeF() * scale);
+            legend->setFont(smaller);
+        }
     }
     for (const LegendNames &e : entries)
         if (e.series && e.series->name() != nameAt(e, tier))

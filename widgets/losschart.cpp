@@ -51,7 +51,7 @@ LossChart::LossChart(QWidget *parent)
 {
     setRenderHint(QPainter::Antialiasing);
     ignoreViewActivation(scene());
-    setMinimumSize(320, 200);
+    setMinimumSize(250, 200);
 
     QChart *c = chart();
     c->setTitle(tr("Loss"));
@@ -176,8 +176,8 @@ bool LossChart::fitLegend()
         before << s->name();
     fitLegendNames(chart(), {{m_mse, {tr("MSE train"), tr("MSE")}},
                              {m_nll, {tr("NLL train"), tr("NLL")}},
-                             {m_validationMse, {tr("MSE validation"), tr("MSE val."), tr("MSE v.")}},
-                             {m_validationNll, {tr("NLL validation"), tr("NLL val."), tr("NLL v.")}},
+                             {m_validationMse, {tr("MSE validation"), tr("MSE val."), tr("val.")}},
+                             {m_validationNll, {tr("NLL validation"), tr("NLL val."), tr("val.")}},
                              {m_bayesLine, noFloor ? QStringList{tr("Bayes NLL: none (noise-free data)"),
                                                                  tr("Bayes: none"), tr("no floor")}
                                                    : QStringList{tr("Bayes NLL"), tr("Bayes")}}});

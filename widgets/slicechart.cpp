@@ -34,7 +34,7 @@ SliceChart::SliceChart(QWidget *parent)
     : QChartView(parent), m_x(std::numeric_limits<double>::quiet_NaN())
 {
     setRenderHint(QPainter::Antialiasing);
-    setMinimumSize(260, 240);
+    setMinimumSize(230, 240);
     QChart *c = chart();
     c->setAnimationOptions(QChart::NoAnimation);
     c->legend()->setAlignment(Qt::AlignBottom);
