@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "colormap.h"
 #include "datachart.h"
+#include "scatterlayer.h"
 #include "densityitem.h"
 #include "healthpanel.h"
 #include "losschart.h"
@@ -36,6 +37,8 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QGraphicsItem>
+#include <QGraphicsScene>
 #include <QTemporaryDir>
 #include <QValueAxis>
 #include <QLogValueAxis>
@@ -277,6 +280,16 @@ void TestViews::everyOverlayHasALabelledLegendEntry()
     QVERIFY(shown(chart.meanSeries()));
     QVERIFY(shown(chart.bandsLegendSeries()));
     QVERIFY(chart.chart()->legend()->markers(chart.bandsLegendSeries()).first()->label().contains(QStringLiteral("σ")));
+    // The bands are drawn above everything in the plot -- the data's points, the samples and
+    // every curve -- and below the legend: under the scatter they would vanish.
+    const QGraphicsItem *bands = chart.densityItem()->bandsItem();
+    QVERIFY(bands && bands->isVisible());
+    const double legendZ = chart.chart()->legend()->zValue();
+    QVERIFY(bands->zValue() < legendZ);
+    QVERIFY(bands->zValue() > chart.dataLayer()->zValue() && bands->zValue() > chart.sampleLayer()->zValue());
+    for (const QGraphicsItem *item : chart.scene()->items())
+        if (item != bands && item->parentItem() == chart.chart() && item->zValue() < legendZ)
+            QVERIFY2(item->zValue() < bands->zValue(), qPrintable(QString::number(item->zValue())));
     // The data and the samples can be hidden, legend entries with them, and shown again.
     QVERIFY(shown(chart.dataSeries()) && shown(chart.sampleSeries()));
     all.data = false;

@@ -254,4 +254,6 @@ void DensityItem::paintColourBar(QPainter *painter) const
     painter->restore();
 }
 
+QGraphicsItem *DensityItem::bandsItem() const { return m_bandsLayer; }
+
 } // namespace mdnviz

@@ -39,6 +39,8 @@ public:
     bool hasDensity() const { return !m_image.isNull(); }
     bool hasBands() const { return m_bands.points() > 1; }
     const QImage &image() const { return m_image; }
+    // The item the bands are drawn by: a layer of its own, stacked above the series.
+    QGraphicsItem *bandsItem() const;
     const DensityScale &scale() const { return m_scale; }
 
     // Room the colour bar and its labels take to the right of the plot area.
