@@ -221,16 +221,31 @@ std::vector<double> conditionalDensity(double sd, const Point &x, const std::vec
     return p;
 }
 
-double inverseBayesNll(double sd, const Dataset &data, const std::atomic<bool> *stop)
+namespace {
+
+// The mean over the data's points of perPoint(i); NaN for no data or when *stop turns true
+// (checked every 256 points).
+template <typename PerPoint>
+double meanOverPoints(const Dataset &data, const std::atomic<bool> *stop, PerPoint perPoint)
 {
-    requireNoise(sd);
-    requireArmData(data);
     if (data.empty())
         return std::numeric_limits<double>::quiet_NaN();
     double sum = 0.0;
     for (std::size_t i = 0; i < data.size(); ++i) {
         if (i % 256 == 0 && stop && stop->load(std::memory_order_relaxed))
             return std::numeric_limits<double>::quiet_NaN();
+        sum += perPoint(i);
+    }
+    return sum / double(data.size());
+}
+
+} // namespace
+
+double inverseBayesNll(double sd, const Dataset &data, const std::atomic<bool> *stop)
+{
+    requireNoise(sd);
+    requireArmData(data);
+    return meanOverPoints(data, stop, [&](std::size_t i) {
         const Point x{data.input(i, 0), data.input(i, 1)};
         const Angles t{data.target(i, 0), data.target(i, 1)};
         if (!inJointBox(t))
@@ -238,25 +253,18 @@ double inverseBayesNll(double sd, const Dataset &data, const std::atomic<bool> *
         // -log p = -log N(x; f, sd^2) + log Z: the gaussian's normaliser cancels.
         const Point f = endEffector(t);
         const double dx = x.x - f.x, dy = x.y - f.y;
-        sum += (dx * dx + dy * dy) / (2.0 * sd * sd) + logIntegral(sd, x);
-    }
-    return sum / double(data.size());
+        return (dx * dx + dy * dy) / (2.0 * sd * sd) + logIntegral(sd, x);
+    });
 }
 
 double forwardBayesNll(double sd, const Dataset &data, const std::atomic<bool> *stop)
 {
     requireNoise(sd);
     requireArmData(data);
-    if (data.empty())
-        return std::numeric_limits<double>::quiet_NaN();
-    double sum = 0.0;
-    for (std::size_t i = 0; i < data.size(); ++i) {
-        if (i % 256 == 0 && stop && stop->load(std::memory_order_relaxed))
-            return std::numeric_limits<double>::quiet_NaN();
+    return meanOverPoints(data, stop, [&](std::size_t i) {
         const Point f = endEffector({data.input(i, 0), data.input(i, 1)});
-        sum -= logGaussian2(sd, {data.target(i, 0), data.target(i, 1)}, f);
-    }
-    return sum / double(data.size());
+        return -logGaussian2(sd, {data.target(i, 0), data.target(i, 1)}, f);
+    });
 }
 
 double positionRmse(const Dataset &data, const Eigen::MatrixXd &predictedAngles)

@@ -332,20 +332,8 @@ std::vector<LegendEntry> WorkspaceView::legend() const
 WorkspaceView::Layout WorkspaceView::layoutFor(QSizeF size) const
 {
     Layout l;
-    QRectF area(QPointF(kOuter, kOuter), size - QSizeF(2 * kOuter, 2 * kOuter));
-    if (size.height() >= kHeadingMinHeight) {
-        const double h = QFontMetricsF(plotStyle().headingFont).height() + 6.0;
-        l.headingArea = QRectF(area.topLeft(), QSizeF(area.width(), h));
-        area.setTop(area.top() + h);
-    }
     l.legend = legend();
-    double lh = legendHeight(l.legend, area.width(), plotStyle());
-    if (lh > kMaxLegendShare * area.height()) {
-        l.legend.clear();
-        lh = 0.0;
-    }
-    l.legendArea = QRectF(area.left(), area.bottom() - lh, area.width(), lh);
-    area.setBottom(area.bottom() - lh - 2.0);
+    const QRectF area = layoutAroundPlot(size, l.legend, l.headingArea, l.legendArea);
     l.frame.layout(area, wantedRange(), true, m_xTitle, m_yTitle, plotStyle());
     return l;
 }

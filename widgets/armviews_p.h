@@ -55,6 +55,28 @@ inline PlotStyle plotStyle()
     return PlotStyle::standard();
 }
 
+// A figure's surroundings of its plot: a heading line where the view is tall enough, the legend
+// along the bottom (left out when it would take more than kMaxLegendShare of the height).
+// Returns the area left for the plot and its axes.
+inline QRectF layoutAroundPlot(QSizeF size, std::vector<LegendEntry> &legend, QRectF &headingArea,
+                               QRectF &legendArea)
+{
+    QRectF area(QPointF(kOuter, kOuter), size - QSizeF(2 * kOuter, 2 * kOuter));
+    if (size.height() >= kHeadingMinHeight) {
+        const double h = QFontMetricsF(plotStyle().headingFont).height() + 6.0;
+        headingArea = QRectF(area.topLeft(), QSizeF(area.width(), h));
+        area.setTop(area.top() + h);
+    }
+    double lh = legendHeight(legend, area.width(), plotStyle());
+    if (lh > kMaxLegendShare * area.height()) {
+        legend.clear();
+        lh = 0.0;
+    }
+    legendArea = QRectF(area.left(), area.bottom() - lh, area.width(), lh);
+    area.setBottom(area.bottom() - lh - 2.0);
+    return area;
+}
+
 // Image pixels per layout unit for the scatter: the device's own pixels on screen and in PNGs;
 // twice the figure's scale in vector files, where the image is all there is of the points.
 inline double pixelRatio(const QPainter *painter, double scale)

@@ -1,5 +1,7 @@
 #include "densityitem.h"
 
+#include "planeplot.h"
+
 #include <QAbstractAxis>
 #include <QAbstractSeries>
 #include <QChart>
@@ -19,16 +21,6 @@ namespace {
 constexpr double kBandMinPi = 0.02;
 // Alpha of a band where pi_k = 1.
 constexpr double kBandAlpha = 110.0;
-
-QString superscript(int n)
-{
-    static const QChar digits[] = {u'⁰', u'¹', u'²', u'³', u'⁴', u'⁵', u'⁶', u'⁷', u'⁸', u'⁹'};
-    QString s = QString::number(std::abs(n));
-    QString out = n < 0 ? QStringLiteral("⁻") : QString();
-    for (QChar c : s)
-        out += digits[c.digitValue()];
-    return out;
-}
 
 } // namespace
 
@@ -211,47 +203,12 @@ void DensityItem::paintBands(QPainter *painter) const
 
 void DensityItem::paintColourBar(QPainter *painter) const
 {
-    const QRectF area = m_chart->plotArea();
+    // In the chart's own label font and colour, right of its plot area.
     const QList<QAbstractAxis *> axes = m_chart->axes(Qt::Vertical);
-    const QFont font = axes.isEmpty() ? m_chart->font() : axes.first()->labelsFont();
-    const QColor text = axes.isEmpty() ? QColor(Qt::black) : axes.first()->labelsColor();
-    const QFontMetricsF metrics(font);
-    const QRectF bar(area.right() + 14, area.top() + metrics.height() + 6, 12,
-                     std::max(20.0, area.height() - metrics.height() - 6));
-
-    painter->save();
-    painter->setRenderHint(QPainter::Antialiasing, false);
-    QLinearGradient ramp(bar.bottomLeft(), bar.topLeft());
-    for (int i = 0; i <= 16; ++i)
-        ramp.setColorAt(i / 16.0, densityColour(i / 16.0));
-    painter->fillRect(bar, ramp);
-    painter->setPen(QPen(QColor(120, 120, 120), 0));
-    painter->setBrush(Qt::NoBrush);
-    painter->drawRect(bar);
-
-    painter->setFont(font);
-    painter->setPen(text);
-    painter->drawText(QRectF(bar.left() - 10, area.top(), kBarReserve, metrics.height()),
-                      Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("p(y|x)"));
-    // Ticks: every decade on the log scale, five even steps on the linear one.
-    const auto tick = [&](double t, const QString &label) {
-        const double y = bar.bottom() - t * bar.height();
-        painter->drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 4, y));
-        painter->drawText(QRectF(bar.right() + 6, y - metrics.height() / 2, kBarReserve - 30,
-                                 metrics.height()),
-                          Qt::AlignLeft | Qt::AlignVCenter, label);
-    };
-    if (m_scale.log) {
-        for (int d = int(std::ceil(std::log10(m_scale.lo) - 1e-9)); d <= int(std::floor(std::log10(m_scale.hi) + 1e-9)); ++d)
-            tick(m_scale.position(std::pow(10.0, d)), QStringLiteral("10") + superscript(d));
-    } else {
-        const double step = std::pow(10.0, std::floor(std::log10(m_scale.hi / 4.0)));
-        const double nice = m_scale.hi / step >= 20 ? 5 * step : m_scale.hi / step >= 8 ? 2 * step : step;
-        const int decimals = std::max(0, -int(std::floor(std::log10(nice) + 1e-9)));
-        for (double v = 0.0; v <= m_scale.hi * (1 + 1e-9); v += nice)
-            tick(m_scale.position(v), QString::number(v, 'f', decimals));
-    }
-    painter->restore();
+    PlotStyle style = PlotStyle::standard();
+    style.labelFont = axes.isEmpty() ? m_chart->font() : axes.first()->labelsFont();
+    style.text = axes.isEmpty() ? QColor(Qt::black) : axes.first()->labelsColor();
+    mdnviz::paintColourBar(painter, m_chart->plotArea(), m_scale, QStringLiteral("p(y|x)"), style);
 }
 
 QGraphicsItem *DensityItem::bandsItem() const { return m_bandsLayer; }

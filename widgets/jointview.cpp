@@ -163,20 +163,8 @@ std::vector<LegendEntry> JointView::legend() const
 JointView::Layout JointView::layoutFor(QSizeF size) const
 {
     Layout l;
-    QRectF area(QPointF(kOuter, kOuter), size - QSizeF(2 * kOuter, 2 * kOuter));
-    if (size.height() >= kHeadingMinHeight) {
-        const double h = QFontMetricsF(plotStyle().headingFont).height() + 6.0;
-        l.headingArea = QRectF(area.topLeft(), QSizeF(area.width(), h));
-        area.setTop(area.top() + h);
-    }
     l.legend = legend();
-    double lh = legendHeight(l.legend, area.width(), plotStyle());
-    if (lh > kMaxLegendShare * area.height()) {
-        l.legend.clear();
-        lh = 0.0;
-    }
-    l.legendArea = QRectF(area.left(), area.bottom() - lh, area.width(), lh);
-    area.setBottom(area.bottom() - lh - 2.0);
+    QRectF area = layoutAroundPlot(size, l.legend, l.headingArea, l.legendArea);
     const TargetAnswers &a = answers();
     l.colourBar = a.hasMdn && a.message.isEmpty() && m_dataMessage.isEmpty();
     if (l.colourBar)
