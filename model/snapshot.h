@@ -8,6 +8,7 @@
 
 #include <limits>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace mdn {
@@ -20,6 +21,40 @@ struct LossPoint {
     double nll = std::numeric_limits<double>::quiet_NaN();
     double validationMse = std::numeric_limits<double>::quiet_NaN();
     double validationNll = std::numeric_limits<double>::quiet_NaN();
+};
+
+// One epoch of one run, data units: the training loss (NaN where the history keeps no value for
+// that epoch) and the held-out loss (NaN where it was not scored).
+struct RunLossPoint {
+    long epoch = 0;
+    double train = std::numeric_limits<double>::quiet_NaN();
+    double validation = std::numeric_limits<double>::quiet_NaN();
+};
+
+// One MDN run of a session as the comparison views show it.
+struct RunView {
+    std::size_t run = 0;  // its index in the session
+    TrainConfig config;   // as it trains (batch as the session chose it)
+    // What differs from the session's first MDN run (the settings as set), e.g. "K = 3, H = 12";
+    // empty for that run itself.
+    std::string label;
+    long epoch = 0;
+    double trainLoss = std::numeric_limits<double>::quiet_NaN();  // last epoch, nats per point
+    double validation = std::numeric_limits<double>::quiet_NaN(); // latest held-out NLL
+    long bestEpoch = -1;  // the scored epoch of lowest held-out NLL (-1: none yet)
+    double bestValidation = std::numeric_limits<double>::quiet_NaN();
+    double seconds = 0.0; // spent training
+    bool failed = false;  // stopped by repeated numerical faults
+    bool shown = false;   // the run the other views show
+    bool best = false;    // its samples (and, when shown, the other views) use its best weights
+    // Samples of its mixture, first input against first target (data units): samplesPerX at each
+    // of a grid over x for one input and one target; otherwise one at each of up to 400 of the
+    // held-out points' inputs.
+    std::vector<double> sampleX, sampleY;
+    // Its losses at the epochs since the previous snapshot, in order; with lossesRestart they
+    // replace every loss sent before (a new run, or one trained again from the start).
+    std::vector<RunLossPoint> losses;
+    bool lossesRestart = false;
 };
 
 struct Snapshot {
@@ -58,6 +93,12 @@ struct Snapshot {
     // user drags) without waiting for the training thread; null where there is no such model.
     std::shared_ptr<const Predictor> msePredictor, mdnPredictor;
 
+    // Every MDN run of the session, in its order (the comparison views); see RunView.
+    std::vector<RunView> runs;
+    // The shown runs' views come from their best weights (SnapshotRequest::preferBest and a best
+    // epoch known).
+    bool showingBest = false;
+
     // Training health of the MDN.
     double minSigma = std::numeric_limits<double>::quiet_NaN(); // data units, pi_k >= 0.01
     double effectiveComponents = std::numeric_limits<double>::quiet_NaN();
@@ -82,6 +123,11 @@ struct SnapshotRequest {
     // input over its range with the others held at these values (one per input; the first is
     // ignored). Empty: at their medians.
     std::vector<double> pathThrough;
+    // The shown runs are drawn with the weights of their best held-out loss where they have them
+    // (early stopping), else as they are now.
+    bool preferBest = false;
+    // Fill Snapshot::runs (with samples); the worker adds their losses.
+    bool runViews = false;
     int densityColumns = 320;
     int densityRows = 320;
     double densityMargin = 0.25;
