@@ -273,9 +273,12 @@ void CompareLossPlot::updateRange()
         lo = 0.0;
         hi = 2.0;
     }
-    // PlaneFrame pads both ends of an axis by 5% of its span; epochs start at 0, so the lower
-    // bound handed over is the one whose padding ends a hair above 0.
-    m_range = {0.0501 * last / 1.05, last, lo, hi};
+    // PlaneFrame pads both ends of an axis by 5% of its span before it rounds them to ticks.
+    // The epochs handed over are those whose padded range runs from a hair above 0 to the
+    // newest epoch: the axis then starts at 0 and ends at the first tick from there on.
+    constexpr double pad = 0.05, hair = 1e-4;
+    const double from = (hair * last + pad * last / (1.0 + pad)) / (1.0 + pad - pad * pad / (1.0 + pad));
+    m_range = {from, (last + pad * from) / (1.0 + pad), lo, hi};
 }
 
 std::vector<LegendEntry> CompareLossPlot::legend() const
@@ -306,12 +309,21 @@ CompareLossPlot::Layout CompareLossPlot::layoutFor(const QRectF &rect) const
     l.legend = legend();
     QRectF area = rect.adjusted(kOuter, kOuter, -kOuter, -kOuter);
     double lh = legendHeight(l.legend, area.width(), style);
-    if (lh > kMaxLegendShare * area.height()) {
-        // Too many rows for the height: the runs' entries stay, the line styles go.
+    const double most = kMaxLegendShare * area.height();
+    if (lh > most) {
+        // Too many rows for the height: the runs' entries stay, the line styles go; then the
+        // longest labels are shortened; what still does not fit is cut off at the bottom.
         while (!l.legend.empty() && l.legend.size() > m_curves.size())
             l.legend.pop_back();
-        lh = std::min(legendHeight(l.legend, area.width(), style),
-                      kMaxLegendShare * area.height());
+        const QFontMetricsF metrics(style.labelFont);
+        for (double width : {140.0, 90.0, 50.0}) {
+            lh = legendHeight(l.legend, area.width(), style);
+            if (lh <= most)
+                break;
+            for (LegendEntry &e : l.legend)
+                e.text = metrics.elidedText(e.text, Qt::ElideRight, width);
+        }
+        lh = std::min(legendHeight(l.legend, area.width(), style), most);
     }
     l.legendArea = QRectF(area.left(), area.bottom() - lh, area.width(), lh);
     area.setBottom(area.bottom() - lh - 2.0);
@@ -399,6 +411,7 @@ void CompareLossPlot::paintTo(QPainter *painter, const QRectF &rect) const
     f.paintAxes(painter, style);
     if (m_curves.empty())
         paintMessage(painter, f.plot(), tr("No runs to compare yet"), style);
+    painter->setClipRect(l.legendArea, Qt::IntersectClip);
     paintLegend(painter, l.legend, l.legendArea, style);
     painter->restore();
 }
@@ -453,12 +466,13 @@ void SmallMultiples::showSnapshot(const mdn::Snapshot &s)
         p.label = runLabelText(r.label);
         p.figures.clear();
         p.shortFigures.clear();
+        p.latest.clear();
         if (r.failed) {
-            p.figures = p.shortFigures = tr("failed");
+            p.figures = p.shortFigures = p.latest = tr("failed");
         } else {
             const QString latest = std::isfinite(r.validation) ? natsText(r.validation) : QString();
             const QString space = latest.isEmpty() ? QString() : QStringLiteral(" ");
-            p.figures = p.shortFigures = latest;
+            p.figures = p.shortFigures = p.latest = latest;
             if (r.bestEpoch >= 0 && std::isfinite(r.bestValidation)) {
                 p.figures += space + tr("(best %1 @ %2)").arg(natsText(r.bestValidation),
                                                              epochText(r.bestEpoch));
@@ -475,12 +489,19 @@ void SmallMultiples::showSnapshot(const mdn::Snapshot &s)
         next.push_back(std::move(p));
     }
     m_panels = std::move(next);
+    // Without data the axes hold every run's samples instead.
+    m_sampleRange = PlaneRange::none();
+    for (const mdn::RunView &r : s.runs)
+        for (std::size_t i = 0; i < std::min(r.sampleX.size(), r.sampleY.size()); ++i)
+            if (std::isfinite(r.sampleX[i]) && std::isfinite(r.sampleY[i]))
+                m_sampleRange.include(r.sampleX[i], r.sampleY[i]);
     update();
 }
 
 void SmallMultiples::clear()
 {
     m_panels.clear();
+    m_sampleRange = PlaneRange::none();
     update();
 }
 
@@ -549,8 +570,10 @@ SmallMultiples::Layout SmallMultiples::layoutFor(const QRectF &rect) const
                              std::round(grid.top() + r * (h + kPanelGap)), w, h);
     }
     l.frame.layout(QRectF(0.0, l.titleHeight, w, std::max(8.0, h - l.titleHeight)),
-                   m_dataRange.valid() ? m_dataRange : PlaneRange(), false, QString(), QString(),
-                   style);
+                   m_dataRange.valid()     ? m_dataRange
+                   : m_sampleRange.valid() ? m_sampleRange
+                                           : PlaneRange(),
+                   false, QString(), QString(), style);
     return l;
 }
 
@@ -630,10 +653,13 @@ void SmallMultiples::paintTo(QPainter *painter, const QRectF &rect) const
         const QColor figuresPen = p.failed ? QColor(170, 20, 20) : style.text;
         if (l.twoLines) {
             line(0, p.label, titleFont, style.text);
-            // Without the best epoch where the whole does not fit.
-            const bool fits =
-                QFontMetricsF(style.labelFont).horizontalAdvance(p.figures) <= textW;
-            line(1, fits ? p.figures : p.shortFigures, style.labelFont, figuresPen);
+            // Without the best epoch, then without the best, where the whole does not fit.
+            const QFontMetricsF metrics(style.labelFont);
+            const QString &figures = metrics.horizontalAdvance(p.figures) <= textW ? p.figures
+                                     : metrics.horizontalAdvance(p.shortFigures) <= textW
+                                         ? p.shortFigures
+                                         : p.latest;
+            line(1, figures, style.labelFont, figuresPen);
         } else {
             line(0, p.title(), titleFont, p.failed ? figuresPen : style.text);
         }

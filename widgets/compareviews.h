@@ -136,6 +136,7 @@ private:
         QString label;   // "as set" for the reference run
         QString figures; // validation NLL and the best epoch, or that it failed
         QString shortFigures; // the same without the best epoch, for narrow panels
+        QString latest;       // the validation NLL alone, for narrower ones
         QString title() const
         {
             return figures.isEmpty() ? label : label + QStringLiteral(" · ") + figures;
@@ -158,6 +159,7 @@ private:
     std::vector<Panel> m_panels;
     ScatterImage m_data;
     PlaneRange m_dataRange = PlaneRange::none();
+    PlaneRange m_sampleRange = PlaneRange::none(); // the axes until data are set
     QString m_xTitle = QStringLiteral("x"), m_yTitle = QStringLiteral("y");
 };
 
