@@ -129,8 +129,13 @@ void columnExtremes(const QList<QPointF> &points, const PlaneFrame &frame, doubl
             out << hi << lo;
         }
     };
+    // frame.toPixel, spelled out: it is called for every point of every curve.
+    const QRectF plot = frame.plot();
+    const PlaneRange &r = frame.range();
+    const double sx = plot.width() / (r.xHi - r.xLo), sy = plot.height() / (r.yHi - r.yLo);
+    const double ox = plot.left() - r.xLo * sx, oy = plot.bottom() + r.yLo * sy;
     for (qsizetype i = 0; i < points.size(); ++i) {
-        const QPointF q = frame.toPixel(points[i]);
+        const QPointF q(ox + points[i].x() * sx, oy - points[i].y() * sy);
         const double c = std::floor(q.x() * ratio);
         if (c != column) {
             flush();
