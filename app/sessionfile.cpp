@@ -312,10 +312,17 @@ QByteArray encodeSession(const mdn::Session &session, const mdn::Settings &setti
     QJsonArray runs;
     for (std::size_t i = 0; i < session.runCount(); ++i) {
         const mdn::Trainer &t = session.trainer(i);
-        runs.append(QJsonObject{{"config", config(t.config())},
-                                {"architecture", architecture(t)},
-                                {"state", trainerState(state.trainers[i])},
-                                {"history", history(state.histories[i])}});
+        QJsonObject run{{"config", config(t.config())},
+                        {"architecture", architecture(t)},
+                        {"state", trainerState(state.trainers[i])},
+                        {"history", history(state.histories[i])}};
+        // The weights of its best held-out loss (early stopping), when it has been scored.
+        const mdn::Session::BestWeights &best = state.best[i];
+        if (best.epoch >= 0)
+            run.insert(QStringLiteral("best"), QJsonObject{{"epoch", qint64(best.epoch)},
+                                                          {"validation", number(best.validation)},
+                                                          {"parameters", float32s(best.parameters)}});
+        runs.append(run);
     }
     QJsonObject root{{"format", kSessionFormat},
                            {"version", kSessionVersion},

@@ -565,6 +565,19 @@ SessionFile decode(const QByteArray &bytes, bool verifyChecksum)
         f.standardisers.push_back(standardiser(architecture, at(where, "architecture"), d));
         f.state.trainers.push_back(trainerState(object(run, where, "state"), at(where, "state"), parameters, trainPoints));
         f.state.histories.push_back(runHistory(object(run, where, "history"), at(where, "history")));
+        // Optional: files written before runs kept their best weights have none.
+        mdn::Session::BestWeights best;
+        if (run.contains(QLatin1String("best"))) {
+            const QJsonObject b = object(run, where, "best");
+            const QString here = at(where, "best");
+            // (Its epoch against the run's: when the session is restored.)
+            best.epoch = long(whole(b, here, "epoch", 0, std::numeric_limits<long>::max()));
+            best.validation = anyReal(b, here, "validation");
+            if (!std::isfinite(best.validation))
+                refuse(at(here, "validation"), QStringLiteral("expected a finite number"));
+            best.parameters = float32s(b, here, "parameters", parameters, false);
+        }
+        f.state.best.push_back(std::move(best));
         f.runs.push_back(std::move(c));
     }
     const QJsonValue view = root.value(QLatin1String("view"));

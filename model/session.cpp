@@ -167,6 +167,33 @@ Session::Session(std::shared_ptr<const Dataset> data, const SessionOptions &opti
     }
 }
 
+std::size_t Session::addRun(TrainConfig config)
+{
+    config.batch = batchFor(config.batch, m_train.size());
+    Run r;
+    r.trainer = std::make_unique<Trainer>(m_train, config);
+    m_runs.push_back(std::move(r));
+    return m_runs.size() - 1;
+}
+
+void Session::removeRun(std::size_t index)
+{
+    if (index >= m_runs.size())
+        throw std::out_of_range("no run " + std::to_string(index) + " in a session of " +
+                                std::to_string(m_runs.size()));
+    if (m_runs.size() == 1)
+        throw std::invalid_argument("a session keeps at least one run");
+    m_runs.erase(m_runs.begin() + std::ptrdiff_t(index));
+    for (std::optional<std::size_t> *shown : {&m_shownMse, &m_shownMdn}) {
+        if (!*shown)
+            continue;
+        if (**shown == index)
+            shown->reset(); // back to the first of its kind
+        else if (**shown > index)
+            --**shown;
+    }
+}
+
 std::optional<std::size_t> Session::firstRun(ModelKind kind) const
 {
     for (std::size_t i = 0; i < m_runs.size(); ++i)
@@ -407,6 +434,39 @@ std::vector<LossPoint> Session::lossPoints(long afterEpoch) const
     return out;
 }
 
+std::vector<RunLossPoint> Session::runLossPoints(std::size_t index, long afterEpoch) const
+{
+    const RunHistory &h = m_runs.at(index).history;
+    const long last = m_runs[index].trainer->epoch();
+    std::vector<RunLossPoint> out;
+    if (last <= afterEpoch)
+        return out;
+    std::vector<long> epochs;
+    if (afterEpoch < 0)
+        epochs.push_back(0); // the untrained model: its held-out loss at most
+    for (const LossHistory::Point &p : h.overview().points())
+        if (p.epoch > afterEpoch && p.epoch < h.firstRecentEpoch() && p.epoch <= last)
+            epochs.push_back(p.epoch);
+    for (long e = std::max(afterEpoch + 1, h.firstRecentEpoch()); e <= std::min(last, h.lastEpoch()); ++e)
+        epochs.push_back(e);
+    std::sort(epochs.begin(), epochs.end());
+    epochs.erase(std::unique(epochs.begin(), epochs.end()), epochs.end());
+    auto v = std::lower_bound(h.validation.begin(), h.validation.end(), afterEpoch + 1,
+                              [](const RunHistory::Point &p, long e) { return p.epoch < e; });
+    out.reserve(epochs.size());
+    for (const long e : epochs) {
+        RunLossPoint p;
+        p.epoch = e;
+        p.train = h.loss(e);
+        while (v != h.validation.end() && v->epoch < e)
+            ++v;
+        if (v != h.validation.end() && v->epoch == e)
+            p.validation = v->value;
+        out.push_back(p);
+    }
+    return out;
+}
+
 Predictor Session::bestPredictor(std::size_t index) const
 {
     const Run &run = m_runs[index];
@@ -453,26 +513,100 @@ Snapshot Session::snapshot(const SnapshotRequest &request) const
     Snapshot s;
     s.epoch = epoch();
     const std::optional<std::size_t> mse = shownRun(ModelKind::Mse), mdn = shownRun(ModelKind::Mdn);
-    const Trainer *mseTrainer = mse ? m_runs[*mse].trainer.get() : nullptr;
-    const Trainer *mdnTrainer = mdn ? m_runs[*mdn].trainer.get() : nullptr;
-    if (mseTrainer) {
-        s.mseLoss = mseTrainer->lastLoss();
-        s.mseFaults = mseTrainer->faults().size();
-        s.msePredictor = std::make_shared<const Predictor>(mseTrainer->predictor());
-    }
-    if (mdnTrainer) {
-        s.mdnLoss = mdnTrainer->lastLoss();
-        s.mdnFaults = mdnTrainer->faults().size();
-        s.gradientNorm = mdnTrainer->gradientNorm();
-        s.mdnPredictor = std::make_shared<const Predictor>(mdnTrainer->predictor());
-    }
     s.validationMse = latestValidation(ModelKind::Mse);
     s.validationNll = latestValidation(ModelKind::Mdn);
+    // The model a shown run is drawn with: its best weights when asked for and known.
+    const auto model = [&](std::size_t run, double &validation) {
+        const Run &r = m_runs[run];
+        if (request.preferBest && r.bestEpoch >= 0) {
+            validation = r.bestValidation;
+            s.showingBest = true;
+            return std::make_shared<const Predictor>(bestPredictor(run));
+        }
+        return std::make_shared<const Predictor>(r.trainer->predictor());
+    };
+    if (mse) {
+        const Trainer &t = *m_runs[*mse].trainer;
+        s.mseLoss = t.lastLoss();
+        s.msePredictor = model(*mse, s.validationMse);
+    }
+    if (mdn) {
+        const Trainer &t = *m_runs[*mdn].trainer;
+        s.mdnLoss = t.lastLoss();
+        s.mdnPredictor = model(*mdn, s.validationNll);
+    }
     s.bayesNll = m_bayes;
     s.trainPoints = m_train.size();
     s.validationPoints = m_validation.size();
-    fillSnapshot(s, mseTrainer, mdnTrainer, *m_data, request);
+    fillSnapshot(s, s.msePredictor.get(), s.mdnPredictor.get(), *m_data, request);
+    if (mse)
+        s.mseFaults = m_runs[*mse].trainer->faults().size();
+    if (mdn) {
+        s.gradientNorm = m_runs[*mdn].trainer->gradientNorm();
+        s.mdnFaults = m_runs[*mdn].trainer->faults().size();
+    }
+    if (request.runViews)
+        s.runs = runViews(request);
     return s;
+}
+
+std::vector<RunView> Session::runViews(const SnapshotRequest &request) const
+{
+    std::vector<RunView> out;
+    const std::optional<std::size_t> reference = firstRun(ModelKind::Mdn), shown = shownRun(ModelKind::Mdn);
+    if (!reference || m_data->empty())
+        return out;
+    // Where the runs are sampled: a grid over x for one input and one target, else up to 400 of
+    // the held-out points' inputs (the training points' without any), drawn against the first
+    // input and the first target.
+    const Dataset &at = m_validation.empty() ? m_train : m_validation;
+    Eigen::MatrixXd X;
+    int perX = 1;
+    if (m_data->oneDimensional()) {
+        const auto [lo, hi] = std::minmax_element(m_data->x.begin(), m_data->x.end());
+        const std::vector<double> grid = linspace(*lo, *hi, 100);
+        X = Eigen::Map<const Eigen::RowVectorXd>(grid.data(), Eigen::Index(grid.size()));
+        perX = std::clamp(request.samplesPerX, 1, 10);
+    } else {
+        const std::size_t n = std::min<std::size_t>(400, at.size());
+        X.resize(m_data->inputDims, Eigen::Index(n));
+        for (std::size_t j = 0; j < n; ++j)
+            for (int c = 0; c < m_data->inputDims; ++c)
+                X(c, Eigen::Index(j)) = at.input(j * at.size() / n, c);
+    }
+    const TrainConfig &ref = m_runs[*reference].trainer->config();
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        const Run &r = m_runs[i];
+        const Trainer &t = *r.trainer;
+        if (t.config().kind != ModelKind::Mdn)
+            continue;
+        RunView v;
+        v.run = i;
+        v.config = t.config();
+        v.label = i == *reference ? std::string() : describeDifferences(ref, t.config());
+        v.epoch = t.epoch();
+        v.trainLoss = t.epoch() > 0 ? t.lastLoss() : std::numeric_limits<double>::quiet_NaN();
+        v.validation = r.history.validation.empty() ? std::numeric_limits<double>::quiet_NaN()
+                                                     : r.history.validation.back().value;
+        v.bestEpoch = r.bestEpoch;
+        v.bestValidation = r.bestValidation;
+        v.seconds = r.history.seconds;
+        v.failed = t.failed();
+        v.shown = shown && i == *shown;
+        v.best = request.preferBest && r.bestEpoch >= 0;
+        if (X.cols() > 0 && t.epoch() > 0) { // untrained weights are not a result
+            const Predictor p = v.best ? bestPredictor(i) : t.predictor();
+            const Eigen::MatrixXd y = p.sampleAt(X, perX, request.sampleSeed);
+            v.sampleX.reserve(std::size_t(y.cols()));
+            v.sampleY.reserve(std::size_t(y.cols()));
+            for (Eigen::Index c = 0; c < y.cols(); ++c) {
+                v.sampleX.push_back(X(0, c / perX));
+                v.sampleY.push_back(y(0, c));
+            }
+        }
+        out.push_back(std::move(v));
+    }
+    return out;
 }
 
 Session::State Session::state() const
@@ -481,6 +615,7 @@ Session::State Session::state() const
     for (const Run &r : m_runs) {
         s.trainers.push_back(r.trainer->state());
         s.histories.push_back(r.history);
+        s.best.push_back({r.bestEpoch, r.bestValidation, r.bestEpoch >= 0 ? r.bestParameters : Eigen::VectorXf()});
     }
     return s;
 }
@@ -490,6 +625,23 @@ void Session::restore(const State &state)
     if (state.trainers.size() != m_runs.size() || state.histories.size() != m_runs.size())
         throw std::invalid_argument("the saved session has " + std::to_string(state.trainers.size()) +
                                     " runs; this one has " + std::to_string(m_runs.size()));
+    if (!state.best.empty() && state.best.size() != m_runs.size())
+        throw std::invalid_argument("the saved session has best weights for " + std::to_string(state.best.size()) +
+                                    " runs; it has " + std::to_string(m_runs.size()));
+    for (std::size_t i = 0; i < state.best.size(); ++i) {
+        const BestWeights &b = state.best[i];
+        if (b.epoch < 0)
+            continue;
+        const std::string run = "run " + std::to_string(i + 1) + "'s best weights";
+        if (b.epoch > state.trainers[i].epoch)
+            throw std::invalid_argument(run + " are of epoch " + std::to_string(b.epoch) + ", after its last epoch " +
+                                        std::to_string(state.trainers[i].epoch));
+        if (b.parameters.size() != m_runs[i].trainer->net().parameterCount())
+            throw std::invalid_argument(run + " have " + std::to_string(b.parameters.size()) + " values for " +
+                                        std::to_string(m_runs[i].trainer->net().parameterCount()) + " parameters");
+        if (!std::isfinite(b.validation) || !b.parameters.allFinite())
+            throw std::invalid_argument(run + " or their held-out loss are not finite");
+    }
     const State before = this->state();
     try {
         for (std::size_t i = 0; i < m_runs.size(); ++i)
@@ -502,10 +654,11 @@ void Session::restore(const State &state)
     for (std::size_t i = 0; i < m_runs.size(); ++i) {
         m_runs[i].history = state.histories[i];
         m_runs[i].epochCostNs = m_runs[i].validationCostNs = 0.0;
-        // The best weights are not part of the state.
-        m_runs[i].bestParameters.resize(0);
-        m_runs[i].bestEpoch = -1;
-        m_runs[i].bestValidation = std::numeric_limits<double>::quiet_NaN();
+        const BestWeights none;
+        const BestWeights &b = state.best.empty() || state.best[i].epoch < 0 ? none : state.best[i];
+        m_runs[i].bestParameters = b.parameters;
+        m_runs[i].bestEpoch = b.epoch;
+        m_runs[i].bestValidation = b.validation;
     }
 }
 

@@ -113,6 +113,13 @@ public:
     double bayesNll() const { return m_bayes; }
 
     std::size_t runCount() const { return m_runs.size(); }
+    // A run more, of `config` (batch as batchFor says), on the same data and split; it starts at
+    // epoch 0, and train() brings it up to the others first (see epoch()). Returns its index.
+    // Throws std::invalid_argument for a config the data cannot be trained with.
+    std::size_t addRun(TrainConfig config);
+    // Drops a run (the later ones move up by one; a shown run stays shown). Throws
+    // std::out_of_range for an index past the runs, std::invalid_argument for the last run.
+    void removeRun(std::size_t run);
     const Trainer &trainer(std::size_t run) const { return *m_runs[run].trainer; }
     const RunHistory &history(std::size_t run) const { return m_runs[run].history; }
     // The first run of a kind, or none.
@@ -149,6 +156,10 @@ public:
     // epoch of the recent ones (see RunHistory), the overview's stride before them.
     std::vector<LossPoint> lossPoints(long afterEpoch) const;
 
+    // One run's losses at the epochs after `afterEpoch` up to its own epoch, as lossPoints keeps
+    // them, with its held-out losses where they were scored (epoch 0 included for afterEpoch < 0).
+    std::vector<RunLossPoint> runLossPoints(std::size_t run, long afterEpoch) const;
+
     // The latest held-out losses of the shown MSE and MDN runs (NaN where none).
     double latestValidation(ModelKind kind) const;
 
@@ -156,7 +167,7 @@ public:
     // MSE net) among the scorings so far (see validationDue; a train() call that reaches its
     // target also scores its last epoch): the epoch (-1 when no scoring gave a finite loss),
     // the loss, and the model with those weights. bestPredictor throws std::logic_error when
-    // there is none. A restored session knows no best weights until it is scored again.
+    // there is none. They are part of the state (see State::best).
     long bestEpoch(std::size_t run) const { return m_runs[run].bestEpoch; }
     double bestValidation(std::size_t run) const { return m_runs[run].bestValidation; }
     Predictor bestPredictor(std::size_t run) const;
@@ -172,18 +183,31 @@ public:
 
     // What the views draw: the shown MSE and MDN runs' curves, samples, mixture and health over
     // the data's x range (one input and one target; otherwise only the figures), the latest
-    // losses and held-out losses. `losses` is left empty: see lossPoints.
+    // losses and held-out losses. `losses` is left empty: see lossPoints. With
+    // request.preferBest, a shown run that has best weights is drawn with them (its held-out loss
+    // is then the best one); with request.runViews, every MDN run's view (RunView; its losses
+    // are left empty: see runLossPoints).
     Snapshot snapshot(const SnapshotRequest &request) const;
 
     // Every run's state and history: a session built the same way and restored continues
     // bit-identically.
+    // The weights of a run's best held-out loss (epoch -1: none).
+    struct BestWeights {
+        long epoch = -1;
+        double validation = std::numeric_limits<double>::quiet_NaN();
+        Eigen::VectorXf parameters;
+    };
     struct State {
         std::vector<TrainerState> trainers;
         std::vector<RunHistory> histories;
+        // Per run, or empty (a state saved without them: the runs know no best weights until
+        // they are scored again).
+        std::vector<BestWeights> best;
     };
     State state() const;
     // Throws std::invalid_argument when the state does not fit (another number of runs, or a
-    // run of another shape); the session is then unchanged.
+    // run of another shape, best weights of another size or after the run's epoch, or with a
+    // held-out loss that is not finite); the session is then unchanged.
     void restore(const State &state);
 
 private:
@@ -198,6 +222,7 @@ private:
         double bestValidation = std::numeric_limits<double>::quiet_NaN();
     };
     bool validationDue(const Run &run, long epoch) const;
+    std::vector<RunView> runViews(const SnapshotRequest &request) const;
     void trainRun(std::size_t index, long target, const std::atomic<bool> *stop);
     void validate(Run &run, long epoch, const std::atomic<bool> *stop);
     long finishTrain(long first, long target, const std::atomic<bool> *stop);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace mdn {
 
@@ -22,11 +23,13 @@ double median(std::vector<double> v)
     return *mid;
 }
 
-void fillPath(Snapshot &out, const Trainer *mse, const Trainer *mdn, const Dataset &data,
-              const SnapshotRequest &request)
+Eigen::MatrixXd row(const std::vector<double> &xs)
 {
-    if (mse)
-        out.mseFaults = mse->faults().size();
+    return Eigen::Map<const Eigen::RowVectorXd>(xs.data(), Eigen::Index(xs.size()));
+}
+
+void fillPath(Snapshot &out, const Predictor *mdn, const Dataset &data, const SnapshotRequest &request)
+{
     if (!mdn)
         return;
     const std::vector<double> first = data.inputColumn(0);
@@ -54,13 +57,26 @@ void fillPath(Snapshot &out, const Trainer *mse, const Trainer *mdn, const Datas
     const MixtureHealth health = mixtureHealth(mdn->mixtureAt(at), 0.01);
     out.minSigma = health.minSigma;
     out.effectiveComponents = health.effectiveComponents;
-    out.gradientNorm = mdn->gradientNorm();
-    out.mdnFaults = mdn->faults().size();
 }
 
 } // namespace
 
 void fillSnapshot(Snapshot &out, const Trainer *mse, const Trainer *mdn, const Dataset &data,
+                  const SnapshotRequest &request)
+{
+    const std::optional<Predictor> msePredictor = mse ? std::optional<Predictor>(mse->predictor()) : std::nullopt;
+    const std::optional<Predictor> mdnPredictor = mdn ? std::optional<Predictor>(mdn->predictor()) : std::nullopt;
+    fillSnapshot(out, msePredictor ? &*msePredictor : nullptr, mdnPredictor ? &*mdnPredictor : nullptr, data,
+                 request);
+    if (mse)
+        out.mseFaults = mse->faults().size();
+    if (mdn) {
+        out.gradientNorm = mdn->gradientNorm();
+        out.mdnFaults = mdn->faults().size();
+    }
+}
+
+void fillSnapshot(Snapshot &out, const Predictor *mse, const Predictor *mdn, const Dataset &data,
                   const SnapshotRequest &request)
 {
     out.gridX.clear();
@@ -79,36 +95,35 @@ void fillSnapshot(Snapshot &out, const Trainer *mse, const Trainer *mdn, const D
     // The curves are drawn over one input and one target; other data get the mixture along a
     // path and the figures.
     if (!data.oneDimensional()) {
-        fillPath(out, mse, mdn, data, request);
+        fillPath(out, mdn, data, request);
         return;
     }
     const auto [lo, hi] = std::minmax_element(data.x.begin(), data.x.end());
     out.gridX = linspace(*lo, *hi, request.gridPoints);
     if (mse) {
-        out.mseCurve = mse->predict(out.gridX);
-        out.mseFaults = mse->faults().size();
+        const Eigen::MatrixXd y = mse->predictAt(row(out.gridX));
+        out.mseCurve.assign(y.data(), y.data() + y.cols());
     }
     if (!mdn)
         return;
 
     // The views show the mixture as trained; the temperatures only change how it is sampled.
-    out.mixture = mdn->mixture(out.gridX);
+    out.mixture = mdn->mixtureAt(row(out.gridX));
     out.meanCurve = mixtureMean(out.mixture);
     out.modeCurve = mixtureMode(out.mixture);
     // Components below 1% weight everywhere take no part in the fit; their widths mean nothing.
     const MixtureHealth health = mixtureHealth(out.mixture, 0.01);
     out.minSigma = health.minSigma;
     out.effectiveComponents = health.effectiveComponents;
-    out.gradientNorm = mdn->gradientNorm();
-    out.mdnFaults = mdn->faults().size();
 
-    const auto samples = mdn->sample(out.gridX, request.samplesPerX, request.sampleSeed,
-                                     request.piTemperature, request.sigmaTemperature);
-    out.sampleX.reserve(samples.size());
-    out.sampleY.reserve(samples.size());
-    for (const auto &[x, y] : samples) {
-        out.sampleX.push_back(x);
-        out.sampleY.push_back(y);
+    const int perX = std::max(request.samplesPerX, 0);
+    const Eigen::MatrixXd samples = mdn->sampleAt(row(out.gridX), perX, request.sampleSeed,
+                                                  request.piTemperature, request.sigmaTemperature);
+    out.sampleX.reserve(std::size_t(samples.cols()));
+    out.sampleY.reserve(std::size_t(samples.cols()));
+    for (Eigen::Index c = 0; c < samples.cols(); ++c) {
+        out.sampleX.push_back(out.gridX[std::size_t(c / perX)]);
+        out.sampleY.push_back(samples(0, c));
     }
 
     if (request.densityColumns >= 2 && request.densityRows >= 1) {
@@ -118,7 +133,7 @@ void fillSnapshot(Snapshot &out, const Trainer *mse, const Trainer *mdn, const D
         const double m = std::max(request.densityMargin, 0.0);
         const double x0 = *lo - m * xSpan, x1 = *hi + m * xSpan;
         const std::vector<double> xs = linspace(x0, x1, request.densityColumns);
-        const Mixture wide = mdn->mixture(xs);
+        const Mixture wide = mdn->mixtureAt(row(xs));
         out.density = densityGrid(wide, x0, x1, *yLo - m * ySpan, *yHi + m * ySpan, request.densityRows);
         // The slice's columns: the margins' from the density grid, the data range's from gridX.
         std::vector<std::pair<const Mixture *, Eigen::Index>> columns;

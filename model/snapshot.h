@@ -65,6 +65,8 @@ struct Snapshot {
     bool running = false;
 
     std::vector<LossPoint> losses;  // the epochs since the previous snapshot, in order
+    // The losses replace every one sent before (new models, or another run shown).
+    bool lossesRestart = false;
 
     // Generalisation: the latest losses on the held-out points, and the lowest NLL any model can
     // expect there (the generator's own density; NaN for data from a file or without validation).
@@ -139,6 +141,10 @@ struct SnapshotRequest {
 // statistics over up to 512 of the data's points; no curves, samples or density. Leaves the
 // losses, the validation fields and the history alone.
 void fillSnapshot(Snapshot &out, const Trainer *mse, const Trainer *mdn, const Dataset &data,
+                  const SnapshotRequest &request);
+// The same from frozen models (the gradient norm and the fault counts, which only a trainer
+// knows, are left alone).
+void fillSnapshot(Snapshot &out, const Predictor *mse, const Predictor *mdn, const Dataset &data,
                   const SnapshotRequest &request);
 
 // The evenly spaced x values of a grid of `n` points over [lo, hi] (n >= 2).

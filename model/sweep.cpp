@@ -216,6 +216,55 @@ std::string sweepCsv(const std::string &parameter, const std::vector<SweepRow> &
 const int kAutoMixtures[5] = {1, 2, 3, 5, 10};
 const int kAutoHidden[2] = {12, 24};
 
+bool applyChange(const Settings &base, const RunChange &change, TrainConfig &out, std::string &why)
+{
+    Settings s = base;
+    for (const auto &[name, value] : change) {
+        const SettingSpec *setting = name == "mse-hidden" ? nullptr : sweptSpec(name);
+        if (!setting) {
+            why = "'" + name + "' is not a setting a comparison can change";
+            return false;
+        }
+        std::string reason;
+        if (!setting->set(s, value, reason)) {
+            why = name + ": " + reason;
+            return false;
+        }
+    }
+    out = s.modelConfig(ModelKind::Mdn);
+    return true;
+}
+
+RunChange changeBetween(const TrainConfig &reference, const TrainConfig &run)
+{
+    RunChange change;
+    if (run.mixtures != reference.mixtures)
+        change.emplace_back("mixtures", std::to_string(run.mixtures));
+    if (run.hidden != reference.hidden && run.hidden.size() == 1)
+        change.emplace_back("hidden", std::to_string(run.hidden.front()));
+    if (run.optimizer.kind != reference.optimizer.kind)
+        change.emplace_back("optimizer", optimizerName(run.optimizer.kind));
+    if (run.optimizer.learningRate != reference.optimizer.learningRate) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.17g", run.optimizer.learningRate);
+        change.emplace_back("lr", text);
+    }
+    if (run.batch != reference.batch)
+        change.emplace_back("batch", std::to_string(run.batch));
+    if (run.seed != reference.seed)
+        change.emplace_back("seed", std::to_string(run.seed));
+    return change;
+}
+
+std::vector<RunChange> autoChanges()
+{
+    std::vector<RunChange> out;
+    for (const int h : kAutoHidden)
+        for (const int k : kAutoMixtures)
+            out.push_back({{"mixtures", std::to_string(k)}, {"hidden", std::to_string(h)}});
+    return out;
+}
+
 std::vector<TrainConfig> autoCandidates(const Settings &base)
 {
     std::vector<TrainConfig> out;

@@ -77,9 +77,22 @@ std::optional<std::size_t> bestRow(const std::vector<SweepRow> &rows, bool byBes
 // The table as CSV: a header, then one line per row.
 std::string sweepCsv(const std::string &parameter, const std::vector<SweepRow> &rows);
 
+// A run of a comparison in the window, as what it changes of the settings: command-line names of
+// sweepableParameters() (not mse-hidden) and values, set in order, so that the run follows the
+// settings when they change ("K = 3" stays K = 3 at a new learning rate).
+using RunChange = std::vector<std::pair<std::string, std::string>>;
+// The MDN of `base` with `change` applied; false with `why` (one line) for a name or a value the
+// settings refuse.
+bool applyChange(const Settings &base, const RunChange &change, TrainConfig &out, std::string &why);
+// What turns `reference` into `run` (mixtures, hidden, optimizer, lr, batch, seed; one hidden
+// layer, as the settings have), for a run that is rebuilt later from other settings.
+RunChange changeBetween(const TrainConfig &reference, const TrainConfig &run);
+
 // --auto: the MDN sizes tried, mixtures x hidden units, every other setting as in `base`.
 extern const int kAutoMixtures[5];
 extern const int kAutoHidden[2];
 std::vector<TrainConfig> autoCandidates(const Settings &base);
+// The same as changes of the settings.
+std::vector<RunChange> autoChanges();
 
 } // namespace mdn

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <sstream>
 #include <stdexcept>
 
 namespace mdn {
@@ -18,6 +19,41 @@ TrainConfig defaultConfig(ModelKind kind)
         c.mixtures = 0;
     }
     return c;
+}
+
+std::string describeDifferences(const TrainConfig &reference, const TrainConfig &run)
+{
+    if (run.kind != reference.kind)
+        return run.kind == ModelKind::Mse ? "MSE net" : "MDN";
+    const auto number = [](double v) {
+        std::ostringstream o;
+        o << v; // shortest of %g: 0.003, 1e-05
+        return o.str();
+    };
+    std::vector<std::string> parts;
+    if (run.kind == ModelKind::Mdn && run.mixtures != reference.mixtures)
+        parts.push_back("K = " + std::to_string(run.mixtures));
+    if (run.hidden != reference.hidden) {
+        std::string h;
+        for (std::size_t i = 0; i < run.hidden.size(); ++i)
+            h += (i ? "\u00d7" : "") + std::to_string(run.hidden[i]);
+        parts.push_back("H = " + (h.empty() ? std::string("none") : h));
+    }
+    if (run.optimizer.kind != reference.optimizer.kind) {
+        static const char *const names[] = {"Adam", "RMSProp", "SGD"};
+        const int k = int(run.optimizer.kind);
+        parts.push_back(k >= 0 && k < 3 ? names[k] : optimizerName(run.optimizer.kind));
+    }
+    if (run.optimizer.learningRate != reference.optimizer.learningRate)
+        parts.push_back("lr = " + number(run.optimizer.learningRate));
+    if (run.batch != reference.batch)
+        parts.push_back(run.batch == 0 ? std::string("full batch") : "batch " + std::to_string(run.batch));
+    if (run.seed != reference.seed)
+        parts.push_back("seed " + std::to_string(run.seed));
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i)
+        out += (i ? ", " : "") + parts[i];
+    return out;
 }
 
 Trainer::Trainer(const Dataset &train, const TrainConfig &config)

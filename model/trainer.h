@@ -42,6 +42,11 @@ struct TrainConfig {
 // The defaults of each model, chosen by measurement on the inverse sinusoid (see README).
 TrainConfig defaultConfig(ModelKind kind);
 
+// What `run` changes of `reference`, in the settings a person sets, for a title: "K = 3",
+// "H = 12×12", "RMSProp", "lr = 0.003", "batch 64" / "full batch", "seed 2", joined by ", ";
+// "MSE net" for a run of the other kind; empty when they differ in none of those.
+std::string describeDifferences(const TrainConfig &reference, const TrainConfig &run);
+
 // One recovered (or final) numerical fault.
 struct FaultEvent {
     long epoch = 0;

@@ -5,6 +5,8 @@
 #include "losshistory.h"
 #include "rng.h"
 #include "session.h"
+#include "settings.h"
+#include "sweep.h"
 
 #include <QtTest/QTest>
 
@@ -61,6 +63,11 @@ private slots:
     void theLastEpochIsScored();
     void runsInOneSessionShareTheSplit();
     void aReproducibleScheduleScoresTheSameEpochs();
+    void anAddedRunCatchesUpOnTheSameSplit();
+    void removingARunKeepsTheShownOne();
+    void runLossesAreTheHistorys();
+    void theViewsShowTheBestWeightsWhenAsked();
+    void runChangesRoundTrip();
 };
 
 void TestSession::splitsAndScoresTheFloor()
@@ -411,8 +418,25 @@ void TestSession::theLastEpochIsScored()
         for (std::size_t r = 0; r < s.runCount(); ++r)
             QCOMPARE(s.history(r).validation.back().epoch, s.epoch());
     }
+    // The best weights are part of the state: a restored session has them.
     Session copy(inverseData(500), withGenerator(500), bothModels());
     copy.restore(s.state());
+    QCOMPARE(copy.bestEpoch(1), s.bestEpoch(1));
+    QCOMPARE(copy.bestValidation(1), s.bestValidation(1));
+    const Eigen::MatrixXd X = Eigen::RowVectorXd::LinSpaced(20, -1.0, 11.0);
+    QVERIFY(copy.bestPredictor(1).predictAt(X) == s.bestPredictor(1).predictAt(X));
+    // Best weights that cannot be the run's are refused, and nothing changes.
+    Session::State bad = s.state();
+    bad.best[1].parameters.resize(3);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, copy.restore(bad));
+    bad = s.state();
+    bad.best[1].epoch = s.epoch() + 1;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, copy.restore(bad));
+    QCOMPARE(copy.bestEpoch(1), s.bestEpoch(1));
+    // A state saved without them (older files): none until scored again.
+    Session::State without = s.state();
+    without.best.clear();
+    copy.restore(without);
     QCOMPARE(copy.bestEpoch(1), -1L);
     QVERIFY(std::isnan(copy.bestValidation(1)));
     QVERIFY_THROWS_EXCEPTION(std::logic_error, copy.bestPredictor(1));
@@ -482,6 +506,148 @@ void TestSession::aReproducibleScheduleScoresTheSameEpochs()
         QCOMPARE(alone.bestEpoch(0), together.bestEpoch(1));
         QCOMPARE(alone.bestValidation(0), together.bestValidation(1));
     }
+}
+
+// A run added to a trained session starts at epoch 0 and is brought up to the others first; it
+// trains on the same split as the session's own runs: its weights are those of the same config
+// trained alone.
+void TestSession::anAddedRunCatchesUpOnTheSameSplit()
+{
+    SessionOptions options = withGenerator(300);
+    options.reproducibleSchedule = true;
+    Session s(inverseData(300), options, bothModels());
+    s.train(20);
+    TrainConfig extra = defaultConfig(ModelKind::Mdn);
+    extra.mixtures = 3;
+    extra.seed = 7;
+    const std::size_t added = s.addRun(extra);
+    QCOMPARE(added, std::size_t(2));
+    QCOMPARE(s.epoch(), 0L); // the session's epoch is its slowest run's
+    s.train(12);
+    QCOMPARE(s.trainer(added).epoch(), 12L);
+    QCOMPARE(s.trainer(1).epoch(), 20L); // not trained while the new run caught up
+    s.train(10); // to epoch 22: every run
+    for (std::size_t r = 0; r < s.runCount(); ++r)
+        QCOMPARE(s.trainer(r).epoch(), 22L);
+    Session alone(inverseData(300), options, {extra});
+    alone.train(22);
+    QVERIFY(alone.trainer(0).parameters() == s.trainer(added).parameters());
+    QVERIFY_THROWS_EXCEPTION(std::out_of_range, s.removeRun(3));
+}
+
+void TestSession::removingARunKeepsTheShownOne()
+{
+    std::vector<TrainConfig> runs = bothModels();
+    for (int k : {2, 3}) {
+        TrainConfig c = defaultConfig(ModelKind::Mdn);
+        c.mixtures = k;
+        runs.push_back(c);
+    }
+    Session s(inverseData(200), withGenerator(200), runs);
+    s.showRun(3);
+    const Eigen::VectorXf shown = s.trainer(3).parameters();
+    s.removeRun(2);
+    QCOMPARE(s.runCount(), std::size_t(3));
+    QCOMPARE(s.shownRun(ModelKind::Mdn).value(), std::size_t(2)); // moved up with its run
+    QVERIFY(s.trainer(2).parameters() == shown);
+    s.removeRun(2); // the shown run itself: back to the first MDN
+    QCOMPARE(s.shownRun(ModelKind::Mdn).value(), std::size_t(1));
+    s.removeRun(0);
+    QVERIFY(!s.shownRun(ModelKind::Mse));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, s.removeRun(0)); // the last run stays
+}
+
+// A run's losses as the comparison views get them: every kept epoch's training loss, the
+// held-out ones where scored, in pieces that join up exactly.
+void TestSession::runLossesAreTheHistorys()
+{
+    Session s(inverseData(300), withGenerator(300), bothModels());
+    s.train(40);
+    std::vector<RunLossPoint> all = s.runLossPoints(1, -1);
+    s.train(25);
+    const std::vector<RunLossPoint> more = s.runLossPoints(1, all.back().epoch);
+    QCOMPARE(more.front().epoch, 41L);
+    all.insert(all.end(), more.begin(), more.end());
+    QCOMPARE(long(all.size()), 66L); // epoch 0 (held-out only) to 65
+    std::size_t scored = 0;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        QCOMPARE(all[i].epoch, long(i));
+        if (i > 0)
+            QCOMPARE(all[i].train, s.history(1).loss(long(i)));
+        scored += std::isnan(all[i].validation) ? 0 : 1;
+    }
+    QVERIFY(std::isnan(all[0].train));
+    QCOMPARE(scored, s.history(1).validation.size());
+    QCOMPARE(all.back().validation, s.history(1).validation.back().value);
+    QVERIFY(s.runLossPoints(1, 65).empty());
+}
+
+// preferBest: the shown MDN is drawn with its best weights (the predictor of the best epoch, the
+// best held-out loss); the run views label each run by what differs from the settings' own.
+void TestSession::theViewsShowTheBestWeightsWhenAsked()
+{
+    std::vector<TrainConfig> runs = bothModels();
+    runs[1].optimizer.learningRate = 0.03; // overfits 250 points: the best epoch is not the last
+    TrainConfig other = runs[1];
+    other.mixtures = 3;
+    other.hidden = {12};
+    runs.push_back(other);
+    SessionOptions options = withGenerator(250);
+    options.reproducibleSchedule = true;
+    Session s(inverseData(250), options, runs);
+    s.train(1200);
+    QVERIFY(s.bestEpoch(1) < s.epoch());
+    SnapshotRequest latest;
+    latest.densityRows = 0;
+    latest.runViews = true;
+    SnapshotRequest best = latest;
+    best.preferBest = true;
+    const Snapshot a = s.snapshot(latest), b = s.snapshot(best);
+    QVERIFY(!a.showingBest && b.showingBest);
+    QCOMPARE(a.mdnPredictor->epoch, s.epoch());
+    QCOMPARE(b.mdnPredictor->epoch, s.bestEpoch(1));
+    QCOMPARE(b.validationNll, s.bestValidation(1));
+    QVERIFY(a.meanCurve != b.meanCurve);
+    QCOMPARE(b.mdnLoss, a.mdnLoss); // the training loss stays the last epoch's
+    QCOMPARE(b.runs.size(), std::size_t(2)); // the MDN runs only
+    QCOMPARE(b.runs[0].label, std::string());
+    QCOMPARE(b.runs[1].label, std::string("K = 3, H = 12"));
+    QVERIFY(b.runs[0].shown && !b.runs[1].shown);
+    QVERIFY(b.runs[0].best && !a.runs[0].best);
+    QCOMPARE(b.runs[1].bestEpoch, s.bestEpoch(2));
+    QCOMPARE(b.runs[1].trainLoss, s.trainer(2).lastLoss());
+    QCOMPARE(b.runs[1].sampleX.size(), std::size_t(100 * 10));
+    s.showRun(2);
+    const Snapshot c = s.snapshot(best);
+    QVERIFY(!c.runs[0].shown && c.runs[1].shown);
+    QCOMPARE(c.validationNll, s.bestValidation(2));
+}
+
+// A comparison's run is a change of the settings: applied, then read back from the configs, it
+// is the same run.
+void TestSession::runChangesRoundTrip()
+{
+    Settings settings;
+    const RunChange change = {{"mixtures", "3"}, {"hidden", "12"}, {"optimizer", "rmsprop"},
+                              {"lr", "0.003"},   {"batch", "64"},  {"seed", "9"}};
+    TrainConfig config;
+    std::string why;
+    QVERIFY(applyChange(settings, change, config, why));
+    QCOMPARE(config.mixtures, 3);
+    QCOMPARE(config.hidden, std::vector<int>{12});
+    QCOMPARE(config.optimizer.kind, OptimizerKind::RMSProp);
+    QCOMPARE(config.seed, std::uint64_t(9));
+    const TrainConfig reference = settings.modelConfig(ModelKind::Mdn);
+    QCOMPARE(describeDifferences(reference, config),
+             std::string("K = 3, H = 12, RMSProp, lr = 0.003, batch 64, seed 9"));
+    TrainConfig again;
+    QVERIFY(applyChange(settings, changeBetween(reference, config), again, why));
+    QVERIFY(describeDifferences(config, again).empty());
+    QCOMPARE(again.optimizer.beta2, config.optimizer.beta2);
+    QVERIFY(!applyChange(settings, {{"mixtures", "0"}}, config, why));
+    QVERIFY2(why.find("mixtures") == 0, why.c_str());
+    QVERIFY(!applyChange(settings, {{"mse-hidden", "5"}}, config, why));
+    QVERIFY(describeDifferences(reference, reference).empty());
 }
 
 QTEST_APPLESS_MAIN(TestSession)

@@ -361,6 +361,18 @@ void TestSessionFile::severalRunsAndDimensionsComeBackExactly()
     }
     const std::unique_ptr<Session> again = makeSession(*file, &error);
     QVERIFY2(again, qPrintable(error));
+    // Each run's best weights come back: the same epoch, loss and answers.
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        QVERIFY(s.bestEpoch(i) >= 0);
+        QCOMPARE(again->bestEpoch(i), s.bestEpoch(i));
+        QCOMPARE(again->bestValidation(i), s.bestValidation(i));
+        const Dataset &v = s.validationData();
+        Eigen::MatrixXd X(v.inputDims, Eigen::Index(v.size()));
+        for (std::size_t j = 0; j < v.size(); ++j)
+            for (int c = 0; c < v.inputDims; ++c)
+                X(c, Eigen::Index(j)) = v.input(j, c);
+        QVERIFY(again->bestPredictor(i).predictAt(X) == s.bestPredictor(i).predictAt(X));
+    }
     // And a file written from the reopened session is the same file.
     const QString second = m_dir.filePath("wide2.mdnsession");
     QVERIFY2(writeSessionFile(second, *again, file->settings, file->view, &error), qPrintable(error));
@@ -507,6 +519,10 @@ void TestSessionFile::badFilesAreRefused_data()
         "run 1 was trained on other data or another split", true);
     row("history at another epoch than its run", edit("runs.1.state.epoch", 4),
         "run 2's loss history ends at epoch 5 but the run is at epoch 4", true);
+    row("best weights after the last epoch", edit("runs.1.best.epoch", 6),
+        "run 2's best weights are of epoch 6, after its last epoch 5", true);
+    row("best weights' loss not finite", edit("runs.1.best.validation", "nan"),
+        "runs[1].best.validation: expected a finite number", false);
 }
 
 void TestSessionFile::badFilesAreRefused()
