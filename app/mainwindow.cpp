@@ -4,6 +4,7 @@
 
 #include "cachedchartview.h"
 #include "chartexport.h"
+#include "compareviews.h"
 #include "csv.h"
 #include "datachart.h"
 #include "armviews.h"
@@ -125,6 +126,9 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent, const LaunchSet
     planes->addWidget(m_joint);
     m_planesTab = m_tabs->addTab(planes, tr("&Arm"));
     m_tabs->setTabVisible(m_planesTab, false); // until the data have two inputs and two targets
+    m_compare = new CompareView;
+    m_compareTab = m_tabs->addTab(m_compare, tr("&Compare"));
+    connect(m_compare, &CompareView::runClicked, this, &MainWindow::showRun);
     connect(m_workspace, &WorkspaceView::targetChanged, this, &MainWindow::onTargetChanged);
     auto *central = new QWidget;
     auto *centralLayout = new QVBoxLayout(central);
@@ -188,6 +192,7 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent, const LaunchSet
     connect(m_dock, &SettingsDock::pauseRequested, this, &MainWindow::pause);
     connect(m_dock, &SettingsDock::stepRequested, this, &MainWindow::step);
     connect(m_dock, &SettingsDock::resetRequested, this, &MainWindow::resetModels);
+    connect(m_dock, &SettingsDock::autoRequested, this, &MainWindow::autoChoose);
 
     regenerateWith(m_settings);
     resize(1280, 800);
@@ -245,6 +250,7 @@ void MainWindow::createActions()
     training->addAction(tr("Re&generate Data"), this, &MainWindow::regenerate);
 
     createPresetsMenu();
+    createCompareMenu();
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_dock->toggleViewAction());
@@ -353,6 +359,9 @@ void MainWindow::createWorker()
             showStatus(text, 10000);
     });
     connect(m_worker, &TrainingWorker::undoAvailable, this, &MainWindow::onUndoAvailable);
+    connect(m_worker, &TrainingWorker::autoChosen, this, [this] {
+        m_tabs->setCurrentIndex(m_compareTab); // the choice, beside what it was chosen from
+    });
     connect(m_worker, &TrainingWorker::sessionEncoded, this, &MainWindow::writeEncodedSession);
     connect(m_worker, &TrainingWorker::fault, this, [this](const QString &text) {
         m_faultEvents.append(text);
@@ -559,6 +568,7 @@ void MainWindow::showDataset()
     m_charts.setDataset(m_data, m_settings.fromFile ? std::nullopt : std::optional(m_settings.generator),
                         m_settings.noise);
     m_health->clear();
+    m_compare->setData(m_data);
     showPlanes();
     updateDrawAvailability();
 }
@@ -633,10 +643,25 @@ void MainWindow::queueSnapshot(const mdn::Snapshot &s)
     // lag ever further behind training. So only the newest is drawn, once the one being drawn
     // is done, with the losses of any skipped ones carried over.
     if (m_pending) {
-        std::vector<mdn::LossPoint> losses = std::move(m_pending->losses);
-        losses.insert(losses.end(), s.losses.begin(), s.losses.end());
-        *m_pending = s;
-        m_pending->losses = std::move(losses);
+        mdn::Snapshot merged = s;
+        if (!s.lossesRestart) {
+            merged.losses = std::move(m_pending->losses);
+            merged.losses.insert(merged.losses.end(), s.losses.begin(), s.losses.end());
+            merged.lossesRestart = m_pending->lossesRestart;
+        }
+        // Each run's losses likewise (by index: a run whose index changed restarts its curve).
+        for (mdn::RunView &run : merged.runs) {
+            if (run.lossesRestart)
+                continue;
+            for (mdn::RunView &before : m_pending->runs)
+                if (before.run == run.run) {
+                    before.losses.insert(before.losses.end(), run.losses.begin(), run.losses.end());
+                    run.losses = std::move(before.losses);
+                    run.lossesRestart = before.lossesRestart;
+                    break;
+                }
+        }
+        *m_pending = std::move(merged);
         return;
     }
     m_pending = s;
@@ -662,6 +687,8 @@ void MainWindow::showSnapshotStage(int stage, quint64 generation)
     if (generation != m_showGeneration || !m_showing)
         return; // the charts were cleared meanwhile
     const mdn::Snapshot &s = *m_showing;
+    if (stage == 0 && s.lossesRestart)
+        m_lossChart->clear(); // another run shown, or new models: its whole history follows
     // Untrained models are not a result: until the first epoch the charts show the data and
     // what to do, not samples and curves of random weights.
     const bool untrained = s.epoch == 0;
@@ -708,6 +735,12 @@ void MainWindow::showSnapshotStage(int stage, quint64 generation)
         });
         return;
     }
+    // The comparison last: its losses accumulate whichever tab is in front (cheap), and it
+    // paints only when shown.
+    m_compare->showSnapshot(s);
+    for (const mdn::RunView &run : s.runs)
+        if (run.shown)
+            m_shownRun = run.run;
     m_lastEpoch = s.epoch; // epoch() and snapshotShown speak of the same, wholly drawn snapshot
     m_lastShownRunning = s.running;
     m_showing.reset();

@@ -12,8 +12,10 @@
 #include "rng.h"
 #include "settings.h"
 #include "snapshot.h"
+#include "sweep.h"
 #include "trainingrecorder.h"
 
+#include <QList>
 #include <QMainWindow>
 #include <QPointer>
 #include <QThread>
@@ -32,6 +34,7 @@ class QUndoStack;
 
 namespace mdnviz {
 
+class CompareView;
 class DataChart;
 class ElidedLabel;
 class JointView;
@@ -73,6 +76,20 @@ public:
     JointView *jointView() const { return m_joint; }
     int planesTab() const { return m_planesTab; }
     SettingsDock *settingsDock() const { return m_dock; }
+    // Compare: several MDN runs side by side on the same data and split (small multiples of the
+    // fits, a loss curve per run, a table); a click on a run shows it in the other tabs.
+    CompareView *compareView() const { return m_compare; }
+    int compareTab() const { return m_compareTab; }
+    // Compare ▸ Add Run… / Sweep… / Auto, without their dialogs: runs that change the given
+    // settings (see TrainingWorker::addRuns), the automatic choice, one run shown (its index in
+    // the session), the added runs dropped.
+    void addRuns(const std::vector<mdn::RunChange> &changes);
+    void autoChoose();
+    void showRun(std::size_t run);
+    void clearComparison();
+    // Which weights the views draw (TrainingWorker::Weights: 0 latest, 1 best, 2 best once
+    // training stops, the default).
+    void setWeightsShown(int weights);
     bool isLoading() const { return m_loadJob != nullptr || m_sessionJob != nullptr; }
     bool isWorkerThreadRunning() const { return m_thread.isRunning(); }
 
@@ -184,6 +201,10 @@ private:
     void applyPresetToWindow(const mdn::Preset &preset);
     void savePresetDialog();
     void createWorker();
+    void createCompareMenu();
+    void addRunDialog();
+    void sweepDialog();
+    void removeShownRun();
     void setDataset(mdn::Dataset data, const Settings &settings);
     void showDataset();
     void regenerateWith(const Settings &settings);
@@ -241,6 +262,10 @@ private:
     WorkspaceView *m_workspace = nullptr;
     JointView *m_joint = nullptr;
     int m_planesTab = -1;
+    CompareView *m_compare = nullptr;
+    int m_compareTab = -1;
+    std::size_t m_shownRun = 0; // the MDN run the views show, as the last snapshot said
+    QList<QAction *> m_weightsActions;
     ChartSet m_charts;
     std::optional<mdn::Snapshot> m_pending; // arrived, not drawn yet
     std::optional<mdn::Snapshot> m_showing; // being drawn, stage by stage

@@ -8,6 +8,7 @@
 #include "session.h"
 #include "settings.h"
 #include "snapshot.h"
+#include "sweep.h"
 #include "trainer.h"
 
 #include <QByteArray>
@@ -54,6 +55,29 @@ public:
     // Call it on the worker's thread (in a lambda: the session is moved in).
     void adopt(const mdnviz::Settings &settings, std::unique_ptr<mdn::Session> session);
 
+    // Which weights the views draw a run with: its latest, its best held-out (early stopping),
+    // or the best once training stops (the latest while it runs).
+    enum class Weights { Latest, Best, BestWhenStopped };
+
+    // Comparisons, called on the worker's thread (the window queues lambdas). Runs more, each the
+    // MDN of the settings with a change (sweep.h): they train with the others on the same data
+    // and split, starting from epoch 0 (the session brings them up to the others first), and
+    // they are rebuilt with the models on every reset or change of settings. A change that gives
+    // a run the session has already is skipped. At most kMaxRuns MDN runs.
+    static constexpr std::size_t kMaxRuns = 24;
+    void addRuns(const std::vector<mdn::RunChange> &changes);
+    // Drops a run added by addRuns (by its index in the session); the settings' own stay.
+    void removeRun(std::size_t run);
+    void clearComparison();
+    // The run the views show (its index in the session). Its whole loss history goes out with
+    // the next progress (the loss chart is cleared for it).
+    void showRun(std::size_t run);
+    void setWeights(Weights weights);
+    // The automatic choice: the MDN sizes of --auto added as runs (mdn::autoChanges), trained to
+    // the epoch limit (3,000 epochs without one); then the run of the lowest best held-out NLL is
+    // the one shown, with its best weights, and a message says which and why.
+    void startAuto();
+
 public slots:
     // New data and settings: the models are rebuilt from scratch (epoch 0). Trained models are
     // kept, with their data and settings, until the next configure or reset: undo() brings them
@@ -76,6 +100,8 @@ public slots:
 
 signals:
     void progress(const mdn::Snapshot &snapshot);
+    // The automatic choice is made: `run` (its index in the session) is shown.
+    void autoChosen(std::size_t run);
     void runningChanged(bool running);
     // The session file's bytes asked for by a queued call of encodeSession's (empty with a
     // reason in `error`), for the window to write to `path`.
@@ -95,7 +121,15 @@ private:
         std::unique_ptr<mdn::Session> session;
         std::size_t faultsReported = 0;
         long shownEpoch = 0;
+        std::vector<mdn::RunChange> compare;
+        std::vector<std::size_t> compareRuns;
     };
+    // Builds the comparison's runs into the new session; drops (with a message) those the
+    // settings now refuse.
+    void buildComparison();
+    bool addRun(const mdn::RunChange &change);
+    void finishAuto();
+    bool preferBest() const;
     void swapRun(Run &run);
 
     void runSlice();
@@ -115,6 +149,15 @@ private:
     bool m_sliceQueued = false;
     std::atomic<bool> m_interrupt{false};
     std::size_t m_faultsReported = 0;
+    // The comparison: each added run's change, and its index in the session.
+    std::vector<mdn::RunChange> m_compare;
+    std::vector<std::size_t> m_compareRuns;
+    // Per run of the session: the last epoch whose losses went out (-1: none yet, the next
+    // progress sends the whole history with lossesRestart).
+    std::vector<long> m_runSent;
+    Weights m_weights = Weights::BestWhenStopped;
+    bool m_autoPending = false; // training for the automatic choice
+    long m_autoTarget = 0;
     QElapsedTimer m_sinceProgress;
     QElapsedTimer m_rateClock;
     long m_rateEpochs = 0;

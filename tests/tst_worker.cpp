@@ -11,6 +11,8 @@
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
+
+#include <map>
 #include <QThread>
 #include <QtTest/QTest>
 
@@ -36,6 +38,7 @@ signals:
     void progress(const mdn::Snapshot &snapshot);
     void runningChanged(bool running);
     void undoAvailable(bool available, long epoch);
+    void autoChosen(std::size_t run);
 };
 
 // A worker in a running thread, joined on destruction.
@@ -96,6 +99,8 @@ private slots:
     void validationCurveStartsAtEpochZero_data();
     void validationCurveStartsAtEpochZero();
     void undoBringsBackTheTrainedModels();
+    void comparedRunsTrainTogether();
+    void autoShowsTheBestHeldOutRun();
 };
 
 void TestWorker::progressArrivesAndLossesFall()
@@ -361,6 +366,95 @@ void TestWorker::windowAndCommandLineTrainTheSameModels()
         QVERIFY(window->history(r) == headless.history(r));
     }
     QCOMPARE(f.last().mdnLoss, headless.trainer(1).lastLoss());
+}
+
+// Runs added to a session: the same data and split, trained with the others to the limit; each
+// run's curve arrives once per epoch across the snapshots; a run shown in the views sends its
+// whole history again; a run like one there already is not added twice.
+void TestWorker::comparedRunsTrainTogether()
+{
+    Settings s;
+    s.epochLimit = 60;
+    Fixture f(s, inverseData(400));
+    QTRY_COMPARE(f.progress.count(), 1);
+    QMetaObject::invokeMethod(f.worker, [w = f.worker] {
+        w->addRuns({{{"mixtures", "3"}}, {{"hidden", "12"}, {"seed", "4"}}, {{"mixtures", "3"}}, {{"mixtures", "10"}}});
+    });
+    QTRY_COMPARE(f.progress.count(), 2);
+    const mdn::Snapshot added = f.last();
+    QCOMPARE(added.runs.size(), std::size_t(3)); // the settings' own, K = 3, H = 12 (the rest are there)
+    QCOMPARE(added.runs[0].label, std::string());
+    QCOMPARE(added.runs[1].label, std::string("K = 3"));
+    QCOMPARE(added.runs[2].label, std::string("H = 12, seed 4"));
+    f.invoke(&TrainingWorker::start);
+    QTRY_VERIFY_WITH_TIMEOUT(f.running.count() == 2 && !f.isRunning(), 60000);
+    QTRY_COMPARE(f.last().epoch, 60L);
+    std::map<std::size_t, std::vector<long>> epochs; // per run, every epoch received
+    for (const QList<QVariant> &args : f.progress)
+        for (const mdn::RunView &v : args.at(0).value<mdn::Snapshot>().runs) {
+            if (v.lossesRestart)
+                epochs[v.run].clear();
+            for (const mdn::RunLossPoint &p : v.losses)
+                epochs[v.run].push_back(p.epoch);
+        }
+    QCOMPARE(epochs.size(), std::size_t(3));
+    for (const auto &[run, got] : epochs) {
+        QCOMPARE(long(got.size()), 61L);
+        for (std::size_t e = 0; e < got.size(); ++e)
+            QCOMPARE(got[e], long(e));
+    }
+    const mdn::Snapshot trained = f.last();
+    for (const mdn::RunView &v : trained.runs) {
+        QCOMPARE(v.epoch, 60L);
+        QVERIFY(std::isfinite(v.validation) && v.bestEpoch >= 0);
+        QVERIFY(!v.sampleX.empty());
+    }
+    const int before = f.progress.count();
+    QMetaObject::invokeMethod(f.worker, [w = f.worker, run = trained.runs[2].run] { w->showRun(run); });
+    QTRY_VERIFY(f.progress.count() > before);
+    const mdn::Snapshot shown = f.last();
+    QVERIFY(shown.runs[2].shown && !shown.runs[0].shown);
+    QVERIFY(shown.lossesRestart);
+    QCOMPARE(shown.losses.front().epoch, 0L);
+    QCOMPARE(shown.losses.back().epoch, 60L);
+    // Stopped: the views show its best weights.
+    QVERIFY(shown.showingBest);
+    QCOMPARE(shown.validationNll, shown.runs[2].bestValidation);
+    QCOMPARE(shown.mdnPredictor->epoch, shown.runs[2].bestEpoch);
+    // A reset keeps the comparison, with new models.
+    f.invoke(&TrainingWorker::reset);
+    QTRY_VERIFY(f.last().epoch == 0 && f.last().runs.size() == 3);
+    QCOMPARE(f.last().runs[1].label, std::string("K = 3"));
+    QMetaObject::invokeMethod(f.worker, [w = f.worker] { w->clearComparison(); });
+    QTRY_COMPARE(f.last().runs.size(), std::size_t(1));
+}
+
+// Auto: the MDN sizes trained side by side, then the run of the lowest best held-out NLL shown.
+void TestWorker::autoShowsTheBestHeldOutRun()
+{
+    Settings s;
+    s.epochLimit = 40;
+    Fixture f(s, inverseData(300));
+    QSignalSpy chosen(&f.relay, &Relay::autoChosen);
+    QObject::connect(f.worker, &TrainingWorker::autoChosen, &f.relay, &Relay::autoChosen, Qt::QueuedConnection);
+    QTRY_COMPARE(f.progress.count(), 1);
+    QMetaObject::invokeMethod(f.worker, [w = f.worker] { w->startAuto(); });
+    QTRY_COMPARE_WITH_TIMEOUT(chosen.count(), 1, 120000);
+    QTRY_VERIFY(!f.isRunning() && f.last().runs.size() == 10 && f.last().epoch == 40);
+    const mdn::Snapshot last = f.last();
+    const std::size_t run = chosen.first().at(0).value<std::size_t>();
+    double lowest = std::numeric_limits<double>::infinity();
+    for (const mdn::RunView &v : last.runs)
+        lowest = std::min(lowest, v.bestValidation);
+    bool found = false;
+    for (const mdn::RunView &v : last.runs)
+        if (v.run == run) {
+            found = true;
+            QVERIFY(v.shown);
+            QCOMPARE(v.bestValidation, lowest);
+            QCOMPARE(last.validationNll, lowest);
+        }
+    QVERIFY(found);
 }
 
 QTEST_GUILESS_MAIN(TestWorker)

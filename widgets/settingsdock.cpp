@@ -185,10 +185,15 @@ SettingsDock::SettingsDock(QWidget *parent) : QDockWidget(tr("Settings"), parent
                         tr("Train one epoch, then pause"), style());
     m_reset = makeButton("reset", tr("R&eset"), QStyle::SP_DialogResetButton,
                          tr("Start both models again from fresh random weights"), style());
+    m_auto = makeButton("auto", tr("A&uto"), QStyle::SP_FileDialogContentsView,
+                        tr("Let the held-out data choose: train ten MDN sizes (K ∈ {1, 2, 3, 5, 10} × "
+                           "H ∈ {12, 24}) side by side and show the best (Compare tab)"),
+                        style());
     runGrid->addWidget(m_train, 0, 0);
     runGrid->addWidget(m_pause, 0, 1);
     runGrid->addWidget(m_step, 1, 0);
     runGrid->addWidget(m_reset, 1, 1);
+    runGrid->addWidget(m_auto, 2, 0, 1, 2);
     layout->addWidget(runBox);
 
     QFormLayout *form = nullptr;
@@ -381,6 +386,7 @@ SettingsDock::SettingsDock(QWidget *parent) : QDockWidget(tr("Settings"), parent
     connect(m_pause, &QPushButton::clicked, this, &SettingsDock::pauseRequested);
     connect(m_step, &QPushButton::clicked, this, &SettingsDock::stepRequested);
     connect(m_reset, &QPushButton::clicked, this, &SettingsDock::resetRequested);
+    connect(m_auto, &QPushButton::clicked, this, &SettingsDock::autoRequested);
 }
 
 bool SettingsDock::eventFilter(QObject *watched, QEvent *event)

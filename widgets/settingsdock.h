@@ -53,6 +53,7 @@ signals:
     void pauseRequested();
     void stepRequested();
     void resetRequested();
+    void autoRequested(); // let the held-out data choose the MDN's size
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -97,6 +98,7 @@ private:
     QPushButton *m_pause = nullptr;
     QPushButton *m_step = nullptr;
     QPushButton *m_reset = nullptr;
+    QPushButton *m_auto = nullptr;
 
     mdn::Generator m_generator = mdn::Generator::InverseSinusoid; // kept while a file is shown
     QString m_filePath;      // the file behind "From file…", kept while a generator is shown
