@@ -14,8 +14,12 @@
 // as a person exploring the arm does: every move asks both models about the new target and
 // repaints the workspace and the joint plane.
 //
+// With --runs N, the window compares N MDN runs (the settings' own and N - 1 more, of other
+// model seeds) and shows its Compare tab; with --switch-tabs too, the tabs switched are the
+// fits' and the comparison's.
+//
 // Usage: ui_latency [--seconds S] [--points N] [--dataset NAME] [--breakdown] [--switch-tabs]
-//                   [--drag-target]
+//                   [--drag-target] [--runs N]
 
 #include "armviews.h"
 #include "datachart.h"
@@ -26,6 +30,7 @@
 #include "settings.h"
 #include "slicechart.h"
 #include "snapshot.h"
+#include "sweep.h"
 #include "trainer.h"
 
 #include <QApplication>
@@ -92,6 +97,7 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     double seconds = 5.0;
     int points = 1000;
+    int compareRuns = 1;
     bool breakdown = false, switchTabs = false, dragTarget = false;
     QString dataset;
     const QStringList args = app.arguments();
@@ -110,6 +116,8 @@ int main(int argc, char **argv)
             points = args[i + 1].toInt();
         else if (args[i] == "--dataset")
             dataset = args[i + 1];
+        else if (args[i] == "--runs")
+            compareRuns = std::max(1, args[i + 1].toInt());
     }
 
     mdnviz::MainWindow w(false);
@@ -128,6 +136,12 @@ int main(int argc, char **argv)
         s.noise = mdn::defaultNoise(*g);
     }
     w.applySettings(s);
+    if (compareRuns > 1) {
+        std::vector<mdn::RunChange> more;
+        for (int k = 1; k < compareRuns; ++k)
+            more.push_back({{"seed", std::to_string(s.seed + std::uint64_t(k))}});
+        w.addRuns(more);
+    }
     if (dragTarget && !w.tabs()->isTabVisible(w.planesTab())) {
         std::fprintf(stderr, "ui_latency: --drag-target needs data of two inputs and two targets\n");
         return 2;
@@ -161,7 +175,8 @@ int main(int argc, char **argv)
     QTimer tabs;
     long switches = 0;
     QObject::connect(&tabs, &QTimer::timeout, [&] {
-        w.tabs()->setCurrentIndex(1 - w.tabs()->currentIndex());
+        const int other = compareRuns > 1 ? w.compareTab() : 1;
+        w.tabs()->setCurrentIndex(w.tabs()->currentIndex() == 0 ? other : 0);
         ++switches;
     });
 
@@ -184,6 +199,8 @@ int main(int argc, char **argv)
     QTimer::singleShot(500, [&] {
         clock.start();
         guiCpuStart = cpuAtTick = threadCpuSeconds();
+        if (compareRuns > 1)
+            w.tabs()->setCurrentIndex(w.compareTab());
         w.train();
         sinceTick.start();
         tick.start(10);

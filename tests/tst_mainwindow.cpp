@@ -2,6 +2,8 @@
 
 #include "cli.h"
 #include "columnsdialog.h"
+#include "comparedialogs.h"
+#include "compareviews.h"
 #include "datachart.h"
 #include "armviews.h"
 #include "elidedlabel.h"
@@ -16,6 +18,7 @@
 #include <QCommandLineParser>
 #include <QSettings>
 #include <QLabel>
+#include <QLineEdit>
 #include <QSpinBox>
 #include <QComboBox>
 #include <QChart>
@@ -84,6 +87,7 @@ private slots:
     void trainingAfterAStrokeUsesTheDrawnPoints();
     void drawingIsOffForDataOfTwoInputs();
     void undoingAStrokeBringsBackTheTrainedModels();
+    void comparedRunsAreShownOnAClick();
 };
 
 void TestMainWindow::trainingUpdatesTheWindow()
@@ -955,6 +959,60 @@ void TestMainWindow::undoingAStrokeBringsBackTheTrainedModels()
     w.undo(); // the worker no longer holds the models of 41 epochs: the data come back alone
     QVERIFY(sameData(w.dataset(), trained));
     QTRY_VERIFY(w.epoch() == 0 && w.isIdle());
+}
+
+// Compare: runs added to the window train with the settings' own; a click on a run in the
+// table makes it the one the other views show (its best weights once training stops); the
+// dialogs answer with the runs they describe.
+void TestMainWindow::comparedRunsAreShownOnAClick()
+{
+    MainWindow w(false);
+    w.show();
+    Settings s = w.settings();
+    s.points = 400;
+    s.epochLimit = 80;
+    w.applySettings(s);
+    w.addRuns({{{"mixtures", "3"}}, {{"hidden", "12"}}});
+    QCOMPARE(w.tabs()->currentIndex(), w.compareTab());
+    w.train();
+    QTRY_VERIFY_WITH_TIMEOUT(w.epoch() == 80 && w.isIdle(), 30000 * MDNVIZ_TIME_SCALE);
+    RunsTable *table = w.compareView()->table();
+    QTRY_COMPARE(table->rowCount(), 3);
+    QCOMPARE(table->item(1, RunsTable::RunColumn)->text(), QStringLiteral("K = 3"));
+    QVERIFY(table->item(0, RunsTable::RunColumn)->font().bold());
+    const std::size_t run = table->runOfRow(1);
+    const double best = table->item(1, RunsTable::BestColumn)->text().replace(QChar(0x2212), '-').toDouble();
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {},
+                      table->visualItemRect(table->item(1, RunsTable::ValidationColumn)).center());
+    QTRY_VERIFY(table->item(1, RunsTable::RunColumn)->font().bold());
+    QVERIFY(!table->item(0, RunsTable::RunColumn)->font().bold());
+    QCOMPARE(table->runOfRow(1), run);
+    // The status line and the loss chart speak of the clicked run: its best held-out NLL, its
+    // whole loss history (the chart was cleared for it, not appended to).
+    auto *figures = w.findChild<ElidedLabel *>(QStringLiteral("statusFigures"));
+    QTRY_VERIFY2(figures->text().contains(QStringLiteral("validation NLL %1").arg(best, 0, 'f', 3)),
+                 qPrintable(figures->text()));
+    QTRY_COMPARE(w.lossChart()->nllSeries()->points().last().x(), 80.0);
+    QCOMPARE(w.lossChart()->nllSeries()->points().first().x(), 1.0);
+    for (int i = 1; i < w.lossChart()->nllSeries()->count(); ++i)
+        QVERIFY(w.lossChart()->nllSeries()->at(i).x() > w.lossChart()->nllSeries()->at(i - 1).x());
+
+    AddRunDialog add(s);
+    QVERIFY(!add.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->isEnabled());
+    add.mixturesBox()->setValue(4);
+    QVERIFY(add.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->isEnabled());
+    QVERIFY(add.change() == mdn::RunChange({{"mixtures", "4"}}));
+    SweepDialog sweep(s);
+    sweep.parameterBox()->setCurrentText(QStringLiteral("mixtures"));
+    sweep.valuesEdit()->setText(QStringLiteral("2, 5"));
+    sweep.seedsBox()->setValue(2);
+    QCOMPARE(sweep.changes().size(), std::size_t(4));
+    QVERIFY(sweep.changes()[1] == mdn::RunChange({{"mixtures", "2"}, {"seed", std::to_string(s.seed + 1)}}));
+    sweep.valuesEdit()->setText(QStringLiteral("2, x"));
+    QVERIFY(!sweep.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->isEnabled());
+    QVERIFY2(sweep.summaryLabel()->text().contains(QStringLiteral("x")), qPrintable(sweep.summaryLabel()->text()));
+    w.clearComparison();
+    QTRY_COMPARE(table->rowCount(), 1);
 }
 
 QTEST_MAIN(TestMainWindow)
