@@ -654,7 +654,9 @@ int runHeadless(const Options &given)
         const mdn::RunHistory &h = session->history(*mdnRun);
         QJsonObject m = modelReport(*mdnModel, h);
         m["mixtures"] = mdnModel->config().mixtures;
-        m["train_nll"] = finiteOrNull(mdnModel->lastLoss());
+        // --auto keeps the chosen run's best weights: their training NLL, not the last epoch's.
+        const double trainNll = o.autoSearch ? mdnModel->loss(session->trainingData()) : mdnModel->lastLoss();
+        m["train_nll"] = finiteOrNull(trainNll);
         // Present only where they exist: no validation points, no known density (a file), or
         // no finite floor (a noiseless generator) leave them out.
         if (!validation.empty())
@@ -673,7 +675,7 @@ int runHeadless(const Options &given)
                    .arg(mdnModel->epoch())
                    .arg(h.seconds, 0, 'f', 3)
                    .arg(h.seconds > 0 ? double(mdnModel->epoch()) / h.seconds : 0.0, 0, 'f', 0)
-                   .arg(figure(mdnModel->lastLoss()));
+                   .arg(figure(trainNll));
     }
     if (!validation.empty()) {
         out << QStringLiteral("validation: %1 points").arg(validation.size());

@@ -11,6 +11,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -202,8 +203,10 @@ void SweepDialog::updateState()
     QString why;
     const bool ok = parse(spec, why);
     if (ok) {
-        const int runs = int(spec.values.size()) * spec.seeds;
-        m_summary->setText(tr("%n run(s), the settings' own among them when a value is theirs", nullptr, runs));
+        const std::vector<mdn::RunChange> runs = changes();
+        const auto own = std::count_if(runs.begin(), runs.end(), [](const mdn::RunChange &c) { return c.empty(); });
+        m_summary->setText(own > 0 ? tr("%1 runs; one of them is the settings' own, there already").arg(runs.size())
+                                   : tr("%1 runs").arg(runs.size()));
     } else {
         m_summary->setText(why);
     }

@@ -127,7 +127,7 @@ MainWindow::MainWindow(bool loadStoredSettings, QWidget *parent, const LaunchSet
     m_planesTab = m_tabs->addTab(planes, tr("&Arm"));
     m_tabs->setTabVisible(m_planesTab, false); // until the data have two inputs and two targets
     m_compare = new CompareView;
-    m_compareTab = m_tabs->addTab(m_compare, tr("&Compare"));
+    m_compareTab = m_tabs->addTab(m_compare, tr("C&ompare")); // Alt+C is the menu's
     connect(m_compare, &CompareView::runClicked, this, &MainWindow::showRun);
     connect(m_workspace, &WorkspaceView::targetChanged, this, &MainWindow::onTargetChanged);
     auto *central = new QWidget;
@@ -702,6 +702,15 @@ void MainWindow::showSnapshotStage(int stage, quint64 generation)
     }
     if (stage == 0) {
         m_dataChart->setHint(untrained ? tr("Press Train (F5) to watch both networks learn") : QString());
+        // Which model the fits are: the run shown among several, its best weights.
+        QStringList subject;
+        for (const mdn::RunView &run : s.runs)
+            if (run.shown && s.runs.size() > 1)
+                subject << (run.label.empty() ? tr("as set") : QString::fromStdString(run.label));
+        for (const mdn::RunView &run : s.runs)
+            if (run.shown && run.best && !untrained)
+                subject << tr("best weights of epoch %L1").arg(run.bestEpoch);
+        m_dataChart->setSubject(subject.join(QStringLiteral(", ")));
         QString text = tr("epoch %L1  ·  MSE %2  ·  NLL %3 nats")
                            .arg(s.epoch)
                            .arg(formatLoss(s.mseLoss), formatLoss(s.mdnLoss));

@@ -64,6 +64,7 @@ void MainWindow::addRunDialog()
     auto *dialog = new AddRunDialog(m_settings, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] { addRuns({dialog->change()}); });
+    connect(dialog, &QDialog::finished, this, &QWidget::activateWindow); // the keys are the window's again
     dialog->open(); // window-modal: training goes on behind it
 }
 
@@ -75,6 +76,7 @@ void MainWindow::sweepDialog()
         addRuns(dialog->changes());
         train(); // a sweep is asked for to be trained
     });
+    connect(dialog, &QDialog::finished, this, &QWidget::activateWindow);
     dialog->open();
 }
 

@@ -3,6 +3,7 @@
 // panel shows its run's colour), the table's figures and its updates in place.
 
 #include "compareviews.h"
+#include "planeplot.h"
 
 #include <QImage>
 #include <QPainter>
@@ -107,6 +108,7 @@ private slots:
     void tableUpdatesInPlace();
     void tableClickNamesTheRun();
     void compareViewForwardsClicksAndDrawsOneRun();
+    void tightFramesKeepTheirRange();
 };
 
 void TestCompareViews::runColoursAreDistinct()
@@ -543,6 +545,29 @@ void TestCompareViews::compareViewForwardsClicksAndDrawsOneRun()
     QCOMPARE(view.lossPlot()->runCount(), std::size_t(0));
     QCOMPARE(view.multiples()->panelCount(), std::size_t(0));
     QCOMPARE(view.table()->rowCount(), 0);
+}
+
+// A small plot's range: as wanted (with the usual 5% margin), not widened to whole ticks, and
+// its ticks inside it; a plain frame widens to whole ticks.
+void TestCompareViews::tightFramesKeepTheirRange()
+{
+    const PlotStyle style = PlotStyle::standard();
+    const PlaneRange want{-15.5, 14.2, -10.3, 10.6};
+    PlaneFrame plain, tight;
+    tight.setTightRange(true);
+    for (PlaneFrame *f : {&plain, &tight})
+        f->layout(QRectF(0, 0, 160, 110), want, false, QString(), QString(), style);
+    const PlaneRange &r = tight.range();
+    QCOMPARE(r.xLo, -15.5 - 0.05 * 29.7);
+    QCOMPARE(r.yHi, 10.6 + 0.05 * 20.9);
+    QVERIFY(tight.xTicks().size() >= 2);
+    for (double t : tight.xTicks())
+        QVERIFY(t >= r.xLo && t <= r.xHi);
+    for (double t : tight.yTicks())
+        QVERIFY(t >= r.yLo && t <= r.yHi);
+    // The plain frame ends on ticks, further out.
+    QVERIFY(plain.range().xLo < r.xLo && plain.range().xHi > r.xHi);
+    QCOMPARE(plain.range().xLo, plain.xTicks().front());
 }
 
 QTEST_MAIN(TestCompareViews)

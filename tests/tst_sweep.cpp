@@ -278,6 +278,8 @@ void TestSweep::autoChoosesTheBestByValidation()
     QCOMPARE(m["validation_nll"].toDouble(), lowest);
     QCOMPARE(m["best_validation_nll"].toDouble(), lowest);
     QCOMPARE(m["best_epoch"].toInt(), chosen["best_epoch"].toInt());
+    // Its training NLL too is that of the weights kept, not of the last epoch.
+    QCOMPARE(m["train_nll"].toDouble(), chosen["train_nll"].toDouble());
     QVERIFY(j.contains("mse")); // trained once beside the candidates
     QVERIFY(headless::readFile(predict).startsWith("x,mse_y,mdn_y"));
 }

@@ -574,6 +574,7 @@ SmallMultiples::Layout SmallMultiples::layoutFor(const QRectF &rect) const
         l.cells.emplace_back(std::round(grid.left() + c * (w + kPanelGap)),
                              std::round(grid.top() + r * (h + kPanelGap)), w, h);
     }
+    l.frame.setTightRange(true); // a whole tick more would waste a third of a small panel
     l.frame.layout(QRectF(0.0, l.titleHeight, w, std::max(8.0, h - l.titleHeight)),
                    m_dataRange.valid()     ? m_dataRange
                    : m_sampleRange.valid() ? m_sampleRange
@@ -868,9 +869,13 @@ void RunsTable::showSnapshot(const mdn::Snapshot &s)
         // Sized once per set of runs, for the widest figures the cells will take: resizing to
         // the contents on every update would measure every cell 30 times a second.
         resizeColumnsToContents();
+        // The shown run's label is bold: room for it whichever run that is.
+        setColumnWidth(RunColumn, columnWidth(RunColumn) * 11 / 10 + 8);
         const QFontMetrics metrics(font());
         for (int col = KColumn; col < ColumnCount; ++col) {
-            const int wide = metrics.horizontalAdvance(QStringLiteral("−000.000")) + 16;
+            // K and H are small whole numbers: the header is their width.
+            const bool small = col == KColumn || col == HiddenColumn;
+            const int wide = small ? 0 : metrics.horizontalAdvance(QStringLiteral("−000.000")) + 16;
             setColumnWidth(col, std::max(columnWidth(col), wide));
         }
     }

@@ -328,6 +328,23 @@ void DataChart::setSnapshot(const mdn::Snapshot &snapshot)
     updateMargins();
 }
 
+void DataChart::setSubject(const QString &subject)
+{
+    if (subject == m_subject)
+        return;
+    m_subject = subject;
+    updateTitle();
+}
+
+void DataChart::updateTitle()
+{
+    QString title = height() < 330 ? QString() : tr("Data & fits");
+    if (!title.isEmpty() && !m_subject.isEmpty())
+        title += QStringLiteral(" — ") + m_subject;
+    if (chart()->title() != title)
+        chart()->setTitle(title);
+}
+
 void DataChart::setHint(const QString &text)
 {
     m_hint->setText(text);
@@ -413,9 +430,7 @@ double DataChart::xAtViewportPos(const QPoint &pos) const
 void DataChart::resizeEvent(QResizeEvent *event)
 {
     QChartView::resizeEvent(event);
-    const QString title = height() < 330 ? QString() : tr("Data & fits");
-    if (chart()->title() != title)
-        chart()->setTitle(title);
+    updateTitle();
     const int tier = m_legendTier;
     fitLegend();
     if (tier != m_legendTier)

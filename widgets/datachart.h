@@ -39,6 +39,9 @@ public:
 
     // A line of text in the middle of the plot (a hint of what to do); empty hides it.
     void setHint(const QString &text);
+    // Which model the fits are of, after the title ("K = 3, best weights of epoch 2,400"); empty
+    // for the settings' own model as it is.
+    void setSubject(const QString &subject);
     QString hint() const;
 
     // What is drawn of the MDN besides its samples.
@@ -123,6 +126,8 @@ private:
     void fitLegend();
     QStringList m_dataNames{QStringLiteral("data")};
     int m_legendTier = 0;
+    QString m_subject;
+    void updateTitle();
     void fitAxes();
     void updateLegendMarkers();
     void updateSliceLine();

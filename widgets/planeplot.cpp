@@ -122,8 +122,9 @@ void PlaneFrame::layout(const QRectF &area, const PlaneRange &want, bool equalAs
         if (m_plot.width() < 8.0 || m_plot.height() < 8.0)
             m_plot = QRectF(area.center() - QPointF(4, 4), QSizeF(8, 8));
         AxisOptions xo, yo;
-        xo.maxTicks = ticksForLength(m_plot.width(), 70.0);
-        yo.maxTicks = ticksForLength(m_plot.height(), 32.0);
+        // A tight range keeps its ticks inside: they may be closer (small plots).
+        xo.maxTicks = ticksForLength(m_plot.width(), m_tight ? 40.0 : 70.0);
+        yo.maxTicks = ticksForLength(m_plot.height(), m_tight ? 22.0 : 32.0);
         if (equalAspect) {
             // One data unit is as many pixels across as up: the range fills the plot along the
             // tighter axis and is centred along the other.
@@ -141,12 +142,32 @@ void PlaneFrame::layout(const QRectF &area, const PlaneRange &want, bool equalAs
             m_xDecimals = m_yDecimals = decimalsForStep(step);
         } else {
             const AxisTicks tx = niceAxis(r.xLo, r.xHi, xo), ty = niceAxis(r.yLo, r.yHi, yo);
-            m_range = {tx.min, tx.min + std::round((tx.max - tx.min) / tx.step) * tx.step, ty.min,
-                       ty.min + std::round((ty.max - ty.min) / ty.step) * ty.step};
+            // Tight: the wanted range with the 5% margin niceAxis gives it, so that points on
+            // its edge stay inside the frame.
+            const double px = 0.05 * (r.xHi - r.xLo), py = 0.05 * (r.yHi - r.yLo);
+            m_range = m_tight ? PlaneRange{r.xLo - px, r.xHi + px, r.yLo - py, r.yHi + py}
+                              : PlaneRange{tx.min, tx.min + std::round((tx.max - tx.min) / tx.step) * tx.step, ty.min,
+                                           ty.min + std::round((ty.max - ty.min) / ty.step) * ty.step};
             m_xTicks = multiples(m_range.xLo, m_range.xHi, tx.step);
             m_yTicks = multiples(m_range.yLo, m_range.yHi, ty.step);
             m_xDecimals = tx.decimals;
             m_yDecimals = ty.decimals;
+            if (m_tight) {
+                // Steps that fit about as many ticks inside the range as its length holds, and
+                // at least two (niceAxis's steps are for a range widened to them).
+                const auto inside = [](double lo, double hi, int count, std::vector<double> &ticks) {
+                    double step = 1.0;
+                    for (int n = std::max(count, 2); n <= count + 6; ++n) {
+                        step = niceStep((hi - lo) / double(n));
+                        ticks = multiples(lo, hi, step);
+                        if (ticks.size() >= 2)
+                            break;
+                    }
+                    return decimalsForStep(step);
+                };
+                m_xDecimals = inside(m_range.xLo, m_range.xHi, xo.maxTicks, m_xTicks);
+                m_yDecimals = inside(m_range.yLo, m_range.yHi, yo.maxTicks, m_yTicks);
+            }
         }
         double widest = 0.0;
         for (double v : m_yTicks)

@@ -63,6 +63,11 @@ public:
     void layout(const QRectF &area, const PlaneRange &want, bool equalAspect, const QString &xTitle,
                 const QString &yTitle, const PlotStyle &style);
 
+    // The range exactly as wanted, the ticks the nice values inside it (not widened to whole
+    // ticks): for small plots, where a whole tick more can waste a third of the plot. Takes
+    // effect at the next layout; not with equalAspect.
+    void setTightRange(bool tight) { m_tight = tight; }
+
     const QRectF &plot() const { return m_plot; }
     const PlaneRange &range() const { return m_range; }
     QPointF toPixel(double x, double y) const;
@@ -82,6 +87,7 @@ private:
     void placeTicks(const PlotStyle &style);
 
     QRectF m_area, m_plot;
+    bool m_tight = false;
     PlaneRange m_range;
     std::vector<double> m_xTicks, m_yTicks;
     int m_xDecimals = 1, m_yDecimals = 1;
