@@ -42,6 +42,7 @@ QJsonObject MainWindow::viewState() const
     const QPointF target = m_workspace->target();
     view[QStringLiteral("target")] = QJsonArray{target.x(), target.y()};
     view[QStringLiteral("sliceX")] = m_sliceChart->sliceX();
+    view[QStringLiteral("shownRun")] = qint64(m_shownRun); // of a comparison: the run the views show
     return view;
 }
 
@@ -61,6 +62,9 @@ void MainWindow::restoreView(const QJsonObject &view)
         m_sliceChart->setSliceX(slice.toDouble());
         m_dataChart->setSliceX(slice.toDouble());
     }
+    const QJsonValue shown = view.value(QStringLiteral("shownRun"));
+    if (shown.isDouble() && shown.toInteger(-1) >= 0 && shown.toInteger(-1) == shown.toInteger(-2))
+        showRun(std::size_t(shown.toInteger())); // the worker ignores a run it does not have
     const QJsonValue tab = view.value(QStringLiteral("tab"));
     if (tab.isDouble()) {
         const int index = tab.toInt(-1);

@@ -88,6 +88,7 @@ private slots:
     void drawingIsOffForDataOfTwoInputs();
     void undoingAStrokeBringsBackTheTrainedModels();
     void comparedRunsAreShownOnAClick();
+    void aSavedComparisonOpensAsItWas();
 };
 
 void TestMainWindow::trainingUpdatesTheWindow()
@@ -1013,6 +1014,43 @@ void TestMainWindow::comparedRunsAreShownOnAClick()
     QVERIFY2(sweep.summaryLabel()->text().contains(QStringLiteral("x")), qPrintable(sweep.summaryLabel()->text()));
     w.clearComparison();
     QTRY_COMPARE(table->rowCount(), 1);
+}
+
+// A comparison saved in a session opens as it was (its runs, their labels, the run shown, its
+// best weights) and stays a comparison across a reset.
+void TestMainWindow::aSavedComparisonOpensAsItWas()
+{
+    QTemporaryDir dir;
+    MainWindow a(false, nullptr, smallSession(120));
+    a.addRuns({{{"mixtures", "3"}}, {{"hidden", "12"}}});
+    a.train();
+    QTRY_VERIFY_WITH_TIMEOUT(a.epoch() == 120 && a.isIdle(), 60000 * MDNVIZ_TIME_SCALE);
+    RunsTable *tableA = a.compareView()->table();
+    QTRY_COMPARE(tableA->rowCount(), 3);
+    a.showRun(tableA->runOfRow(2));
+    QTRY_VERIFY(tableA->item(2, RunsTable::RunColumn)->font().bold());
+    const QString best = tableA->item(2, RunsTable::BestColumn)->text();
+    const QString saved = dir.filePath("c.mdnsession");
+    QString error;
+    QVERIFY2(a.saveSession(saved, &error), qPrintable(error));
+
+    MainWindow b(false);
+    QTRY_VERIFY(b.isIdle());
+    QSignalSpy opened(&b, &MainWindow::sessionOpened);
+    b.openSession(saved);
+    QTRY_COMPARE(opened.count(), 1);
+    QVERIFY2(opened.at(0).at(0).toBool(), qPrintable(b.lastError()));
+    RunsTable *tableB = b.compareView()->table();
+    QTRY_VERIFY(b.epoch() == 120 && b.isIdle() && tableB->rowCount() == 3);
+    QCOMPARE(tableB->item(1, RunsTable::RunColumn)->text(), QStringLiteral("K = 3"));
+    QCOMPARE(tableB->item(2, RunsTable::RunColumn)->text(), QStringLiteral("H = 12"));
+    // The best weights came back with the runs: the same best held-out NLL; the run shown too.
+    QCOMPARE(tableB->item(2, RunsTable::BestColumn)->text(), best);
+    QTRY_VERIFY(tableB->item(2, RunsTable::RunColumn)->font().bold());
+    b.resetModels();
+    QTRY_VERIFY(b.epoch() == 0 && b.isIdle());
+    QTRY_COMPARE(tableB->rowCount(), 3);
+    QCOMPARE(tableB->item(1, RunsTable::RunColumn)->text(), QStringLiteral("K = 3"));
 }
 
 QTEST_MAIN(TestMainWindow)
