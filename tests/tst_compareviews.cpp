@@ -568,6 +568,10 @@ void TestCompareViews::tightFramesKeepTheirRange()
     // The plain frame ends on ticks, further out.
     QVERIFY(plain.range().xLo < r.xLo && plain.range().xHi > r.xHi);
     QCOMPARE(plain.range().xLo, plain.xTicks().front());
+    // Without tick labels the plot is the whole area (less the frame's line).
+    tight.setTickLabels(false);
+    tight.layout(QRectF(0, 0, 80, 30), want, false, QString(), QString(), style);
+    QCOMPARE(tight.plot(), QRectF(1, 1, 78, 28));
 }
 
 QTEST_MAIN(TestCompareViews)

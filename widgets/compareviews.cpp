@@ -575,11 +575,16 @@ SmallMultiples::Layout SmallMultiples::layoutFor(const QRectF &rect) const
                              std::round(grid.top() + r * (h + kPanelGap)), w, h);
     }
     l.frame.setTightRange(true); // a whole tick more would waste a third of a small panel
-    l.frame.layout(QRectF(0.0, l.titleHeight, w, std::max(8.0, h - l.titleHeight)),
-                   m_dataRange.valid()     ? m_dataRange
-                   : m_sampleRange.valid() ? m_sampleRange
-                                           : PlaneRange(),
-                   false, QString(), QString(), style);
+    const QRectF area(0.0, l.titleHeight, w, std::max(8.0, h - l.titleHeight));
+    const PlaneRange range = m_dataRange.valid()     ? m_dataRange
+                             : m_sampleRange.valid() ? m_sampleRange
+                                                     : PlaneRange();
+    l.frame.layout(area, range, false, QString(), QString(), style);
+    if (l.frame.plot().height() < 40.0 || l.frame.plot().width() < 60.0) {
+        // Too small for tick labels to leave a plot: the panels show shapes, not values.
+        l.frame.setTickLabels(false);
+        l.frame.layout(area, range, false, QString(), QString(), style);
+    }
     return l;
 }
 

@@ -118,7 +118,7 @@ void PlaneFrame::layout(const QRectF &area, const PlaneRange &want, bool equalAs
     double left =
         kTickLength + kLabelGap + label.horizontalAdvance(QStringLiteral("-0.00")) + yTitleRoom;
     for (int pass = 0; pass < 2; ++pass) {
-        m_plot = area.adjusted(left, top, -right, -bottom);
+        m_plot = m_tickLabels ? area.adjusted(left, top, -right, -bottom) : area.adjusted(1.0, 1.0, -1.0, -1.0);
         if (m_plot.width() < 8.0 || m_plot.height() < 8.0)
             m_plot = QRectF(area.center() - QPointF(4, 4), QSizeF(8, 8));
         AxisOptions xo, yo;
@@ -169,6 +169,8 @@ void PlaneFrame::layout(const QRectF &area, const PlaneRange &want, bool equalAs
                 m_yDecimals = inside(m_range.yLo, m_range.yHi, yo.maxTicks, m_yTicks);
             }
         }
+        if (!m_tickLabels)
+            break;
         double widest = 0.0;
         for (double v : m_yTicks)
             widest = std::max(widest, label.horizontalAdvance(tickLabel(v, m_yDecimals)));
@@ -216,6 +218,10 @@ void PlaneFrame::paintAxes(QPainter *painter, const PlotStyle &style) const
     painter->setPen(QPen(style.axisLine, 1.0));
     painter->drawLine(m_plot.bottomLeft(), m_plot.bottomRight());
     painter->drawLine(m_plot.bottomLeft(), m_plot.topLeft());
+    if (!m_tickLabels) {
+        painter->restore();
+        return;
+    }
     for (double x : m_xTicks) {
         const double px = toPixel(x, 0.0).x();
         painter->drawLine(QPointF(px, m_plot.bottom()), QPointF(px, m_plot.bottom() + kTickLength));

@@ -67,6 +67,9 @@ public:
     // ticks): for small plots, where a whole tick more can waste a third of the plot. Takes
     // effect at the next layout; not with equalAspect.
     void setTightRange(bool tight) { m_tight = tight; }
+    // Without tick labels (and their room): the plot takes the whole area, the grid stays; for
+    // plots too small for labels to be read. Takes effect at the next layout.
+    void setTickLabels(bool shown) { m_tickLabels = shown; }
 
     const QRectF &plot() const { return m_plot; }
     const PlaneRange &range() const { return m_range; }
@@ -88,6 +91,7 @@ private:
 
     QRectF m_area, m_plot;
     bool m_tight = false;
+    bool m_tickLabels = true;
     PlaneRange m_range;
     std::vector<double> m_xTicks, m_yTicks;
     int m_xDecimals = 1, m_yDecimals = 1;
