@@ -879,7 +879,25 @@ bool MainWindow::exportDataChart(const QString &path, QSize size, QString *error
 
 bool MainWindow::exportAllCharts(const QString &dir, QSize size, QString *error, ExportFormat format)
 {
-    return exportCharts(m_charts, dir, size, format, error);
+    if (!exportCharts(m_charts, dir, size, format, error))
+        return false;
+    if (m_compare->table()->rowCount() < 2)
+        return true; // nothing compared
+    // A comparison: its small multiples and its loss curves too, laid out as on screen.
+    const QDir d(dir);
+    const auto figure = [](auto *view) -> Figure {
+        return [view](QPainter *painter, QSizeF size, double scale) {
+            painter->save();
+            painter->scale(scale, scale);
+            view->paintTo(painter, QRectF(QPointF(), size / scale));
+            painter->restore();
+        };
+    };
+    const QString suffix = QLatin1Char('.') + exportFormatName(format);
+    return exportFigure(figure(m_compare->multiples()), d.filePath(QStringLiteral("compare-fits") + suffix), size,
+                        format, error) &&
+           exportFigure(figure(m_compare->lossPlot()), d.filePath(QStringLiteral("compare-losses") + suffix), size,
+                        format, error);
 }
 
 bool MainWindow::exportTrainingAnimation(const QString &path, QString *error)

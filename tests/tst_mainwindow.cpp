@@ -998,6 +998,21 @@ void TestMainWindow::comparedRunsAreShownOnAClick()
     for (int i = 1; i < w.lossChart()->nllSeries()->count(); ++i)
         QVERIFY(w.lossChart()->nllSeries()->at(i).x() > w.lossChart()->nllSeries()->at(i - 1).x());
 
+    // Export All Charts adds the comparison's figures, each run in its colour.
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY2(w.exportAllCharts(dir.path(), QSize(1200, 750), &error), qPrintable(error));
+    for (const char *name : {"compare-fits.png", "compare-losses.png"}) {
+        const QImage image(dir.filePath(QLatin1String(name)));
+        QCOMPARE(image.size(), QSize(1200, 750));
+        bool found = false;
+        const QColor k3 = runColour(1);
+        for (int y = 0; y < image.height() && !found; ++y)
+            for (int x = 0; x < image.width() && !found; ++x)
+                found = image.pixelColor(x, y) == k3;
+        QVERIFY2(found, name);
+    }
+
     AddRunDialog add(s);
     QVERIFY(!add.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->isEnabled());
     add.mixturesBox()->setValue(4);
