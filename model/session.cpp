@@ -375,6 +375,20 @@ void Session::validateNow(const std::atomic<bool> *stop)
     }
 }
 
+// The epochs of a run's history in (afterEpoch, last] with a loss kept: every recent one, the
+// overview's before them, and the scored ones.
+void Session::keptEpochs(const RunHistory &h, long afterEpoch, long last, std::vector<long> &out)
+{
+    for (const LossHistory::Point &p : h.overview().points())
+        if (p.epoch > afterEpoch && p.epoch < h.firstRecentEpoch() && p.epoch <= last)
+            out.push_back(p.epoch);
+    for (const RunHistory::Point &p : h.validation)
+        if (p.epoch > afterEpoch && p.epoch <= last)
+            out.push_back(p.epoch);
+    for (long e = std::max(afterEpoch + 1, h.firstRecentEpoch()); e <= last; ++e)
+        out.push_back(e);
+}
+
 std::vector<LossPoint> Session::lossPoints(long afterEpoch) const
 {
     const std::optional<std::size_t> mse = shownRun(ModelKind::Mse), mdn = shownRun(ModelKind::Mdn);
@@ -382,23 +396,10 @@ std::vector<LossPoint> Session::lossPoints(long afterEpoch) const
     std::vector<LossPoint> out;
     if (last <= afterEpoch)
         return out;
-    // The epochs with a loss kept: every recent one, the overview's before them, and the scored.
     std::vector<long> epochs;
-    long recentFrom = last + 1;
-    for (const std::optional<std::size_t> &run : {mse, mdn}) {
-        if (!run)
-            continue;
-        const RunHistory &h = m_runs[*run].history;
-        recentFrom = std::min(recentFrom, h.firstRecentEpoch());
-        for (const LossHistory::Point &p : h.overview().points())
-            if (p.epoch > afterEpoch && p.epoch < h.firstRecentEpoch() && p.epoch <= last)
-                epochs.push_back(p.epoch);
-        for (const RunHistory::Point &p : h.validation)
-            if (p.epoch > afterEpoch && p.epoch <= last)
-                epochs.push_back(p.epoch);
-    }
-    for (long e = std::max(afterEpoch + 1, recentFrom); e <= last; ++e)
-        epochs.push_back(e);
+    for (const std::optional<std::size_t> &run : {mse, mdn})
+        if (run)
+            keptEpochs(m_runs[*run].history, afterEpoch, last, epochs);
     if (afterEpoch < 0)
         epochs.push_back(0); // the untrained models: held-out losses at most
     std::sort(epochs.begin(), epochs.end());
@@ -444,11 +445,7 @@ std::vector<RunLossPoint> Session::runLossPoints(std::size_t index, long afterEp
     std::vector<long> epochs;
     if (afterEpoch < 0)
         epochs.push_back(0); // the untrained model: its held-out loss at most
-    for (const LossHistory::Point &p : h.overview().points())
-        if (p.epoch > afterEpoch && p.epoch < h.firstRecentEpoch() && p.epoch <= last)
-            epochs.push_back(p.epoch);
-    for (long e = std::max(afterEpoch + 1, h.firstRecentEpoch()); e <= std::min(last, h.lastEpoch()); ++e)
-        epochs.push_back(e);
+    keptEpochs(h, afterEpoch, std::min(last, h.lastEpoch()), epochs);
     std::sort(epochs.begin(), epochs.end());
     epochs.erase(std::unique(epochs.begin(), epochs.end()), epochs.end());
     auto v = std::lower_bound(h.validation.begin(), h.validation.end(), afterEpoch + 1,

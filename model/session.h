@@ -223,6 +223,7 @@ private:
     };
     bool validationDue(const Run &run, long epoch) const;
     std::vector<RunView> runViews(const SnapshotRequest &request) const;
+    static void keptEpochs(const RunHistory &history, long afterEpoch, long last, std::vector<long> &out);
     void trainRun(std::size_t index, long target, const std::atomic<bool> *stop);
     void validate(Run &run, long epoch, const std::atomic<bool> *stop);
     long finishTrain(long first, long target, const std::atomic<bool> *stop);

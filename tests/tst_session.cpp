@@ -580,6 +580,29 @@ void TestSession::runLossesAreTheHistorys()
     QCOMPARE(scored, s.history(1).validation.size());
     QCOMPARE(all.back().validation, s.history(1).validation.back().value);
     QVERIFY(s.runLossPoints(1, 65).empty());
+
+    // A long history: the held-out losses between the overview's stride, before the recent
+    // epochs, are sent too.
+    Session::State state = s.state();
+    RunHistory h;
+    const long n = long(3 * RunHistory::kRecentEpochs);
+    for (long e = 1; e <= n; ++e)
+        h.add(double(e));
+    for (long e = 3; e < h.firstRecentEpoch(); e += 1001)
+        h.validation.push_back({e, -double(e)});
+    QVERIFY(h.validation.size() > 100);
+    state.histories[1] = h;
+    state.trainers[1].epoch = n;
+    state.best.clear();
+    s.restore(state);
+    const std::vector<RunLossPoint> longRun = s.runLossPoints(1, -1);
+    std::size_t found = 0;
+    for (const RunLossPoint &p : longRun)
+        if (!std::isnan(p.validation)) {
+            QCOMPARE(p.validation, -double(p.epoch));
+            ++found;
+        }
+    QCOMPARE(found, h.validation.size());
 }
 
 // preferBest: the shown MDN is drawn with its best weights (the predictor of the best epoch, the
